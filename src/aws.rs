@@ -1,0 +1,497 @@
+//! The only module that talks to AWS: SDK clients for STS and IAM behind a small
+//! blocking interface, and the mapping of every failure to a message that says what to
+//! do. A Tokio runtime exists only while an [`Aws`] does.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, timeout::TimeoutConfig};
+use aws_sdk_sts::config::Credentials;
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use jiff::Timestamp;
+use secrecy::ExposeSecret;
+
+use crate::config;
+use crate::error::Error;
+use crate::mfa::TokenCode;
+use crate::session::{SessionCredentials, SessionDuration};
+use crate::store::LongTermKeys;
+
+/// The AWS operations stscreds calls, named as in AWS's documentation and IAM policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// `iam:GetUser`
+    GetUser,
+    /// `iam:ListMFADevices`
+    ListMfaDevices,
+    /// `sts:GetSessionToken`
+    GetSessionToken,
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::GetUser => "iam:GetUser",
+            Self::ListMfaDevices => "iam:ListMFADevices",
+            Self::GetSessionToken => "sts:GetSessionToken",
+        })
+    }
+}
+
+/// A failed AWS call, classified by what the user can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    /// STS refused the MFA code.
+    #[error(
+        "AWS rejected the MFA code (wrong, expired or already used); wait for the next code on your device and try again"
+    )]
+    MfaCodeRejected,
+    /// The access key id is unknown to AWS.
+    #[error(
+        "AWS does not recognise the access key {key_id} (deleted, deactivated or mistyped); create a new access key in the IAM console and run `stscreds init`"
+    )]
+    UnknownAccessKey {
+        /// The key id used.
+        key_id: String,
+    },
+    /// The signature did not match: the secret is wrong, or the clock is far off.
+    #[error(
+        "AWS rejected the request signature for access key {key_id}: the secret access key is wrong (or this computer's clock is off); run `stscreds init` again with the right secret"
+    )]
+    SignatureMismatch {
+        /// The key id used.
+        key_id: String,
+    },
+    /// The request was signed too long ago or in the future.
+    #[error(
+        "AWS says the request time is wrong ({message}); set this computer's clock right (enable NTP) and try again"
+    )]
+    ClockSkew {
+        /// AWS's explanation.
+        message: String,
+    },
+    /// An IAM policy denies the call.
+    #[error(
+        "AWS denied {operation}: {message}; the IAM user's policy must allow it (see 'IAM policy' in the stscreds README)"
+    )]
+    AccessDenied {
+        /// The call.
+        operation: Operation,
+        /// AWS's explanation.
+        message: String,
+    },
+    /// AWS kept throttling after the SDK's retries.
+    #[error("AWS is throttling {operation} requests; wait a minute and try again")]
+    Throttled {
+        /// The call.
+        operation: Operation,
+    },
+    /// AWS kept failing with a server error after the SDK's retries.
+    #[error(
+        "AWS failed with HTTP {status} on {operation} (after retrying); this is on AWS's side, try again in a few minutes"
+    )]
+    ServerError {
+        /// The call.
+        operation: Operation,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The endpoint could not be reached at all.
+    #[error(
+        "cannot reach AWS for {operation}: {detail}; check your network connection, proxy and AWS_ENDPOINT_URL settings"
+    )]
+    Network {
+        /// The call.
+        operation: Operation,
+        /// The root cause, e.g. "Connection refused".
+        detail: String,
+    },
+    /// No answer in time.
+    #[error("{operation} timed out waiting for AWS; check your network connection and try again")]
+    Timeout {
+        /// The call.
+        operation: Operation,
+    },
+    /// The answer was not an AWS response.
+    #[error(
+        "the response to {operation} was not a valid AWS answer ({detail}); check AWS_ENDPOINT_URL and any proxy in between"
+    )]
+    BadResponse {
+        /// The call.
+        operation: Operation,
+        /// What the SDK could not make sense of.
+        detail: String,
+    },
+    /// Any other error code AWS returned.
+    #[error("{operation} failed: {code}: {message}")]
+    Other {
+        /// The call.
+        operation: Operation,
+        /// AWS's error code.
+        code: String,
+        /// AWS's explanation.
+        message: String,
+    },
+}
+
+/// The IAM user behind a set of long-term keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// The user name.
+    pub name: String,
+    /// The user's ARN.
+    pub arn: String,
+}
+
+impl User {
+    /// The 12-digit account id, taken from the ARN.
+    pub fn account(&self) -> &str {
+        self.arn.split(':').nth(4).unwrap_or_default()
+    }
+}
+
+/// Connected STS and IAM clients, signing with one set of long-term keys.
+pub struct Aws {
+    runtime: tokio::runtime::Runtime,
+    sts: aws_sdk_sts::Client,
+    iam: aws_sdk_iam::Client,
+    key_id: String,
+}
+
+impl Aws {
+    /// Builds clients for `region`, honouring the standard endpoint settings
+    /// (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`, profile
+    /// `endpoint_url`) and retry settings. Makes no network call.
+    pub fn connect(keys: &LongTermKeys, region: &str, profile: &str) -> Result<Self, Error> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| Error::Runtime { source })?;
+        let credentials = Credentials::new(
+            keys.access_key_id.clone(),
+            keys.secret_access_key.expose_secret().to_owned(),
+            None,
+            None,
+            "stscreds",
+        );
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .operation_attempt_timeout(Duration::from_secs(20))
+            .operation_timeout(Duration::from_secs(60))
+            .build();
+        let shared = runtime.block_on(
+            aws_config::defaults(BehaviorVersion::latest())
+                .profile_name(profile)
+                .region(Region::new(region.to_owned()))
+                .credentials_provider(credentials)
+                .timeout_config(timeouts)
+                .load(),
+        );
+        let iam_config = aws_sdk_iam::config::Builder::from(&shared)
+            .region(Region::from_static(config::iam_signing_region(region)))
+            .build();
+        Ok(Self {
+            sts: aws_sdk_sts::Client::new(&shared),
+            iam: aws_sdk_iam::Client::from_conf(iam_config),
+            runtime,
+            key_id: keys.access_key_id.clone(),
+        })
+    }
+
+    /// The IAM user the keys belong to; root-account keys are refused.
+    pub fn get_user(&self) -> Result<User, Error> {
+        let output = self
+            .runtime
+            .block_on(self.iam.get_user().send())
+            .map_err(|error| self.classify(Operation::GetUser, error))?;
+        let user = output.user();
+        let (name, arn) = user.map(|u| (u.user_name(), u.arn())).unwrap_or_default();
+        if name.is_empty() || arn.ends_with(":root") {
+            return Err(Error::RootKeys {
+                arn: arn.to_owned(),
+            });
+        }
+        Ok(User {
+            name: name.to_owned(),
+            arn: arn.to_owned(),
+        })
+    }
+
+    /// The serial numbers of `user_name`'s MFA devices.
+    pub fn list_mfa_devices(&self, user_name: &str) -> Result<Vec<String>, Error> {
+        let output = self
+            .runtime
+            .block_on(self.iam.list_mfa_devices().user_name(user_name).send())
+            .map_err(|error| self.classify(Operation::ListMfaDevices, error))?;
+        Ok(output
+            .mfa_devices()
+            .iter()
+            .map(|device| device.serial_number().to_owned())
+            .collect())
+    }
+
+    /// Exchanges the long-term keys and an MFA code for session credentials.
+    pub fn get_session_token(
+        &self,
+        mfa_serial: &str,
+        code: &TokenCode,
+        duration: SessionDuration,
+    ) -> Result<SessionCredentials, Error> {
+        let request = self
+            .sts
+            .get_session_token()
+            .serial_number(mfa_serial)
+            .token_code(code.as_str())
+            .duration_seconds(duration.as_secs());
+        let output = self
+            .runtime
+            .block_on(request.send())
+            .map_err(|error| self.classify(Operation::GetSessionToken, error))?;
+        let bad_response = |detail: &str| AwsError::BadResponse {
+            operation: Operation::GetSessionToken,
+            detail: detail.to_owned(),
+        };
+        let credentials = output
+            .credentials()
+            .ok_or_else(|| bad_response("no credentials in the response"))?;
+        let expiration = Timestamp::new(credentials.expiration().secs(), 0)
+            .map_err(|_| bad_response("the expiry time is out of range"))?;
+        Ok(SessionCredentials {
+            access_key_id: credentials.access_key_id().to_owned(),
+            secret_access_key: credentials.secret_access_key().to_owned().into(),
+            session_token: credentials.session_token().to_owned().into(),
+            expiration,
+        })
+    }
+
+    fn classify<E>(&self, operation: Operation, error: SdkError<E>) -> Error
+    where
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    {
+        classify(operation, &self.key_id, error).into()
+    }
+}
+
+/// Maps an SDK error to what the user can do about it. Some endpoints (moto among
+/// them) send error bodies the SDK cannot decode, so the code is also read from the
+/// raw body.
+fn classify<E>(operation: Operation, key_id: &str, error: SdkError<E>) -> AwsError
+where
+    E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+{
+    match &error {
+        SdkError::ServiceError(context) => {
+            let raw = context.raw();
+            let body = raw
+                .body()
+                .bytes()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            let code = context
+                .err()
+                .code()
+                .map(str::to_owned)
+                .or_else(|| xml_element(&body, "Code"));
+            let message = context
+                .err()
+                .message()
+                .map(str::to_owned)
+                .or_else(|| xml_element(&body, "Message"))
+                .unwrap_or_default();
+            match code {
+                Some(code) => {
+                    classify_code(operation, key_id, raw.status().as_u16(), code, message)
+                }
+                None => classify_status(operation, raw.status().as_u16(), &body),
+            }
+        }
+        SdkError::TimeoutError(_) => AwsError::Timeout { operation },
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            AwsError::Timeout { operation }
+        }
+        SdkError::DispatchFailure(_) => AwsError::Network {
+            operation,
+            detail: root_cause(&error),
+        },
+        _ => AwsError::BadResponse {
+            operation,
+            detail: root_cause(&error),
+        },
+    }
+}
+
+fn classify_code(
+    operation: Operation,
+    key_id: &str,
+    status: u16,
+    code: String,
+    message: String,
+) -> AwsError {
+    let key_id = key_id.to_owned();
+    match code.as_str() {
+        "AccessDenied" | "AccessDeniedException"
+            if operation == Operation::GetSessionToken && mentions_mfa(&message) =>
+        {
+            AwsError::MfaCodeRejected
+        }
+        "AccessDenied" | "AccessDeniedException" => AwsError::AccessDenied { operation, message },
+        "InvalidClientTokenId" => AwsError::UnknownAccessKey { key_id },
+        "SignatureDoesNotMatch" if message.contains("Signature expired") => {
+            AwsError::ClockSkew { message }
+        }
+        "SignatureDoesNotMatch" => AwsError::SignatureMismatch { key_id },
+        "RequestExpired" | "RequestTimeTooSkewed" => AwsError::ClockSkew { message },
+        "Throttling"
+        | "ThrottlingException"
+        | "RequestLimitExceeded"
+        | "TooManyRequestsException" => AwsError::Throttled { operation },
+        _ if status >= 500 => AwsError::ServerError { operation, status },
+        _ => AwsError::Other {
+            operation,
+            code,
+            message,
+        },
+    }
+}
+
+fn classify_status(operation: Operation, status: u16, body: &str) -> AwsError {
+    if status >= 500 {
+        return AwsError::ServerError { operation, status };
+    }
+    let excerpt: String = body.chars().take(80).collect();
+    AwsError::BadResponse {
+        operation,
+        detail: format!("HTTP {status} with body {excerpt:?}"),
+    }
+}
+
+/// Real STS says "MultiFactorAuthentication failed …" for wrong or reused codes; a
+/// policy denial of `sts:GetSessionToken` says "not authorized".
+fn mentions_mfa(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower.contains("multifactor") || lower.contains("mfa")
+}
+
+/// The text of the first `<name>…</name>` element in an XML body, unescaped.
+fn xml_element(body: &str, name: &str) -> Option<String> {
+    let start = body.find(&format!("<{name}>"))? + name.len() + 2;
+    let end = start + body[start..].find(&format!("</{name}>"))?;
+    let text = body[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+    Some(text.trim().to_owned())
+}
+
+/// The innermost cause of an error: the part that says what really went wrong.
+fn root_cause(error: &(dyn StdError + 'static)) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MOTO_DENIAL: &str = "<ErrorResponse><Errors><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::1:user/a is not authorized to perform: iam:GetUser</Message></Error></Errors></ErrorResponse>";
+
+    #[test]
+    fn error_codes_are_found_in_raw_xml_bodies() {
+        assert_eq!(
+            xml_element(MOTO_DENIAL, "Code").as_deref(),
+            Some("AccessDenied")
+        );
+        assert_eq!(
+            xml_element("<Message>a &amp; b &lt;c&gt;</Message>", "Message").as_deref(),
+            Some("a & b <c>")
+        );
+        assert_eq!(xml_element("garbage", "Code"), None);
+    }
+
+    fn code(operation: Operation, status: u16, code: &str, message: &str) -> AwsError {
+        classify_code(
+            operation,
+            "AKIAKEY",
+            status,
+            code.to_owned(),
+            message.to_owned(),
+        )
+    }
+
+    #[test]
+    fn a_wrong_mfa_code_is_told_apart_from_a_policy_denial() {
+        let wrong = code(
+            Operation::GetSessionToken,
+            403,
+            "AccessDenied",
+            "MultiFactorAuthentication failed with invalid MFA one time pass code.",
+        );
+        assert!(matches!(wrong, AwsError::MfaCodeRejected));
+        let denied = code(
+            Operation::GetSessionToken,
+            403,
+            "AccessDenied",
+            "not authorized to perform: sts:GetSessionToken",
+        );
+        assert!(matches!(denied, AwsError::AccessDenied { .. }));
+        assert!(denied.to_string().contains("IAM policy"), "{denied}");
+    }
+
+    #[test]
+    fn credential_problems_say_which_key_and_what_to_do() {
+        let unknown = code(Operation::GetUser, 403, "InvalidClientTokenId", "");
+        assert!(
+            unknown.to_string().contains("AKIAKEY")
+                && unknown.to_string().contains("stscreds init")
+        );
+        let wrong_secret = code(
+            Operation::GetUser,
+            403,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match",
+        );
+        assert!(matches!(wrong_secret, AwsError::SignatureMismatch { .. }));
+        let skew = code(
+            Operation::GetUser,
+            403,
+            "SignatureDoesNotMatch",
+            "Signature expired: 20260101T000000Z is now earlier than ...",
+        );
+        assert!(matches!(skew, AwsError::ClockSkew { .. }));
+    }
+
+    #[test]
+    fn throttling_and_server_errors_say_to_try_later() {
+        assert!(matches!(
+            code(Operation::GetUser, 400, "Throttling", ""),
+            AwsError::Throttled { .. }
+        ));
+        assert!(matches!(
+            code(Operation::GetUser, 503, "ServiceUnavailable", ""),
+            AwsError::ServerError { status: 503, .. }
+        ));
+        assert!(matches!(
+            classify_status(Operation::GetUser, 502, "<html>"),
+            AwsError::ServerError { .. }
+        ));
+        assert!(matches!(
+            classify_status(Operation::GetUser, 200, "<html>"),
+            AwsError::BadResponse { .. }
+        ));
+    }
+
+    #[test]
+    fn account_comes_from_the_arn() {
+        let user = User {
+            name: "alice".into(),
+            arn: "arn:aws:iam::123456789012:user/alice".into(),
+        };
+        assert_eq!(user.account(), "123456789012");
+    }
+}

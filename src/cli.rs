@@ -1,0 +1,101 @@
+//! The command line, as clap definitions: one struct per command.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::mfa::TokenCode;
+use crate::profile::is_valid_profile_name;
+use crate::session::{CredentialKey, SessionDuration};
+
+/// Temporary, MFA-protected AWS credentials, written where every AWS tool looks.
+#[derive(Debug, Parser)]
+#[command(name = "stscreds", version, propagate_version = true)]
+pub struct Cli {
+    /// The profile to work on: its long-term keys in ~/.stscreds/credentials and its
+    /// session credentials in ~/.aws/credentials.
+    #[arg(long, global = true, env = "AWS_PROFILE", default_value = "default", value_parser = parse_profile)]
+    pub profile: String,
+
+    /// How long new session credentials last, from 15m to 36h (e.g. 90m, 12h).
+    #[arg(long, global = true, default_value = "1h", value_parser = SessionDuration::parse)]
+    pub expires: SessionDuration,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Store long-term access keys for a profile, after checking them with AWS.
+    Init,
+    /// Get session credentials with an MFA code and write them to ~/.aws/credentials.
+    Auth(AuthArgs),
+    /// Print one value of the profile's session credentials, authenticating first if
+    /// they are missing or expired.
+    Read(ReadArgs),
+    /// Show the IAM user behind the stored keys, and its MFA devices.
+    Whoami,
+}
+
+/// How the MFA code and device are chosen.
+#[derive(Debug, Clone, Default, Args)]
+pub struct MfaArgs {
+    /// The 6-digit MFA code; without it, stscreds asks for one.
+    #[arg(long, value_name = "CODE", value_parser = parse_token_code)]
+    pub token_code: Option<TokenCode>,
+
+    /// The MFA device to use (its ARN), for users with several; remembered.
+    #[arg(long, value_name = "ARN")]
+    pub mfa_serial: Option<String>,
+}
+
+/// Options of `auth`.
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    /// MFA options.
+    #[command(flatten)]
+    pub mfa: MfaArgs,
+
+    /// Also print `export AWS_…=…` lines on stdout, for `eval "$(stscreds auth --output-env)"`.
+    #[arg(long)]
+    pub output_env: bool,
+}
+
+/// Options of `read`.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Which value to print.
+    #[arg(value_enum)]
+    pub key: CredentialKey,
+
+    /// MFA options, used only if the credentials have to be renewed.
+    #[command(flatten)]
+    pub mfa: MfaArgs,
+}
+
+fn parse_profile(name: &str) -> Result<String, String> {
+    if is_valid_profile_name(name) {
+        Ok(name.to_owned())
+    } else {
+        Err(format!(
+            "'{name}' is not a profile name AWS tools accept; use letters, digits and _-/.%@:+"
+        ))
+    }
+}
+
+fn parse_token_code(text: &str) -> Result<TokenCode, String> {
+    text.parse()
+        .map_err(|error: crate::mfa::MfaError| error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,100 @@
+//! `stscreds init`: store a profile's long-term keys, after checking them with AWS.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::aws::{Aws, User};
+use crate::config;
+use crate::error::Error;
+use crate::files::Paths;
+use crate::prompt::{Ask, InputError};
+use crate::state;
+use crate::store::{FileStore, LongTermKeys};
+
+/// The top-level entry point for `stscreds init`.
+pub fn run(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
+    warn_about_environment();
+    let keys = ask_keys(ask)?;
+    let region = config::region(paths, profile)?;
+    let user = Aws::connect(&keys, &region, profile)?.get_user()?;
+    let store = FileStore::new(paths);
+    store.save(profile, &keys)?;
+    remember_user(paths, profile, &user)?;
+    eprintln!("Keys belong to IAM user '{}' ({}).", user.name, user.arn);
+    eprintln!("Successfully wrote {}", store.path().display());
+    Ok(())
+}
+
+/// Keys in the environment take precedence over the files stscreds writes.
+fn warn_about_environment() {
+    let set: Vec<&str> = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+        .into_iter()
+        .filter(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+        .collect();
+    if !set.is_empty() {
+        eprintln!(
+            "warning: {} set in this environment; AWS tools use it before ~/.aws/credentials, so unset it to use the credentials stscreds writes",
+            set.join(" and ")
+        );
+    }
+}
+
+fn ask_keys(ask: &mut dyn Ask) -> Result<LongTermKeys, Error> {
+    let access_key_id = ask.line("AWS Access Key: ")?.trim().to_owned();
+    check_access_key_id(&access_key_id)?;
+    let secret = ask.secret("AWS Secret Access Key: ")?;
+    let secret_access_key: SecretString = secret.expose_secret().trim().into();
+    if secret_access_key.expose_secret().is_empty() {
+        return Err(InputError::Invalid("the secret access key is empty; paste the secret that was shown when the key was created".into()).into());
+    }
+    Ok(LongTermKeys {
+        access_key_id,
+        secret_access_key,
+    })
+}
+
+fn check_access_key_id(id: &str) -> Result<(), InputError> {
+    let well_formed = (16..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !well_formed {
+        return Err(InputError::Invalid(
+            "that is not an AWS access key id (20 capital letters and digits, usually starting with AKIA); copy it from the IAM console".into(),
+        ));
+    }
+    if id.starts_with("ASIA") {
+        return Err(InputError::Invalid(
+            "that is a temporary (session) access key; `stscreds init` needs an IAM user's long-term key, which starts with AKIA".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Records the user; an MFA device remembered for another user is forgotten.
+fn remember_user(paths: &Paths, profile: &str, user: &User) -> Result<(), Error> {
+    let mut remembered = state::load(paths, profile)?;
+    if remembered.user_name.as_deref() != Some(&user.name) {
+        remembered.mfa_serial = None;
+    }
+    remembered.user_name = Some(user.name.clone());
+    state::save(paths, profile, &remembered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_key_ids_are_checked_for_shape_and_kind() {
+        assert!(check_access_key_id("AKIAIOSFODNN7EXAMPLE").is_ok());
+        for bad in [
+            "",
+            "AKIA",
+            "akiaiosfodnn7example",
+            "AKIA IOSFODNN7EXAMPL",
+            "ASIAIOSFODNN7EXAMPLE",
+        ] {
+            assert!(check_access_key_id(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! stscreds: temporary, MFA-protected AWS credentials made the easy default.
+//!
+//! Long-term IAM keys are stored once ([`store`]); an MFA code trades them for STS
+//! session credentials ([`aws`]), which are written into `~/.aws/credentials` by a
+//! format-preserving editor ([`profile`], [`files`]) and read back on a fast path that
+//! needs no network ([`session`], [`commands::read`]).
+
+pub mod aws;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod files;
+pub mod mfa;
+pub mod profile;
+pub mod prompt;
+pub mod session;
+pub mod state;
+pub mod store;
+
+pub use error::Error;

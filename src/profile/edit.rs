@@ -1,0 +1,124 @@
+//! In-place edits that touch only the lines they own, as `aws configure set` does:
+//! replace a key's line where it stands, add a new key after the section's last key,
+//! append a new section at the end.
+
+use super::{Document, Line, LineKind};
+
+impl Document {
+    /// Sets `key = value` in `section`, creating the key or the section if needed.
+    /// Never creates a duplicate key or section, and leaves every other line untouched.
+    pub fn set(&mut self, section: &str, key: &str, value: &str) {
+        let text = format!("{key} = {value}");
+        if let Some(index) = self.property_index(section, key) {
+            self.replace_property(index, text, key, value);
+        } else if let Some(index) = self.insertion_point(section) {
+            self.insert_line(index, text, property(key, value));
+        } else {
+            self.append_section(section);
+            let end = self.lines.len();
+            self.insert_line(end, text, property(key, value));
+        }
+    }
+
+    /// Removes every line that sets `key` in `section` (with its continuation lines).
+    /// Returns whether anything was removed.
+    pub fn remove(&mut self, section: &str, key: &str) -> bool {
+        let mut removed = false;
+        while let Some(index) = self.property_index(section, key) {
+            let end = self.continuation_end(index);
+            self.lines.drain(index..end);
+            removed = true;
+        }
+        removed
+    }
+
+    /// Rewrites the property line at `index`, keeping its terminator and dropping its
+    /// continuation lines (the new value is a single line).
+    fn replace_property(&mut self, index: usize, text: String, key: &str, value: &str) {
+        let end = self.continuation_end(index);
+        self.lines.drain(index + 1..end);
+        let terminator = terminator_of(&self.lines[index].raw);
+        self.lines[index] = Line {
+            raw: text + terminator,
+            kind: property(key, value),
+        };
+    }
+
+    /// The index just past the property at `index` and its continuation lines.
+    fn continuation_end(&self, index: usize) -> usize {
+        let following = self.lines[index + 1..]
+            .iter()
+            .take_while(|line| matches!(line.kind, LineKind::Continuation))
+            .count();
+        index + 1 + following
+    }
+
+    /// Where a new key for `section` goes: after the last property (or continuation) of
+    /// the section's last occurrence, else straight after its header.
+    fn insertion_point(&self, section: &str) -> Option<usize> {
+        let header = self
+            .lines
+            .iter()
+            .rposition(|line| matches!(&line.kind, LineKind::Section(name) if name == section))?;
+        let body = self.lines[header + 1..]
+            .iter()
+            .take_while(|line| !matches!(line.kind, LineKind::Section(_)));
+        let last_setting = body
+            .enumerate()
+            .filter(|(_, line)| {
+                matches!(
+                    line.kind,
+                    LineKind::Property { .. } | LineKind::Continuation
+                )
+            })
+            .map(|(offset, _)| header + 1 + offset)
+            .last();
+        Some(last_setting.unwrap_or(header) + 1)
+    }
+
+    /// Appends `[section]` at the end, after a blank line when the file has content.
+    fn append_section(&mut self, section: &str) {
+        if let Some(last) = self.lines.last()
+            && !matches!(last.kind, LineKind::Blank)
+        {
+            let end = self.lines.len();
+            self.insert_line(end, String::new(), LineKind::Blank);
+        }
+        let end = self.lines.len();
+        self.insert_line(
+            end,
+            format!("[{section}]"),
+            LineKind::Section(section.to_owned()),
+        );
+    }
+
+    /// Inserts a line at `index`, terminating the line before it if that was the file's
+    /// unterminated last line.
+    fn insert_line(&mut self, index: usize, text: String, kind: LineKind) {
+        if index > 0 {
+            let previous = &mut self.lines[index - 1].raw;
+            if !previous.ends_with('\n') {
+                previous.push_str(self.newline);
+            }
+        }
+        let raw = text + self.newline;
+        self.lines.insert(index, Line { raw, kind });
+    }
+}
+
+fn property(key: &str, value: &str) -> LineKind {
+    LineKind::Property {
+        key: key.to_owned(),
+        value: value.to_owned(),
+    }
+}
+
+fn terminator_of(raw: &str) -> &'static str {
+    if raw.ends_with("\r\n") {
+        "\r\n"
+    } else if raw.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    }
+}

@@ -1,0 +1,279 @@
+//! The INI dialect of `~/.aws/credentials` and `~/.aws/config`: parse, query and
+//! edit in place.
+//!
+//! A [`Document`] keeps every line of the file exactly as it was read (including its
+//! line terminator), so rendering an unedited document gives back the same bytes, and an
+//! edit changes only the lines it owns. Parsing follows the rules the AWS SDKs share
+//! (see `docs/` and the README): `#`/`;` comments, `[section]` headers, `key = value`
+//! properties split at the first `=`, and indented continuation lines.
+//!
+//! This module is pure: no I/O, so it serves both the write path and the fast `read`
+//! path.
+
+mod edit;
+
+use std::fmt;
+
+/// A parsed credentials or config file that remembers every byte it was made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    lines: Vec<Line>,
+    /// The line terminator new lines get: the one the file already uses.
+    newline: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Line {
+    /// The line as read, terminator included; the only thing rendered.
+    raw: String,
+    kind: LineKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    Comment,
+    /// A `[name]` header; `name` has its inner whitespace collapsed to single spaces.
+    Section(String),
+    Property {
+        key: String,
+        value: String,
+    },
+    /// An indented line that continues the previous property's value.
+    Continuation,
+}
+
+/// Why a file could not be parsed, and on which line (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct ParseError {
+    /// The 1-based line number of the offending line.
+    pub line: usize,
+    /// What is wrong with that line.
+    pub reason: ParseErrorReason,
+}
+
+/// The ways a line can break the AWS INI dialect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseErrorReason {
+    /// A `[` with no closing `]`.
+    UnterminatedSection,
+    /// `[]` or `[   ]`.
+    EmptySectionName,
+    /// A `key = value` line before the first `[section]`.
+    PropertyOutsideSection,
+    /// A line that is neither a header, a comment nor `key = value`.
+    NotAProperty,
+    /// `= value` with nothing before the `=`.
+    EmptyKey,
+    /// An indented line with no property before it to continue.
+    OrphanContinuation,
+    /// Bytes that are not UTF-8 text.
+    NotText,
+}
+
+impl fmt::Display for ParseErrorReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UnterminatedSection => "section header has no closing ']'",
+            Self::EmptySectionName => "section header has no name",
+            Self::PropertyOutsideSection => "setting appears before any [section] header",
+            Self::NotAProperty => "expected 'key = value', a [section] header or a comment",
+            Self::EmptyKey => "setting has no name before '='",
+            Self::OrphanContinuation => "indented line does not follow a setting",
+            Self::NotText => "file is not UTF-8 text",
+        })
+    }
+}
+
+const BYTE_ORDER_MARK: char = '\u{feff}';
+
+impl Document {
+    /// Parses the bytes of a file. Fails on the first line the AWS SDKs would reject.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Self, ParseError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self::parse(text),
+            Err(error) => {
+                let valid = &bytes[..error.valid_up_to()];
+                let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+                Err(ParseError {
+                    line,
+                    reason: ParseErrorReason::NotText,
+                })
+            }
+        }
+    }
+
+    /// Parses the text of a file. Fails on the first line the AWS SDKs would reject.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let mut lines: Vec<Line> = Vec::new();
+        let mut in_section = false;
+        let mut can_continue = false;
+        for (index, raw) in text.split_inclusive('\n').enumerate() {
+            let content = line_content(raw);
+            let content = if index == 0 {
+                content.trim_start_matches(BYTE_ORDER_MARK)
+            } else {
+                content
+            };
+            let kind =
+                classify(content, in_section, can_continue).map_err(|reason| ParseError {
+                    line: index + 1,
+                    reason,
+                })?;
+            match &kind {
+                LineKind::Section(_) => {
+                    in_section = true;
+                    can_continue = false;
+                }
+                LineKind::Property { .. } => can_continue = true,
+                LineKind::Blank | LineKind::Comment | LineKind::Continuation => {}
+            }
+            lines.push(Line {
+                raw: raw.to_owned(),
+                kind,
+            });
+        }
+        let newline = detect_newline(text);
+        Ok(Self { lines, newline })
+    }
+
+    /// An empty document, as for a file that does not exist yet.
+    pub fn empty() -> Self {
+        Self {
+            lines: Vec::new(),
+            newline: "\n",
+        }
+    }
+
+    /// The document as file contents: the original bytes plus any edits.
+    pub fn render(&self) -> String {
+        self.lines.iter().map(|line| line.raw.as_str()).collect()
+    }
+
+    /// The value of `key` in `section`, as the SDKs see it: repeated sections merge and the
+    /// last occurrence of a key wins. Keys match case-insensitively; an inline comment
+    /// (`#` or `;` after whitespace) is not part of the value.
+    pub fn get(&self, section: &str, key: &str) -> Option<&str> {
+        self.property_index(section, key)
+            .and_then(|index| match &self.lines[index].kind {
+                LineKind::Property { value, .. } => Some(strip_inline_comment(value)),
+                _ => None,
+            })
+    }
+
+    /// Whether a `[section]` header with this name appears in the document.
+    pub fn has_section(&self, section: &str) -> bool {
+        self.lines
+            .iter()
+            .any(|line| matches!(&line.kind, LineKind::Section(name) if name == section))
+    }
+
+    /// The index of the line holding the effective value of `key` in `section`.
+    fn property_index(&self, section: &str, key: &str) -> Option<usize> {
+        let mut current: Option<&str> = None;
+        let mut found = None;
+        for (index, line) in self.lines.iter().enumerate() {
+            match &line.kind {
+                LineKind::Section(name) => current = Some(name),
+                LineKind::Property { key: k, .. }
+                    if current == Some(section) && k.eq_ignore_ascii_case(key) =>
+                {
+                    found = Some(index);
+                }
+                _ => {}
+            }
+        }
+        found
+    }
+}
+
+/// A line without its `\n` or `\r\n` terminator.
+fn line_content(raw: &str) -> &str {
+    let without_lf = raw.strip_suffix('\n').unwrap_or(raw);
+    without_lf.strip_suffix('\r').unwrap_or(without_lf)
+}
+
+fn detect_newline(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(position) if text[..position].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+fn classify(
+    content: &str,
+    in_section: bool,
+    can_continue: bool,
+) -> Result<LineKind, ParseErrorReason> {
+    let trimmed = content.trim();
+    if trimmed.is_empty() {
+        return Ok(LineKind::Blank);
+    }
+    if trimmed.starts_with('#') || trimmed.starts_with(';') {
+        return Ok(LineKind::Comment);
+    }
+    if content.starts_with([' ', '\t']) {
+        return if can_continue {
+            Ok(LineKind::Continuation)
+        } else {
+            Err(ParseErrorReason::OrphanContinuation)
+        };
+    }
+    if let Some(rest) = content.strip_prefix('[') {
+        return parse_section_header(rest);
+    }
+    if !in_section {
+        return Err(ParseErrorReason::PropertyOutsideSection);
+    }
+    parse_property(content)
+}
+
+fn parse_section_header(after_bracket: &str) -> Result<LineKind, ParseErrorReason> {
+    let (name, _trailer) = after_bracket
+        .split_once(']')
+        .ok_or(ParseErrorReason::UnterminatedSection)?;
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(ParseErrorReason::EmptySectionName);
+    }
+    Ok(LineKind::Section(name))
+}
+
+/// Splits at the first `=`; botocore also accepts `:` when a line has no `=`.
+fn parse_property(content: &str) -> Result<LineKind, ParseErrorReason> {
+    let (key, value) = content
+        .split_once('=')
+        .or_else(|| content.split_once(':'))
+        .ok_or(ParseErrorReason::NotAProperty)?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(ParseErrorReason::EmptyKey);
+    }
+    Ok(LineKind::Property {
+        key: key.to_owned(),
+        value: value.trim().to_owned(),
+    })
+}
+
+fn strip_inline_comment(value: &str) -> &str {
+    let bytes = value.as_bytes();
+    let comment_start = (1..bytes.len())
+        .find(|&i| matches!(bytes[i], b'#' | b';') && bytes[i - 1].is_ascii_whitespace());
+    match comment_start {
+        Some(i) => value[..i].trim_end(),
+        None => value,
+    }
+}
+
+/// Whether `name` is a profile name the AWS SDKs accept (`[A-Za-z0-9_\-/.%@:+]+`);
+/// sections with other names are silently ignored by them, so we never write one.
+pub fn is_valid_profile_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b))
+}
+
+#[cfg(test)]
+mod tests;

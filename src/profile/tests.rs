@@ -1,0 +1,291 @@
+use super::*;
+
+/// A file as people really keep them: comments of both kinds, inline comments, odd
+/// spacing, a `:` separator, sub-properties, blank lines and several profiles.
+const REAL_WORLD: &str = "\
+# Managed by hand; do not lose this comment
+; nor this one
+
+[default]
+aws_access_key_id=AKIADEFAULT
+aws_secret_access_key   =    secretdefault   # trailing note
+region = eu-west-2 ; inline
+s3 =
+    max_concurrent_requests = 20
+    addressing_style = path
+
+[work]   ; the work account
+aws_access_key_id = AKIAWORK
+aws_secret_access_key:colon-separated
+
+[empty]
+# nothing here yet
+";
+
+#[test]
+fn rendering_an_unedited_document_gives_back_the_same_bytes() {
+    let samples = [
+        REAL_WORLD,
+        "",
+        "\n\n",
+        "[a]\nk = v",
+        "[a]\r\nk = v\r\n\r\n[b]\r\nx=y\r\n",
+        "\u{feff}[bom]\nk = v\n",
+        "[a]\nk = v\n  # indented comment\n",
+    ];
+    for sample in samples {
+        let doc = Document::parse(sample).unwrap_or_else(|e| panic!("{sample:?}: {e}"));
+        assert_eq!(doc.render(), sample);
+    }
+}
+
+#[test]
+fn values_are_read_as_the_sdks_read_them() {
+    let doc = Document::parse(REAL_WORLD).unwrap();
+    assert_eq!(doc.get("default", "aws_access_key_id"), Some("AKIADEFAULT"));
+    assert_eq!(
+        doc.get("default", "aws_secret_access_key"),
+        Some("secretdefault")
+    );
+    assert_eq!(doc.get("default", "region"), Some("eu-west-2"));
+    assert_eq!(
+        doc.get("default", "REGION"),
+        Some("eu-west-2"),
+        "keys are case-insensitive"
+    );
+    assert_eq!(doc.get("default", "s3"), Some(""));
+    assert_eq!(doc.get("work", "aws_access_key_id"), Some("AKIAWORK"));
+    assert_eq!(
+        doc.get("Work", "aws_access_key_id"),
+        None,
+        "names are case-sensitive"
+    );
+    assert_eq!(doc.get("empty", "aws_access_key_id"), None);
+    assert_eq!(doc.get("missing", "aws_access_key_id"), None);
+    assert!(doc.has_section("empty"));
+    assert!(!doc.has_section("missing"));
+}
+
+#[test]
+fn a_tab_indented_line_after_a_property_is_a_continuation_not_a_key() {
+    let doc = Document::parse("[a]\nk = v\n\tj = w\n").unwrap();
+    assert_eq!(doc.get("a", "k"), Some("v"));
+    assert_eq!(doc.get("a", "j"), None);
+}
+
+#[test]
+fn botocore_colon_separators_are_understood() {
+    let doc = Document::parse(REAL_WORLD).unwrap();
+    assert_eq!(
+        doc.get("work", "aws_secret_access_key"),
+        Some("colon-separated")
+    );
+}
+
+#[test]
+fn a_value_keeps_hashes_that_do_not_follow_whitespace() {
+    let doc = Document::parse("[a]\ntoken = abc#def;ghi\n").unwrap();
+    assert_eq!(doc.get("a", "token"), Some("abc#def;ghi"));
+}
+
+#[test]
+fn repeated_sections_merge_and_the_last_key_wins() {
+    let doc = Document::parse("[a]\nk = 1\n[b]\nk = 2\n[a]\nk = 3\nj = 4\n").unwrap();
+    assert_eq!(doc.get("a", "k"), Some("3"));
+    assert_eq!(doc.get("a", "j"), Some("4"));
+    assert_eq!(doc.get("b", "k"), Some("2"));
+}
+
+#[test]
+fn config_style_headers_collapse_inner_whitespace() {
+    let doc = Document::parse("[profile   dev ]\nregion = us-west-2\n").unwrap();
+    assert_eq!(doc.get("profile dev", "region"), Some("us-west-2"));
+}
+
+#[test]
+fn a_byte_order_mark_does_not_hide_the_first_header() {
+    let doc = Document::parse("\u{feff}[default]\nk = v\n").unwrap();
+    assert_eq!(doc.get("default", "k"), Some("v"));
+}
+
+#[test]
+fn broken_lines_are_reported_with_their_line_number() {
+    let cases = [
+        (
+            "[ok]\nk = v\n[broken\n",
+            3,
+            ParseErrorReason::UnterminatedSection,
+        ),
+        ("[]\n", 1, ParseErrorReason::EmptySectionName),
+        ("k = v\n[a]\n", 1, ParseErrorReason::PropertyOutsideSection),
+        ("[a]\njust words\n", 2, ParseErrorReason::NotAProperty),
+        ("[a]\n= v\n", 2, ParseErrorReason::EmptyKey),
+        ("[a]\n  indented\n", 2, ParseErrorReason::OrphanContinuation),
+    ];
+    for (text, line, reason) in cases {
+        assert_eq!(
+            Document::parse(text),
+            Err(ParseError { line, reason }),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn binary_garbage_is_not_text_and_names_the_line() {
+    let error = Document::parse_bytes(b"[a]\nk = v\n\xff\xfe\x00").unwrap_err();
+    assert_eq!(error.line, 3);
+    assert_eq!(error.reason, ParseErrorReason::NotText);
+    assert_eq!(error.to_string(), "line 3: file is not UTF-8 text");
+}
+
+#[test]
+fn replacing_a_key_changes_only_its_line() {
+    let mut doc = Document::parse(REAL_WORLD).unwrap();
+    doc.set("work", "aws_access_key_id", "ASIANEW");
+    let expected = REAL_WORLD.replace(
+        "aws_access_key_id = AKIAWORK",
+        "aws_access_key_id = ASIANEW",
+    );
+    assert_eq!(doc.render(), expected);
+}
+
+#[test]
+fn replacing_a_key_is_written_plainly_whatever_its_old_spacing() {
+    let mut doc = Document::parse(REAL_WORLD).unwrap();
+    doc.set("default", "aws_secret_access_key", "s3cr3t");
+    let expected = REAL_WORLD.replace(
+        "aws_secret_access_key   =    secretdefault   # trailing note",
+        "aws_secret_access_key = s3cr3t",
+    );
+    assert_eq!(doc.render(), expected);
+}
+
+#[test]
+fn replacing_a_multi_line_value_drops_its_continuation_lines() {
+    let mut doc = Document::parse(REAL_WORLD).unwrap();
+    doc.set("default", "s3", "none");
+    let expected = REAL_WORLD.replace(
+        "s3 =\n    max_concurrent_requests = 20\n    addressing_style = path\n",
+        "s3 = none\n",
+    );
+    assert_eq!(doc.render(), expected);
+}
+
+#[test]
+fn a_new_key_goes_after_the_sections_last_key_and_its_continuations() {
+    let mut doc = Document::parse(REAL_WORLD).unwrap();
+    doc.set("default", "aws_session_token", "TOKEN");
+    let expected = REAL_WORLD.replace(
+        "    addressing_style = path\n",
+        "    addressing_style = path\naws_session_token = TOKEN\n",
+    );
+    assert_eq!(doc.render(), expected);
+}
+
+#[test]
+fn a_new_key_in_a_section_without_keys_goes_right_after_its_header() {
+    let mut doc = Document::parse(REAL_WORLD).unwrap();
+    doc.set("empty", "k", "v");
+    let expected = REAL_WORLD.replace("[empty]\n", "[empty]\nk = v\n");
+    assert_eq!(doc.render(), expected);
+}
+
+#[test]
+fn a_new_section_is_appended_after_a_blank_line() {
+    let mut doc = Document::parse(REAL_WORLD).unwrap();
+    doc.set("new", "k", "v");
+    assert_eq!(doc.render(), format!("{REAL_WORLD}\n[new]\nk = v\n"));
+}
+
+#[test]
+fn a_file_without_a_trailing_newline_gets_one_only_where_a_line_is_added() {
+    let mut doc = Document::parse("[a]\nk = v").unwrap();
+    doc.set("a", "k", "w");
+    assert_eq!(
+        doc.render(),
+        "[a]\nk = w",
+        "replacing keeps the missing newline"
+    );
+    doc.set("a", "j", "x");
+    assert_eq!(doc.render(), "[a]\nk = w\nj = x\n");
+    let mut doc = Document::parse("[a]\nk = v").unwrap();
+    doc.set("b", "k", "v");
+    assert_eq!(doc.render(), "[a]\nk = v\n\n[b]\nk = v\n");
+}
+
+#[test]
+fn crlf_files_stay_crlf() {
+    let original = "[a]\r\nk = v\r\n";
+    let mut doc = Document::parse(original).unwrap();
+    doc.set("a", "k", "w");
+    doc.set("a", "j", "x");
+    doc.set("b", "y", "z");
+    assert_eq!(
+        doc.render(),
+        "[a]\r\nk = w\r\nj = x\r\n\r\n[b]\r\ny = z\r\n"
+    );
+}
+
+#[test]
+fn an_empty_document_grows_a_section_without_leading_blank_lines() {
+    let mut doc = Document::empty();
+    doc.set("default", "aws_access_key_id", "AKIA");
+    doc.set("default", "aws_secret_access_key", "secret");
+    assert_eq!(
+        doc.render(),
+        "[default]\naws_access_key_id = AKIA\naws_secret_access_key = secret\n"
+    );
+}
+
+#[test]
+fn setting_a_key_in_a_repeated_section_edits_the_effective_line() {
+    let mut doc = Document::parse("[a]\nk = 1\n[b]\n[a]\nk = 2\n").unwrap();
+    doc.set("a", "k", "3");
+    assert_eq!(doc.render(), "[a]\nk = 1\n[b]\n[a]\nk = 3\n");
+    doc.set("a", "new", "x");
+    assert_eq!(doc.render(), "[a]\nk = 1\n[b]\n[a]\nk = 3\nnew = x\n");
+}
+
+#[test]
+fn setting_keys_matches_existing_keys_case_insensitively() {
+    let mut doc = Document::parse("[a]\nAWS_ACCESS_KEY_ID = old\n").unwrap();
+    doc.set("a", "aws_access_key_id", "new");
+    assert_eq!(doc.render(), "[a]\naws_access_key_id = new\n");
+}
+
+#[test]
+fn a_new_key_goes_before_trailing_comments_and_blank_lines_of_its_section() {
+    let mut doc = Document::parse("[a]\nk = v\n# about b\n\n[b]\n").unwrap();
+    doc.set("a", "j", "w");
+    assert_eq!(doc.render(), "[a]\nk = v\nj = w\n# about b\n\n[b]\n");
+}
+
+#[test]
+fn removing_a_key_takes_every_occurrence_and_nothing_else() {
+    let mut doc = Document::parse("[a]\nk = 1\nj = 2\n[a]\nk = 3\n  more\n# c\n").unwrap();
+    assert!(doc.remove("a", "k"));
+    assert_eq!(doc.render(), "[a]\nj = 2\n[a]\n# c\n");
+    assert!(!doc.remove("a", "k"));
+}
+
+#[test]
+fn an_edited_document_parses_back_to_the_intended_values() {
+    let mut doc = Document::parse(REAL_WORLD).unwrap();
+    doc.set("work", "aws_session_token", "T/+=");
+    doc.set("fresh", "aws_access_key_id", "ASIA");
+    let reparsed = Document::parse(&doc.render()).unwrap();
+    assert_eq!(reparsed.get("work", "aws_session_token"), Some("T/+="));
+    assert_eq!(reparsed.get("fresh", "aws_access_key_id"), Some("ASIA"));
+    assert_eq!(reparsed.get("default", "region"), Some("eu-west-2"));
+}
+
+#[test]
+fn profile_names_follow_the_sdk_character_set() {
+    for good in ["default", "work", "a-b_c.d/e%f@g:h+i", "123"] {
+        assert!(is_valid_profile_name(good), "{good}");
+    }
+    for bad in ["", "with space", "brack]et", "semi;colon", "ünï"] {
+        assert!(!is_valid_profile_name(bad), "{bad}");
+    }
+}

@@ -1,0 +1,157 @@
+//! Questions to the person running stscreds: on the terminal when there is one, else
+//! one line each from standard input (so scripts and tests can pipe answers in).
+//! Prompts always go to stderr or the terminal, never to stdout.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+use secrecy::SecretString;
+
+/// A source of answers to prompts.
+pub trait Ask {
+    /// Whether a person can answer interactively (standard input is a terminal).
+    fn is_interactive(&self) -> bool;
+
+    /// Shows `prompt` and returns the answer line, without its line ending.
+    fn line(&mut self, prompt: &str) -> Result<String, InputError>;
+
+    /// Like [`Ask::line`], but the answer is not echoed on a terminal.
+    fn secret(&mut self, prompt: &str) -> Result<SecretString, InputError>;
+}
+
+/// Why an answer could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// Standard input ended before the question was answered.
+    #[error(
+        "no answer to '{question}': standard input is closed; run stscreds in a terminal or pipe the answer in"
+    )]
+    Closed {
+        /// The question, without its trailing colon.
+        question: String,
+    },
+    /// The terminal or standard input failed.
+    #[error("cannot read the answer to '{question}': {source}")]
+    Io {
+        /// The question, without its trailing colon.
+        question: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// The answer is not acceptable; the message says what is expected.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The real terminal (or piped standard input).
+#[derive(Debug)]
+pub struct Terminal {
+    interactive: bool,
+}
+
+impl Terminal {
+    /// Connects to this process's standard input and error.
+    pub fn new() -> Self {
+        Self {
+            interactive: io::stdin().is_terminal(),
+        }
+    }
+}
+
+impl Default for Terminal {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Ask for Terminal {
+    fn is_interactive(&self) -> bool {
+        self.interactive
+    }
+
+    fn line(&mut self, prompt: &str) -> Result<String, InputError> {
+        let io_error = |source| InputError::Io {
+            question: question(prompt),
+            source,
+        };
+        let mut stderr = io::stderr().lock();
+        stderr
+            .write_all(prompt.as_bytes())
+            .and_then(|()| stderr.flush())
+            .map_err(io_error)?;
+        drop(stderr);
+        let mut answer = String::new();
+        let read = io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(io_error)?;
+        if read == 0 {
+            return Err(InputError::Closed {
+                question: question(prompt),
+            });
+        }
+        if !self.interactive {
+            // Piped answers are not echoed; end the prompt line so messages start fresh.
+            eprintln!();
+        }
+        let without_newline = answer.trim_end_matches(['\n', '\r']).len();
+        answer.truncate(without_newline);
+        Ok(answer)
+    }
+
+    fn secret(&mut self, prompt: &str) -> Result<SecretString, InputError> {
+        if !self.interactive {
+            return self.line(prompt).map(SecretString::from);
+        }
+        rpassword::prompt_password(prompt)
+            .map(SecretString::from)
+            .map_err(|source| InputError::Io {
+                question: question(prompt),
+                source,
+            })
+    }
+}
+
+fn question(prompt: &str) -> String {
+    prompt.trim_end().trim_end_matches(':').to_owned()
+}
+
+/// Canned answers, for testing code that asks questions.
+#[cfg(test)]
+pub struct Scripted {
+    /// Answers still to give, first first.
+    pub answers: std::collections::VecDeque<String>,
+    /// Whether to claim to be a terminal.
+    pub interactive: bool,
+    /// Every prompt shown, in order.
+    pub prompts: Vec<String>,
+}
+
+#[cfg(test)]
+impl Scripted {
+    /// Answers `answers` in order, then reports a closed input.
+    pub fn new(answers: &[&str], interactive: bool) -> Self {
+        Self {
+            answers: answers.iter().map(|a| a.to_string()).collect(),
+            interactive,
+            prompts: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Ask for Scripted {
+    fn is_interactive(&self) -> bool {
+        self.interactive
+    }
+
+    fn line(&mut self, prompt: &str) -> Result<String, InputError> {
+        self.prompts.push(prompt.to_owned());
+        self.answers.pop_front().ok_or_else(|| InputError::Closed {
+            question: question(prompt),
+        })
+    }
+
+    fn secret(&mut self, prompt: &str) -> Result<SecretString, InputError> {
+        self.line(prompt).map(SecretString::from)
+    }
+}

@@ -1,0 +1,225 @@
+//! Session credentials: how they sit in `~/.aws/credentials`, and when they are fresh.
+//!
+//! The expiry is stored in the profile's own section as `stscreds_expiration`, so the
+//! keys and their expiry are always replaced together in one atomic write, and each
+//! profile has its own. The AWS SDKs and CLI ignore keys they do not know.
+
+use std::path::Path;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Error;
+use crate::profile::Document;
+
+/// The key that records when a profile's session credentials expire (RFC 3339).
+pub const EXPIRATION_KEY: &str = "stscreds_expiration";
+
+/// Credentials are handed out only with at least this long left, so that a value read
+/// into a shell is not already useless.
+pub const FRESHNESS_MARGIN: SignedDuration = SignedDuration::from_mins(5);
+
+/// The three values of a set of AWS credentials that `read` can print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CredentialKey {
+    /// The access key id.
+    #[value(name = "aws_access_key_id")]
+    AccessKeyId,
+    /// The secret access key.
+    #[value(name = "aws_secret_access_key")]
+    SecretAccessKey,
+    /// The session token.
+    #[value(name = "aws_session_token")]
+    SessionToken,
+}
+
+impl CredentialKey {
+    /// The key's name in credentials files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AccessKeyId => "aws_access_key_id",
+            Self::SecretAccessKey => "aws_secret_access_key",
+            Self::SessionToken => "aws_session_token",
+        }
+    }
+}
+
+/// Temporary credentials from STS.
+#[derive(Debug, Clone)]
+pub struct SessionCredentials {
+    /// The temporary access key id (`ASIA…`).
+    pub access_key_id: String,
+    /// The temporary secret.
+    pub secret_access_key: SecretString,
+    /// The session token that goes with them.
+    pub session_token: SecretString,
+    /// When AWS stops accepting them.
+    pub expiration: Timestamp,
+}
+
+impl SessionCredentials {
+    /// The complete set stored for `profile`, if there is one with a readable expiry.
+    pub fn from_document(document: &Document, profile: &str) -> Option<Self> {
+        let value =
+            |key: CredentialKey| document.get(profile, key.name()).filter(|v| !v.is_empty());
+        Some(Self {
+            access_key_id: value(CredentialKey::AccessKeyId)?.to_owned(),
+            secret_access_key: value(CredentialKey::SecretAccessKey)?.into(),
+            session_token: value(CredentialKey::SessionToken)?.into(),
+            expiration: document.get(profile, EXPIRATION_KEY)?.parse().ok()?,
+        })
+    }
+
+    /// Writes all four values into `profile`, leaving the rest of the file alone.
+    pub fn write_to(&self, document: &mut Document, profile: &str) {
+        for key in [
+            CredentialKey::AccessKeyId,
+            CredentialKey::SecretAccessKey,
+            CredentialKey::SessionToken,
+        ] {
+            document.set(profile, key.name(), self.value(key));
+        }
+        document.set(profile, EXPIRATION_KEY, &self.expiration.to_string());
+    }
+
+    /// One of the three values.
+    pub fn value(&self, key: CredentialKey) -> &str {
+        match key {
+            CredentialKey::AccessKeyId => &self.access_key_id,
+            CredentialKey::SecretAccessKey => self.secret_access_key.expose_secret(),
+            CredentialKey::SessionToken => self.session_token.expose_secret(),
+        }
+    }
+
+    /// Whether they will still be valid [`FRESHNESS_MARGIN`] from `now`.
+    pub fn is_fresh(&self, now: Timestamp) -> bool {
+        now.checked_add(FRESHNESS_MARGIN)
+            .is_ok_and(|deadline| self.expiration > deadline)
+    }
+}
+
+/// Refuses to write session credentials over long-term keys that exist nowhere else:
+/// a profile section with an access key but no session token holds long-term keys,
+/// and unless they are the ones stscreds stores, overwriting them would lose them.
+pub fn ensure_no_unsaved_long_term_key(
+    document: &Document,
+    path: &Path,
+    profile: &str,
+    stored_key_id: &str,
+) -> Result<(), Error> {
+    let key_id = document.get(profile, CredentialKey::AccessKeyId.name());
+    let token = document.get(profile, CredentialKey::SessionToken.name());
+    match (key_id, token) {
+        (Some(key_id), None) if !key_id.is_empty() && key_id != stored_key_id => {
+            Err(Error::WouldOverwriteLongTermKey {
+                path: path.to_owned(),
+                profile: profile.to_owned(),
+                key_id: key_id.to_owned(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// How long session credentials should last: 15 minutes to 36 hours, as STS allows for
+/// IAM users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionDuration(Duration);
+
+impl SessionDuration {
+    /// The shortest session STS grants.
+    pub const MIN: Duration = Duration::from_secs(15 * 60);
+    /// The longest session STS grants an IAM user.
+    pub const MAX: Duration = Duration::from_secs(36 * 60 * 60);
+
+    /// Parses a humantime duration (`90m`, `12h`) and checks it is in range.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let duration = humantime::parse_duration(text)
+            .map_err(|error| format!("'{text}' is not a duration like 1h, 90m or 12h ({error})"))?;
+        if (Self::MIN..=Self::MAX).contains(&duration) {
+            Ok(Self(duration))
+        } else {
+            Err(format!(
+                "'{text}' is outside what AWS allows; choose between 15m and 36h"
+            ))
+        }
+    }
+
+    /// Whole seconds, as STS wants them.
+    pub fn as_secs(self) -> i32 {
+        i32::try_from(self.0.as_secs()).unwrap_or(i32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(expiration: &str) -> SessionCredentials {
+        SessionCredentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "se/cr+et".into(),
+            session_token: "to/ken+==".into(),
+            expiration: expiration.parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn credentials_round_trip_through_a_document() {
+        let mut doc = Document::parse("[other]\nk = v\n").unwrap();
+        sample("2030-01-02T03:04:05Z").write_to(&mut doc, "work");
+        assert_eq!(
+            doc.render(),
+            "[other]\nk = v\n\n[work]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = se/cr+et\naws_session_token = to/ken+==\nstscreds_expiration = 2030-01-02T03:04:05Z\n"
+        );
+        let read = SessionCredentials::from_document(&doc, "work").unwrap();
+        assert_eq!(read.value(CredentialKey::SessionToken), "to/ken+==");
+        assert_eq!(read.expiration, "2030-01-02T03:04:05Z".parse().unwrap());
+        assert!(SessionCredentials::from_document(&doc, "other").is_none());
+    }
+
+    #[test]
+    fn an_incomplete_set_or_unreadable_expiry_counts_as_missing() {
+        let doc = Document::parse("[a]\naws_access_key_id = A\naws_secret_access_key = S\naws_session_token = T\nstscreds_expiration = soon\n").unwrap();
+        assert!(SessionCredentials::from_document(&doc, "a").is_none());
+        let doc = Document::parse("[a]\naws_access_key_id = A\naws_secret_access_key = S\nstscreds_expiration = 2030-01-01T00:00:00Z\n").unwrap();
+        assert!(SessionCredentials::from_document(&doc, "a").is_none());
+    }
+
+    #[test]
+    fn freshness_keeps_a_margin_before_expiry() {
+        let credentials = sample("2030-01-01T12:00:00Z");
+        assert!(credentials.is_fresh("2030-01-01T11:54:59Z".parse().unwrap()));
+        assert!(!credentials.is_fresh("2030-01-01T11:55:00Z".parse().unwrap()));
+        assert!(!credentials.is_fresh("2030-01-01T13:00:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn long_term_keys_are_never_overwritten_unless_stored() {
+        let path = Path::new("/tmp/credentials");
+        let doc = Document::parse(
+            "[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n",
+        )
+        .unwrap();
+        let error =
+            ensure_no_unsaved_long_term_key(&doc, path, "default", "AKIASTORED").unwrap_err();
+        assert!(error.to_string().contains("AKIAOTHER"), "{error}");
+        assert!(ensure_no_unsaved_long_term_key(&doc, path, "default", "AKIAOTHER").is_ok());
+        assert!(ensure_no_unsaved_long_term_key(&doc, path, "empty", "AKIASTORED").is_ok());
+        let session =
+            Document::parse("[default]\naws_access_key_id = ASIA\naws_session_token = t\n")
+                .unwrap();
+        assert!(ensure_no_unsaved_long_term_key(&session, path, "default", "AKIASTORED").is_ok());
+    }
+
+    #[test]
+    fn session_durations_are_limited_to_what_sts_allows() {
+        assert_eq!(SessionDuration::parse("1h").unwrap().as_secs(), 3600);
+        assert_eq!(SessionDuration::parse("15m").unwrap().as_secs(), 900);
+        assert_eq!(SessionDuration::parse("36h").unwrap().as_secs(), 129_600);
+        for bad in ["14m", "37h", "0s", "soon", ""] {
+            assert!(SessionDuration::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
