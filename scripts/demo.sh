@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# A guided tour of stscreds that needs no AWS account: it starts a local moto
+# server (a fake AWS on 127.0.0.1), creates an IAM user `demo-user` with an access
+# key and a virtual MFA device, and runs init, auth, read and whoami against it in
+# a throwaway HOME, printing each command before running it.
+#
+# Run from anywhere:    scripts/demo.sh
+# Use a prebuilt binary: STSCREDS_BIN=target/debug/stscreds scripts/demo.sh
+# Nothing outside the temporary HOME is touched, and the server stops on exit.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+# Build before HOME changes (cargo and rustup live under the real HOME).
+if [[ -z ${STSCREDS_BIN:-} ]]; then
+  echo "Building stscreds (release)..." >&2
+  cargo build --release --quiet
+fi
+bin=$(realpath "${STSCREDS_BIN:-$root/target/release/stscreds}")
+venv=$(scripts/test-venv)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/stscreds-demo.XXXXXX")
+moto_pid=
+cleanup() {
+  exec 3>&- # closing the server's stdin tells it to stop
+  if [[ -n $moto_pid ]]; then
+    for _ in {1..50}; do kill -0 "$moto_pid" 2>/dev/null || break; sleep 0.1; done
+    kill "$moto_pid" 2>/dev/null || true
+    wait "$moto_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Start moto; it serves until its stdin (fd 3 here) closes, at most 10 minutes.
+mkfifo "$work/moto.in"
+timeout 600 "$venv/bin/python" tests/support/moto_server.py \
+  <"$work/moto.in" >"$work/moto.out" 2>"$work/moto.err" &
+moto_pid=$!
+exec 3>"$work/moto.in"
+for _ in {1..300}; do
+  grep -q '^listening on ' "$work/moto.out" && break
+  kill -0 "$moto_pid" 2>/dev/null || { cat "$work/moto.err" >&2; exit 1; }
+  sleep 0.1
+done
+port=$(sed -n 's/^listening on \([0-9]*\)$/\1/p' "$work/moto.out")
+[[ -n $port ]] || { echo "moto did not start in 30s" >&2; exit 1; }
+endpoint=http://127.0.0.1:$port
+
+# A clean, private environment: fresh HOME, no AWS settings from the caller.
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
+  AWS_SHARED_CREDENTIALS_FILE AWS_CONFIG_FILE AWS_DEFAULT_REGION \
+  AWS_ENDPOINT_URL_STS AWS_ENDPOINT_URL_IAM
+export HOME=$work/home AWS_REGION=us-east-1 AWS_ENDPOINT_URL=$endpoint
+export NO_PROXY=127.0.0.1 no_proxy=127.0.0.1
+mkdir -p "$HOME"
+
+# The IAM user a newcomer would get from their admin: keys plus an MFA device.
+read -r ACCESS_KEY_ID SECRET_ACCESS_KEY < <("$venv/bin/python" - "$endpoint" <<'EOF'
+import sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="admin", aws_secret_access_key="admin")
+iam.create_user(UserName="demo-user")
+key = iam.create_access_key(UserName="demo-user")["AccessKey"]
+serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="demo-user")["VirtualMFADevice"]["SerialNumber"]
+iam.enable_mfa_device(UserName="demo-user", SerialNumber=serial,
+                      AuthenticationCode1="123456", AuthenticationCode2="654321")
+print(key["AccessKeyId"], key["SecretAccessKey"])
+EOF
+)
+
+stscreds() { "$bin" "$@"; }
+say() { printf '\n'; printf '# %s\n' "$@"; }
+step() { printf '$ %s\n' "$1"; eval "$1"; }
+
+say "A fake AWS (moto) is listening on $endpoint; AWS_ENDPOINT_URL points stscreds at it." \
+  "HOME is the empty directory $HOME." \
+  "IAM user demo-user has long-term key ACCESS_KEY_ID=$ACCESS_KEY_ID and a virtual MFA device."
+
+say "1. Store the long-term keys once. stscreds checks them with iam:GetUser and keeps" \
+  "   them in ~/.stscreds/credentials. (Interactively it prompts; here we pipe them in.)"
+step 'printf "%s\n%s\n" "$ACCESS_KEY_ID" "$SECRET_ACCESS_KEY" | stscreds init'
+
+say "2. Trade them plus an MFA code for session credentials (sts:GetSessionToken)." \
+  "   moto accepts any code; a real device would show you a fresh one."
+step 'echo 123456 | stscreds auth'
+
+say "3. They are in ~/.aws/credentials, where every AWS SDK and the aws CLI look." \
+  "   (moto always hands out the same example key, AKIAIOSFODNN7EXAMPLE.)"
+step 'cat ~/.aws/credentials'
+
+say "4. Scripts can read one value; while the credentials are fresh, no network is used."
+step 'stscreds read aws_access_key_id'
+
+say "5. Who the stored keys belong to, and their MFA devices."
+step 'stscreds whoami'
+
+say "6. To put session credentials in your shell's environment instead, either renew and export:"
+step 'eval "$(stscreds auth --output-env --token-code 123456)"'
+step 'echo "$AWS_ACCESS_KEY_ID"'
+say "   or export what is already there (auth again only if expired):"
+step 'export AWS_ACCESS_KEY_ID=$(stscreds read aws_access_key_id)'
+step 'export AWS_SECRET_ACCESS_KEY=$(stscreds read aws_secret_access_key)'
+step 'export AWS_SESSION_TOKEN=$(stscreds read aws_session_token)'
+step 'echo "${AWS_SESSION_TOKEN:0:24}..."'
+
+say "Done. The temporary HOME and the moto server are cleaned up now."

@@ -1,0 +1,169 @@
+//! Shared helpers for the integration tests: the moto server, a fault-injecting
+//! loopback server, and a sandbox that runs the real binary with a temporary HOME.
+//! Each test binary uses a different subset, hence the allowance below.
+#![allow(dead_code)]
+
+pub mod fault;
+pub mod moto;
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// The pinned Python virtualenv (moto, botocore), created once by `scripts/test-venv`.
+pub fn venv() -> &'static Path {
+    static VENV: OnceLock<PathBuf> = OnceLock::new();
+    VENV.get_or_init(|| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-venv");
+        let output = Command::new(script)
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run scripts/test-venv");
+        assert!(output.status.success(), "scripts/test-venv failed");
+        PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
+    })
+}
+
+/// The venv's Python interpreter.
+pub fn python() -> PathBuf {
+    venv().join("bin/python")
+}
+
+/// A test file under `tests/support/`.
+pub fn support_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/support")
+        .join(name)
+}
+
+/// An address where nothing listens: any network call made there fails at once.
+pub fn dead_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Self {
+        Self {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Panics with the full output unless the run exited 0.
+    #[track_caller]
+    pub fn success(self) -> Self {
+        assert_eq!(self.code, Some(0), "expected success\n{self:#?}");
+        self
+    }
+
+    /// Panics unless the run failed with an `error:` line on stderr containing `text`.
+    #[track_caller]
+    pub fn failure(self, text: &str) -> Self {
+        assert_ne!(self.code, Some(0), "expected failure\n{self:#?}");
+        assert!(self.stderr.contains("error: "), "no error line\n{self:#?}");
+        assert!(
+            self.stderr.contains(text),
+            "expected {text:?} in stderr\n{self:#?}"
+        );
+        self
+    }
+}
+
+/// A temporary home directory and environment in which to run `stscreds` as a user would.
+pub struct Sandbox {
+    home: tempfile::TempDir,
+    env: HashMap<String, String>,
+}
+
+impl Sandbox {
+    /// A fresh HOME whose AWS calls go to `endpoint`.
+    pub fn new(endpoint: &str) -> Self {
+        let home = tempfile::tempdir().unwrap();
+        let mut env = HashMap::new();
+        env.insert("AWS_ENDPOINT_URL".to_owned(), endpoint.to_owned());
+        // Fail fast on injected faults; tests that exercise retries raise it.
+        env.insert("AWS_MAX_ATTEMPTS".to_owned(), "1".to_owned());
+        Self { home, env }
+    }
+
+    /// Sets (or overrides) an environment variable for later runs.
+    pub fn set_env(&mut self, name: &str, value: &str) -> &mut Self {
+        self.env.insert(name.to_owned(), value.to_owned());
+        self
+    }
+
+    /// The temporary home directory.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// A path inside the home directory.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.home.path().join(relative)
+    }
+
+    /// The contents of a file inside the home directory.
+    pub fn read(&self, relative: &str) -> String {
+        fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+
+    /// Writes a file inside the home directory, creating its directory.
+    pub fn write(&self, relative: &str, contents: &str) {
+        let path = self.path(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+
+    /// The command with a clean environment: only PATH, HOME and the sandbox's variables.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_stscreds"));
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .envs(&self.env);
+        command
+    }
+
+    /// Runs `stscreds ARGS` with `stdin` piped in.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Run {
+        run_with_stdin(self.command(args), stdin)
+    }
+
+    /// `stscreds init` for `user` under `profile` (must succeed).
+    pub fn init(&self, profile: &str, user: &moto::TestUser) {
+        let input = format!("{}\n{}\n", user.access_key_id, user.secret_access_key);
+        self.run(&["init", "--profile", profile], &input).success();
+    }
+}
+
+/// Runs `command` with `stdin` piped in and collects its output.
+pub fn run_with_stdin(mut command: Command, stdin: &str) -> Run {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut pipe = child.stdin.take().unwrap();
+    // The child may exit before reading everything; a broken pipe here is fine.
+    let _ = pipe.write_all(stdin.as_bytes());
+    drop(pipe);
+    Run::from(child.wait_with_output().unwrap())
+}
