@@ -11,9 +11,9 @@ use crate::session::{CredentialKey, SessionDuration};
 #[command(name = "stscreds", version, propagate_version = true)]
 pub struct Cli {
     /// The profile to work on: its long-term keys in ~/.stscreds/credentials and its
-    /// session credentials in ~/.aws/credentials.
-    #[arg(long, global = true, env = "AWS_PROFILE", default_value = "default", value_parser = parse_profile)]
-    pub profile: String,
+    /// session credentials in ~/.aws/credentials [default: $AWS_PROFILE, else default]
+    #[arg(long, global = true, value_parser = parse_profile)]
+    pub profile: Option<String>,
 
     /// How long new session credentials last, from 15m to 36h (e.g. 90m, 12h).
     #[arg(long, global = true, default_value = "1h", value_parser = SessionDuration::parse)]
@@ -72,6 +72,20 @@ pub struct ReadArgs {
     /// MFA options, used only if the credentials have to be renewed.
     #[command(flatten)]
     pub mfa: MfaArgs,
+}
+
+impl Cli {
+    /// The profile: `--profile`, else a non-empty `AWS_PROFILE`, else `default`.
+    pub fn profile(&self) -> Result<String, crate::prompt::InputError> {
+        if let Some(profile) = &self.profile {
+            return Ok(profile.clone());
+        }
+        match std::env::var("AWS_PROFILE") {
+            Ok(name) if !name.is_empty() => parse_profile(&name)
+                .map_err(|why| crate::prompt::InputError::Invalid(format!("AWS_PROFILE: {why}"))),
+            _ => Ok("default".to_owned()),
+        }
+    }
 }
 
 fn parse_profile(name: &str) -> Result<String, String> {

@@ -496,3 +496,14 @@ fn a_server_error_is_retried_then_explained_and_nothing_changes() {
     assert_eq!(attempts, 3, "the SDK retries server errors");
     assert!(!sandbox.path(".aws/credentials").exists());
 }
+
+#[test]
+fn an_empty_aws_profile_means_the_default_profile() {
+    let mut sandbox = Sandbox::new(&dead_endpoint());
+    sandbox.set_env("AWS_PROFILE", "");
+    sandbox
+        .run(&["auth", "--token-code", "123456"], "")
+        .failure("profile 'default'; run `stscreds init` first");
+    sandbox.set_env("AWS_PROFILE", "not valid");
+    sandbox.run(&["auth"], "").failure("AWS_PROFILE: 'not valid' is not a profile name");
+}

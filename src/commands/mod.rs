@@ -15,7 +15,7 @@ use crate::prompt::Terminal;
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<(), Error> {
     let paths = Paths::from_env()?;
-    let profile = cli.profile.as_str();
+    let profile = &cli.profile()?;
     let mut terminal = Terminal::new();
     match cli.command {
         Command::Init => init::run(&paths, profile, &mut terminal),
