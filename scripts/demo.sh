@@ -10,14 +10,15 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=${STSCREDS_BIN:+$(realpath "$STSCREDS_BIN")} # resolved before cd: it may be relative
 cd "$root"
 
 # Build before HOME changes (cargo and rustup live under the real HOME).
-if [[ -z ${STSCREDS_BIN:-} ]]; then
+if [[ -z $bin ]]; then
   echo "Building stscreds (release)..." >&2
   cargo build --release --quiet
+  bin=$(realpath "${CARGO_TARGET_DIR:-target}/release/stscreds")
 fi
-bin=$(realpath "${STSCREDS_BIN:-$root/target/release/stscreds}")
 venv=$(scripts/test-venv)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/stscreds-demo.XXXXXX")
