@@ -505,5 +505,7 @@ fn an_empty_aws_profile_means_the_default_profile() {
         .run(&["auth", "--token-code", "123456"], "")
         .failure("profile 'default'; run `stscreds init` first");
     sandbox.set_env("AWS_PROFILE", "not valid");
-    sandbox.run(&["auth"], "").failure("AWS_PROFILE: 'not valid' is not a profile name");
+    sandbox
+        .run(&["auth"], "")
+        .failure("AWS_PROFILE: 'not valid' is not a profile name");
 }
