@@ -3,11 +3,19 @@
 
 use std::ffi::OsString;
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use tempfile::NamedTempFile;
+use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::profile::Document;
+
+/// The largest credentials or config file we read. Real ones are a few kilobytes; a
+/// larger file is almost certainly the wrong file, and is refused rather than parsed.
+pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// The files stscreds reads and writes, resolved once from the environment.
 #[derive(Debug, Clone)]
@@ -55,6 +63,28 @@ impl Paths {
     fn edit_lock(&self) -> PathBuf {
         self.stscreds_dir.join(".lock")
     }
+
+    /// `~/.stscreds/locks/PROFILE.lock`: held while a profile's session is renewed, so
+    /// that concurrent processes prompt once between them.
+    pub fn session_lock(&self, profile: &str) -> PathBuf {
+        self.stscreds_dir
+            .join("locks")
+            .join(format!("{}.lock", file_name_safe(profile)))
+    }
+}
+
+/// A profile name as a single file name: `/`, `%`, `:` and any other byte that is not
+/// plainly safe become `%XX`, so distinct profiles never share a lock file.
+fn file_name_safe(profile: &str) -> String {
+    profile
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' | b'@' | b'+' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn expand_home(home: &Path, value: OsString) -> PathBuf {
@@ -67,15 +97,12 @@ fn expand_home(home: &Path, value: OsString) -> PathBuf {
 
 /// Reads and parses a credentials or config file; a missing file is `None`.
 pub fn read_document(path: &Path) -> Result<Option<Document>, Error> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(Error::Read {
-                path: path.to_owned(),
-                source,
-            });
-        }
+    let read_error = |source| Error::Read {
+        path: path.to_owned(),
+        source,
+    };
+    let Some(bytes) = read_small_file(path).map_err(read_error)? else {
+        return Ok(None);
     };
     Document::parse_bytes(&bytes)
         .map(Some)
@@ -83,6 +110,32 @@ pub fn read_document(path: &Path) -> Result<Option<Document>, Error> {
             path: path.to_owned(),
             error,
         })
+}
+
+/// The bytes of a regular file of at most [`MAX_FILE_SIZE`], wiped from memory when
+/// dropped (they may hold secrets); `None` if there is no file.
+fn read_small_file(path: &Path) -> io::Result<Option<Zeroizing<Vec<u8>>>> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let metadata = file.metadata()?;
+    if metadata.is_dir() {
+        return Err(io::Error::other("it is a directory, not a file"));
+    }
+    if !metadata.is_file() {
+        return Err(io::Error::other("it is not a regular file"));
+    }
+    if metadata.len() > MAX_FILE_SIZE {
+        return Err(io::Error::other(format!(
+            "it is {} bytes, far more than any AWS credentials or config file; is it the right file?",
+            metadata.len()
+        )));
+    }
+    let mut bytes = Zeroizing::new(Vec::with_capacity(metadata.len() as usize));
+    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
 }
 
 /// Reads a file, applies `edit` to it, and atomically replaces it with the result, all
@@ -98,7 +151,8 @@ pub fn edit_document<T>(
     let mut document = original.clone().unwrap_or_else(Document::empty);
     let outcome = edit(&mut document)?;
     if original.as_ref() != Some(&document) {
-        replace_atomically(path, document.render().as_bytes())?;
+        let contents = Zeroizing::new(document.render());
+        replace_atomically(path, contents.as_bytes())?;
     }
     Ok(outcome)
 }
@@ -106,20 +160,11 @@ pub fn edit_document<T>(
 /// Replaces the file at `path` (or, if it is a symbolic link, the file it points to)
 /// with `contents`: a private temporary file in the same directory is written, synced
 /// and renamed over the target, then the directory is synced. Readers see either the
-/// old file or the new one, never a mix.
+/// old file or the new one, never a mix, and an interrupt waits for the write to end.
 pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
-    let target = follow_symlinks(path).map_err(|source| write_error(path, source))?;
-    let directory = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    create_private_dir(&directory).map_err(|source| write_error(&directory, source))?;
-    // tempfile creates the file readable and writable by its owner only (0600).
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".stscreds-")
-        .suffix(".tmp")
-        .tempfile_in(&directory)
-        .map_err(|source| write_error(&directory, source))?;
+    let _no_interrupt = hold_writes();
+    let (target, directory) = target_and_directory(path)?;
+    let mut temporary = temporary_file_in(&directory)?;
     temporary
         .write_all(contents)
         .and_then(|()| temporary.as_file().sync_all())
@@ -130,6 +175,42 @@ pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
     File::open(&directory)
         .and_then(|dir| dir.sync_all())
         .map_err(|source| write_error(&directory, source))
+}
+
+/// Fails now if [`replace_atomically`] could not write `path` (its directory cannot be
+/// created or written to), so that no MFA code is spent on a write that cannot happen.
+pub fn check_writable(path: &Path) -> Result<(), Error> {
+    let (_, directory) = target_and_directory(path)?;
+    temporary_file_in(&directory).map(drop)
+}
+
+/// The file a write to `path` really replaces, and its directory (created if missing).
+fn target_and_directory(path: &Path) -> Result<(PathBuf, PathBuf), Error> {
+    let target = follow_symlinks(path).map_err(|source| write_error(path, source))?;
+    let directory = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    create_private_dir(&directory).map_err(|source| write_error(&directory, source))?;
+    Ok((target, directory))
+}
+
+fn temporary_file_in(directory: &Path) -> Result<NamedTempFile, Error> {
+    // tempfile creates the file readable and writable by its owner only (0600).
+    tempfile::Builder::new()
+        .prefix(".stscreds-")
+        .suffix(".tmp")
+        .tempfile_in(directory)
+        .map_err(|source| write_error(directory, source))
+}
+
+/// Blocks while a file is being replaced, and keeps new replacements from starting
+/// until the guard is dropped: what an interrupt handler holds before exiting.
+pub fn hold_writes() -> MutexGuard<'static, ()> {
+    static WRITES: Mutex<()> = Mutex::new(());
+    WRITES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn write_error(path: &Path, source: io::Error) -> Error {
@@ -161,6 +242,24 @@ fn follow_symlinks(path: &Path) -> io::Result<PathBuf> {
     )))
 }
 
+/// Prints a warning, with the command that fixes it, when `path` (which holds long-term
+/// keys) can be read or entered by users other than its owner.
+pub fn warn_if_readable_by_others(path: &Path) {
+    #[cfg(unix)]
+    if let Ok(metadata) = fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            let private = if metadata.is_dir() { 700 } else { 600 };
+            eprintln!(
+                "warning: {} is accessible to other users (mode {mode:o}); it holds long-term AWS keys, run `chmod {private} {}`",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+}
+
 /// Creates `directory` and any missing parents, readable only by the owner.
 pub fn create_private_dir(directory: &Path) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
@@ -180,20 +279,39 @@ pub struct Lock {
 impl Lock {
     /// Blocks until the lock on `path` is ours, creating the file if needed.
     pub fn acquire(path: &Path) -> Result<Self, Error> {
-        let lock_error = |source| Error::Lock {
-            path: path.to_owned(),
-            source,
-        };
-        if let Some(parent) = path.parent() {
-            create_private_dir(parent).map_err(lock_error)?;
-        }
-        let mut options = File::options();
-        options.create(true).truncate(false).write(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(path).map_err(lock_error)?;
-        file.lock().map_err(lock_error)?;
+        let file = open_lock_file(path)?;
+        file.lock().map_err(|source| lock_error(path, source))?;
         Ok(Self { _file: file })
+    }
+
+    /// The lock on `path` if no other process holds it, else `None`.
+    pub fn try_acquire(path: &Path) -> Result<Option<Self>, Error> {
+        let file = open_lock_file(path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Self { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(source)) => Err(lock_error(path, source)),
+        }
+    }
+}
+
+fn open_lock_file(path: &Path) -> Result<File, Error> {
+    if let Some(parent) = path.parent() {
+        create_private_dir(parent).map_err(|source| lock_error(path, source))?;
+    }
+    let mut options = File::options();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map_err(|source| lock_error(path, source))
+}
+
+fn lock_error(path: &Path, source: io::Error) -> Error {
+    Error::Lock {
+        path: path.to_owned(),
+        source,
     }
 }
 
@@ -273,7 +391,46 @@ mod tests {
     fn a_directory_where_the_file_should_be_is_a_read_error() {
         let home = tempfile::tempdir().unwrap();
         let error = read_document(home.path()).unwrap_err();
-        assert!(matches!(error, Error::Read { .. }), "{error:?}");
+        assert!(error.to_string().contains("is a directory"), "{error}");
+    }
+
+    #[test]
+    fn oversized_and_special_files_are_refused_unread() {
+        let home = tempfile::tempdir().unwrap();
+        let huge = home.path().join("credentials");
+        File::create(&huge)
+            .unwrap()
+            .set_len(MAX_FILE_SIZE + 1)
+            .unwrap();
+        let error = read_document(&huge).unwrap_err().to_string();
+        assert!(error.contains("is it the right file?"), "{error}");
+        let error = read_document(Path::new("/dev/null"))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not a regular file"), "{error}");
+    }
+
+    #[test]
+    fn a_held_lock_is_reported_busy_and_freed_on_drop() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join("locks").join("p.lock");
+        let held = Lock::try_acquire(&path).unwrap().expect("free at first");
+        assert!(
+            Lock::try_acquire(&path).unwrap().is_none(),
+            "busy while held"
+        );
+        drop(held);
+        assert!(
+            Lock::try_acquire(&path).unwrap().is_some(),
+            "free once dropped"
+        );
+    }
+
+    #[test]
+    fn profile_names_map_to_distinct_safe_file_names() {
+        assert_eq!(file_name_safe("default"), "default");
+        assert_eq!(file_name_safe("team/dev:eu"), "team%2Fdev%3Aeu");
+        assert_ne!(file_name_safe("a/b"), file_name_safe("a%2Fb"));
     }
 
     #[test]

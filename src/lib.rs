@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod files;
+pub mod interrupt;
 pub mod mfa;
 pub mod profile;
 pub mod prompt;

@@ -11,6 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::Error;
+use crate::files::{self, Paths};
 use crate::profile::Document;
 
 /// The key that records when a profile's session credentials expire (RFC 3339).
@@ -97,6 +98,13 @@ impl SessionCredentials {
         now.checked_add(FRESHNESS_MARGIN)
             .is_ok_and(|deadline| self.expiration > deadline)
     }
+}
+
+/// The session credentials stored for `profile`, fresh or not. Reads one file; no
+/// network, no runtime: this is the `read` fast path.
+pub fn load(paths: &Paths, profile: &str) -> Result<Option<SessionCredentials>, Error> {
+    let document = files::read_document(&paths.aws_credentials)?;
+    Ok(document.and_then(|document| SessionCredentials::from_document(&document, profile)))
 }
 
 /// Refuses to write session credentials over long-term keys that exist nowhere else:

@@ -37,11 +37,15 @@ impl<'a> FileStore<'a> {
         self.paths.long_term_credentials()
     }
 
-    /// The keys stored for `profile`, if any.
+    /// The keys stored for `profile`, if any. Warns when the file or its directory can
+    /// be read by other users.
     pub fn load(&self, profile: &str) -> Result<Option<LongTermKeys>, Error> {
         let Some(document) = files::read_document(&self.path())? else {
             return Ok(None);
         };
+        for path in [self.path(), self.paths.stscreds_dir.clone()] {
+            files::warn_if_readable_by_others(&path);
+        }
         let value = |key| document.get(profile, key).filter(|v| !v.is_empty());
         Ok(value(ACCESS_KEY_ID)
             .zip(value(SECRET_ACCESS_KEY))

@@ -6,7 +6,8 @@ use crate::aws::Aws;
 use crate::cli::{AuthArgs, MfaArgs};
 use crate::config;
 use crate::error::Error;
-use crate::files::{self, Paths};
+use crate::files::{self, Lock, Paths};
+use crate::interrupt;
 use crate::mfa;
 use crate::prompt::Ask;
 use crate::session::{self, CredentialKey, SessionCredentials, SessionDuration};
@@ -21,29 +22,54 @@ pub fn run(
     args: &AuthArgs,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = authenticate(paths, profile, duration, &args.mfa, ask)?;
+    let credentials = authenticate(paths, profile, duration, &args.mfa, ask, Renewal::Always)?;
     if args.output_env {
         super::print(&export_lines(&credentials))?;
     }
     Ok(())
 }
 
+/// When stored session credentials may stand in for new ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renewal {
+    /// `auth`: always get new ones, unless another process got them while we waited.
+    Always,
+    /// `read`: only if they are still stale once the profile's lock is ours.
+    IfStale,
+}
+
 /// Gets new session credentials for `profile` and writes them to the credentials
-/// file. The user name and MFA device are looked up once and remembered, so a repeat
-/// run makes a single AWS call (`sts:GetSessionToken`). Everything that could make the
-/// write fail is checked before the MFA code is asked for, so a code is never wasted.
+/// file, holding the profile's lock throughout: of many processes that find the
+/// session stale at once, one asks for a code and calls STS; the others wait, then use
+/// what it wrote. The user name and MFA device are looked up once and remembered, so a
+/// repeat run makes a single AWS call (`sts:GetSessionToken`). Everything that could
+/// make the write fail is checked before the MFA code is asked for, so a code is never
+/// wasted.
 pub fn authenticate(
     paths: &Paths,
     profile: &str,
     duration: SessionDuration,
     mfa_args: &MfaArgs,
     ask: &mut dyn Ask,
+    renewal: Renewal,
 ) -> Result<SessionCredentials, Error> {
+    interrupt::install();
     let keys = FileStore::new(paths)
         .load(profile)?
         .ok_or_else(|| Error::NotInitialised {
             profile: profile.to_owned(),
         })?;
+    let (_lock, waited) = lock_session(paths, profile)?;
+    if (waited || renewal == Renewal::IfStale)
+        && let Some(fresh) = session::load(paths, profile)?.filter(|c| c.is_fresh(Timestamp::now()))
+    {
+        if waited {
+            eprintln!(
+                "Another stscreds process just renewed profile '{profile}'; using its credentials."
+            );
+        }
+        return Ok(fresh);
+    }
     check_credentials_file(paths, profile, &keys)?;
     let region = config::region(paths, profile)?;
     let aws = Aws::connect(&keys, &region, profile)?;
@@ -91,18 +117,31 @@ pub fn authenticate(
     Ok(credentials)
 }
 
+/// Takes the profile's session lock, saying so if another process holds it. Returns
+/// whether we had to wait.
+fn lock_session(paths: &Paths, profile: &str) -> Result<(Lock, bool), Error> {
+    let path = paths.session_lock(profile);
+    if let Some(lock) = Lock::try_acquire(&path)? {
+        return Ok((lock, false));
+    }
+    eprintln!(
+        "Waiting for another stscreds process to finish authenticating profile '{profile}'..."
+    );
+    Ok((Lock::acquire(&path)?, true))
+}
+
 /// Fails now, rather than after the MFA code is spent, if the credentials file cannot
-/// be parsed or holds long-term keys that writing would lose.
+/// be parsed or written, or holds long-term keys that writing would lose.
 fn check_credentials_file(paths: &Paths, profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
-    match files::read_document(&paths.aws_credentials)? {
-        Some(document) => session::ensure_no_unsaved_long_term_key(
+    if let Some(document) = files::read_document(&paths.aws_credentials)? {
+        session::ensure_no_unsaved_long_term_key(
             &document,
             &paths.aws_credentials,
             profile,
             &keys.access_key_id,
-        ),
-        None => Ok(()),
+        )?;
     }
+    files::check_writable(&paths.aws_credentials)
 }
 
 /// The MFA device to use: the one asked for (checked against the user's devices the

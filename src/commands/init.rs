@@ -6,12 +6,14 @@ use crate::aws::{Aws, User};
 use crate::config;
 use crate::error::Error;
 use crate::files::Paths;
+use crate::interrupt;
 use crate::prompt::{Ask, InputError};
 use crate::state;
 use crate::store::{FileStore, LongTermKeys};
 
 /// The top-level entry point for `stscreds init`.
 pub fn run(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
+    interrupt::install();
     warn_about_environment();
     let keys = ask_keys(ask)?;
     let region = config::region(paths, profile)?;

@@ -4,10 +4,12 @@ use crate::aws::Aws;
 use crate::config;
 use crate::error::Error;
 use crate::files::Paths;
+use crate::interrupt;
 use crate::store::FileStore;
 
 /// The top-level entry point for `stscreds whoami`.
 pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
+    interrupt::install();
     let keys = FileStore::new(paths)
         .load(profile)?
         .ok_or_else(|| Error::NotInitialised {

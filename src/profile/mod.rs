@@ -14,8 +14,13 @@ mod edit;
 
 use std::fmt;
 
+use zeroize::Zeroize;
+
 /// A parsed credentials or config file that remembers every byte it was made from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its text may hold secrets: `Debug` shows only the section names, and the text is
+/// wiped from memory when the document is dropped.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Document {
     lines: Vec<Line>,
     /// The line terminator new lines get: the one the file already uses.
@@ -87,6 +92,30 @@ impl fmt::Display for ParseErrorReason {
 }
 
 const BYTE_ORDER_MARK: char = '\u{feff}';
+
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sections = self.lines.iter().filter_map(|line| match &line.kind {
+            LineKind::Section(name) => Some(name),
+            _ => None,
+        });
+        f.debug_struct("Document")
+            .field("lines", &self.lines.len())
+            .field("sections", &sections.collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Document {
+    fn drop(&mut self) {
+        for line in &mut self.lines {
+            line.raw.zeroize();
+            if let LineKind::Property { value, .. } = &mut line.kind {
+                value.zeroize();
+            }
+        }
+    }
+}
 
 impl Document {
     /// Parses the bytes of a file. Fails on the first line the AWS SDKs would reject.

@@ -289,3 +289,11 @@ fn profile_names_follow_the_sdk_character_set() {
         assert!(!is_valid_profile_name(bad), "{bad}");
     }
 }
+
+#[test]
+fn debug_output_never_shows_values() {
+    let doc = Document::parse("[default]\naws_secret_access_key = hunter2\n").unwrap();
+    let shown = format!("{doc:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("default"), "{shown}");
+}

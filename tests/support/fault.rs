@@ -44,6 +44,34 @@ impl Reply {
     }
 }
 
+impl Reply {
+    /// A GetSessionToken answer with credentials numbered `n`, valid for an hour: the
+    /// key is `ASIAMINTED` and `n`, the secret and token carry `n` too, so a test can
+    /// tell whether the three values came from the same call.
+    pub fn session_credentials(n: usize) -> Self {
+        let expiration = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1))
+            .strftime("%Y-%m-%dT%H:%M:%SZ");
+        let (key, secret, token) = minted(n);
+        Self::Respond {
+            status: 200,
+            body: format!(
+                "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey><SessionToken>{token}</SessionToken><Expiration>{expiration}</Expiration></Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>minted-{n}</RequestId></ResponseMetadata></GetSessionTokenResponse>"
+            ),
+        }
+    }
+}
+
+/// The key id, secret and token of the `n`th minted set.
+pub fn minted(n: usize) -> (String, String, String) {
+    super::register_secret(&format!("mintedsecret{n:06}x"));
+    super::register_secret(&format!("mintedtoken{n:06}x"));
+    (
+        format!("ASIAMINTED{n:010}"),
+        format!("mintedsecret{n:06}x"),
+        format!("mintedtoken{n:06}x"),
+    )
+}
+
 type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
 
 /// A running fault-injecting server.
@@ -93,6 +121,24 @@ impl FaultServer {
     /// A server that forwards everything to `upstream` and only counts.
     pub fn counting(upstream: String) -> Self {
         Self::start(Some(upstream), |_| Reply::Forward)
+    }
+
+    /// Forwards to `upstream`, but answers each GetSessionToken itself, after `delay`,
+    /// with a new numbered set of credentials (see [`Reply::session_credentials`]).
+    pub fn minting(upstream: String, delay: Duration) -> Self {
+        let counter = std::sync::atomic::AtomicUsize::new(0);
+        Self::start(Some(upstream), move |request| {
+            if request.action != "GetSessionToken" {
+                return Reply::Forward;
+            }
+            thread::sleep(delay);
+            Reply::session_credentials(counter.fetch_add(1, Ordering::SeqCst))
+        })
+    }
+
+    /// How many requests for `action` arrived so far.
+    pub fn count(&self, action: &str) -> usize {
+        self.actions().iter().filter(|a| *a == action).count()
     }
 
     /// The endpoint URL, for `AWS_ENDPOINT_URL`.

@@ -11,7 +11,41 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+/// Every secret the tests create or know of: no run of the binary may print one on
+/// stderr (checked for every run, see [`Run`]).
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The secret key and session token moto hands out for every GetSessionToken.
+pub const MOTO_SESSION_SECRETS: [&str; 2] = [
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
+    "AQoEXAMPLEH4aoAH0gNCAPyJxz4BlCFFxWNE1OPTgk5TthT+FvwqnKwRcOIfrRh3c",
+];
+
+/// Adds a value that must never appear on the binary's stderr.
+pub fn register_secret(secret: &str) {
+    let mut secrets = SECRETS.lock().unwrap_or_else(|p| p.into_inner());
+    if !secrets.iter().any(|known| known == secret) {
+        secrets.push(secret.to_owned());
+    }
+}
+
+/// Panics if `stderr` contains any registered secret (or one of moto's).
+#[track_caller]
+pub fn assert_no_secret_in(stderr: &str) {
+    let secrets = SECRETS.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    for secret in secrets
+        .iter()
+        .map(String::as_str)
+        .chain(MOTO_SESSION_SECRETS)
+    {
+        assert!(
+            !stderr.contains(secret),
+            "a secret leaked to stderr:\n{stderr}"
+        );
+    }
+}
 
 /// The pinned Python virtualenv (moto, botocore), created once by `scripts/test-venv`.
 pub fn venv() -> &'static Path {
@@ -47,7 +81,7 @@ pub fn dead_endpoint() -> String {
     format!("http://127.0.0.1:{port}")
 }
 
-/// What one run of the binary did.
+/// What one run of the binary did. Every run's stderr is checked for secrets.
 #[derive(Debug)]
 pub struct Run {
     pub code: Option<i32>,
@@ -56,12 +90,16 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Self {
-        Self {
+    /// Collects a finished process's output, checking stderr for leaked secrets.
+    #[track_caller]
+    pub fn from(output: Output) -> Self {
+        let run = Self {
             code: output.status.code(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        };
+        assert_no_secret_in(&run.stderr);
+        run
     }
 
     /// Panics with the full output unless the run exited 0.
@@ -154,6 +192,7 @@ impl Sandbox {
 }
 
 /// Runs `command` with `stdin` piped in and collects its output.
+#[track_caller]
 pub fn run_with_stdin(mut command: Command, stdin: &str) -> Run {
     let mut child = command
         .stdin(Stdio::piped())

@@ -78,6 +78,7 @@ impl Moto {
                 .await
                 .unwrap();
             let key = key.access_key().unwrap();
+            super::register_secret(key.secret_access_key());
             TestUser {
                 name: name.clone(),
                 access_key_id: key.access_key_id().to_owned(),

@@ -1,0 +1,44 @@
+//! Ctrl-C (SIGINT), SIGTERM and SIGHUP: stop at once, but never in the middle of
+//! replacing a file, and give the terminal back with echo on (a signal can arrive
+//! while the secret key is being typed with echo off).
+
+use std::sync::Once;
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::files;
+
+/// Installs the handler (once per process). Called by the commands that may prompt or
+/// write, never on the fast `read` path.
+pub fn install() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let terminal = rustix::termios::tcgetattr(rustix::stdio::stdin()).ok();
+        let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let _no_write_in_progress = files::hold_writes();
+                if let Some(settings) = &terminal {
+                    let _ = rustix::termios::tcsetattr(
+                        rustix::stdio::stdin(),
+                        rustix::termios::OptionalActions::Now,
+                        settings,
+                    );
+                }
+                eprintln!("\nerror: {}; stopped with every file complete (stscreds replaces files atomically)", describe(signal));
+                std::process::exit(128 + signal);
+            }
+        });
+    });
+}
+
+fn describe(signal: i32) -> &'static str {
+    match signal {
+        SIGINT => "interrupted",
+        SIGHUP => "the terminal went away",
+        _ => "terminated",
+    }
+}
