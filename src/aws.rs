@@ -15,6 +15,7 @@ use secrecy::ExposeSecret;
 use crate::config;
 use crate::error::Error;
 use crate::mfa::TokenCode;
+use crate::prompt::InputError;
 use crate::session::{SessionCredentials, SessionDuration};
 use crate::store::LongTermKeys;
 
@@ -175,10 +176,11 @@ impl Aws {
             None,
             "stscreds",
         );
+        let attempt = attempt_timeout()?;
         let timeouts = TimeoutConfig::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .operation_attempt_timeout(Duration::from_secs(20))
-            .operation_timeout(Duration::from_secs(60))
+            .connect_timeout(attempt.min(Duration::from_secs(5)))
+            .operation_attempt_timeout(attempt)
+            .operation_timeout(attempt * 3)
             .build();
         let shared = runtime.block_on(
             aws_config::defaults(BehaviorVersion::latest())
@@ -270,6 +272,24 @@ impl Aws {
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
     {
         classify(operation, &self.key_id, error).into()
+    }
+}
+
+/// How long one attempt of an AWS call may take: 20 s, or `STSCREDS_TIMEOUT` (a
+/// duration like `5s` or `1m`) for very slow or very fast networks.
+fn attempt_timeout() -> Result<Duration, Error> {
+    const DEFAULT: Duration = Duration::from_secs(20);
+    match std::env::var("STSCREDS_TIMEOUT") {
+        Ok(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())
+            .ok()
+            .filter(|timeout| !timeout.is_zero())
+            .ok_or_else(|| {
+                InputError::Invalid(format!(
+                    "STSCREDS_TIMEOUT: '{text}' is not a duration like 10s or 1m"
+                ))
+                .into()
+            }),
+        _ => Ok(DEFAULT),
     }
 }
 

@@ -30,6 +30,8 @@ pub enum Reply {
     Forward,
     /// Answer with this status and body.
     Respond { status: u16, body: String },
+    /// Never answer: hold the connection until the server stops (or at most 30 s).
+    Hang,
 }
 
 impl Reply {
@@ -103,8 +105,9 @@ impl FaultServer {
                     Ok((stream, _)) => {
                         let (handler, requests, upstream) =
                             (handler.clone(), accept_requests.clone(), upstream.clone());
+                        let stop = accept_stop.clone();
                         thread::spawn(move || {
-                            serve(stream, &*handler, &requests, upstream.as_deref())
+                            serve(stream, &*handler, &requests, upstream.as_deref(), &stop)
                         });
                     }
                     Err(_) => thread::sleep(Duration::from_millis(5)),
@@ -173,9 +176,16 @@ fn serve(
     handler: &Handler,
     requests: &Mutex<Vec<Request>>,
     upstream: Option<&str>,
+    stop: &AtomicBool,
 ) {
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
     stream.set_nonblocking(false).ok();
+    if speaks_tls(&stream) {
+        // A TLS client: answer in plain HTTP, which its handshake cannot accept.
+        let mut stream = stream;
+        let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+        return;
+    }
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let Some((head, body)) = read_request(&mut reader) else {
         return;
@@ -187,6 +197,13 @@ fn serve(
     };
     requests.lock().unwrap().push(request.clone());
     let response = match handler(&request) {
+        Reply::Hang => {
+            let started = Instant::now();
+            while !stop.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(30) {
+                thread::sleep(Duration::from_millis(20));
+            }
+            return;
+        }
         Reply::Forward => forward(upstream.expect("no upstream to forward to"), &head, &body),
         Reply::Respond { status, body } => format!(
             "HTTP/1.1 {status} Fault\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -196,6 +213,12 @@ fn serve(
     };
     let mut stream = stream;
     let _ = stream.write_all(&response);
+}
+
+/// Whether the client opened with a TLS handshake record rather than an HTTP request.
+fn speaks_tls(stream: &TcpStream) -> bool {
+    let mut first = [0u8; 1];
+    matches!(stream.peek(&mut first), Ok(1) if first[0] == 0x16)
 }
 
 /// Reads one request: its head (request line and headers) and its body.
