@@ -69,10 +69,7 @@ impl Ask for Terminal {
     }
 
     fn line(&mut self, prompt: &str) -> Result<String, InputError> {
-        let io_error = |source| InputError::Io {
-            question: question(prompt),
-            source,
-        };
+        let io_error = |source| answer_error(prompt, source);
         let mut stderr = io::stderr().lock();
         stderr
             .write_all(prompt.as_bytes())
@@ -104,10 +101,20 @@ impl Ask for Terminal {
         }
         rpassword::prompt_password(prompt)
             .map(SecretString::from)
-            .map_err(|source| InputError::Io {
-                question: question(prompt),
-                source,
-            })
+            .map_err(|source| answer_error(prompt, source))
+    }
+}
+
+/// A failed read of an answer. A read cut short by Ctrl-C or SIGTERM is left to the
+/// interrupt handler, which is about to end the process with its own message and exit
+/// code (see `interrupt`): reporting it here as well would race it with a second line.
+fn answer_error(prompt: &str, source: io::Error) -> InputError {
+    if source.kind() == io::ErrorKind::Interrupted {
+        std::thread::park_timeout(std::time::Duration::from_secs(5));
+    }
+    InputError::Io {
+        question: question(prompt),
+        source,
     }
 }
 
