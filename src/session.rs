@@ -188,6 +188,16 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_hides_the_secret_and_token() {
+        let shown = format!("{:?}", sample("2030-01-02T03:04:05Z"));
+        assert!(shown.contains("ASIAEXAMPLE"), "{shown}");
+        assert!(
+            !shown.contains("se/cr+et") && !shown.contains("to/ken+=="),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn an_incomplete_set_or_unreadable_expiry_counts_as_missing() {
         let doc = Document::parse("[a]\naws_access_key_id = A\naws_secret_access_key = S\naws_session_token = T\nstscreds_expiration = soon\n").unwrap();
         assert!(SessionCredentials::from_document(&doc, "a").is_none());

@@ -68,3 +68,21 @@ impl<'a> FileStore<'a> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_secret() {
+        let keys = LongTermKeys {
+            access_key_id: "AKIAEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI".into(),
+        };
+        let shown = format!("{keys:?}");
+        assert!(
+            shown.contains("AKIAEXAMPLE") && !shown.contains("wJalrXUtnFEMI"),
+            "{shown}"
+        );
+    }
+}

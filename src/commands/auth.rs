@@ -1,6 +1,7 @@
 //! `stscreds auth`: trade the long-term keys and an MFA code for session credentials.
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
+use zeroize::Zeroizing;
 
 use crate::aws::Aws;
 use crate::cli::{AuthArgs, MfaArgs};
@@ -24,7 +25,7 @@ pub fn run(
 ) -> Result<(), Error> {
     let credentials = authenticate(paths, profile, duration, &args.mfa, ask, Renewal::Always)?;
     if args.output_env {
-        super::print(&export_lines(&credentials))?;
+        super::print(&Zeroizing::new(export_lines(&credentials)))?;
     }
     Ok(())
 }

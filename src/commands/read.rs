@@ -2,6 +2,7 @@
 //! reads one file and touches neither the network, nor an async runtime, nor a lock.
 
 use jiff::Timestamp;
+use zeroize::Zeroizing;
 
 use super::auth::{self, Renewal};
 use crate::cli::ReadArgs;
@@ -30,5 +31,8 @@ pub fn run(
             auth::authenticate(paths, profile, duration, &args.mfa, ask, Renewal::IfStale)?
         }
     };
-    super::print(&format!("{}\n", credentials.value(args.key)))
+    super::print(&Zeroizing::new(format!(
+        "{}\n",
+        credentials.value(args.key)
+    )))
 }

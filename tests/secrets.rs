@@ -1,0 +1,51 @@
+//! No secret ever reaches stderr. Every run of the binary in every test file is checked
+//! against all secrets the suite knows (see `support::Run`); this file proves that the
+//! check itself works, and drives the paths most likely to leak.
+
+mod support;
+
+use support::moto::Moto;
+use support::{MOTO_SESSION_SECRETS, Sandbox, assert_no_secret_in, register_secret};
+
+#[test]
+#[should_panic(expected = "a secret leaked to stderr")]
+fn the_leak_check_catches_a_registered_secret() {
+    register_secret("probe-secret-7d1f");
+    assert_no_secret_in("error: something went wrong with probe-secret-7d1f\n");
+}
+
+#[test]
+#[should_panic(expected = "a secret leaked to stderr")]
+fn the_leak_check_knows_motos_session_secret() {
+    assert_no_secret_in(&format!("oops {}", MOTO_SESSION_SECRETS[0]));
+}
+
+#[test]
+fn init_auth_read_and_their_failures_print_no_secret() {
+    let moto = Moto::shared();
+    let (user, _) = moto.create_user_with_mfa("secrets");
+    let sandbox = Sandbox::new(&moto.url());
+    // A wrong secret, typed at the prompt, must not be echoed back either.
+    register_secret("typed-but-wrong-secret");
+    sandbox
+        .run(
+            &["init"],
+            &format!("{}\n{}\n", user.access_key_id, user.secret_access_key),
+        )
+        .success();
+    sandbox.run(&["auth", "--output-env"], "123456\n").success();
+    sandbox
+        .run(&["read", "aws_secret_access_key"], "")
+        .success();
+    sandbox.run(&["whoami"], "").success();
+    sandbox.write(
+        ".aws/credentials",
+        "[default]\naws_secret_access_key = typed-but-wrong-secret\n[broken\n",
+    );
+    sandbox
+        .run(&["read", "aws_secret_access_key"], "")
+        .failure("line 3");
+    sandbox
+        .run(&["init"], "not-a-key\ntyped-but-wrong-secret\n")
+        .failure("not an AWS access key id");
+}
