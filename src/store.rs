@@ -55,6 +55,13 @@ impl<'a> FileStore<'a> {
             }))
     }
 
+    /// The keys stored for `profile`; an error saying to run `stscreds init` if none.
+    pub fn require(&self, profile: &str) -> Result<LongTermKeys, Error> {
+        self.load(profile)?.ok_or_else(|| Error::NotInitialised {
+            profile: profile.to_owned(),
+        })
+    }
+
     /// Stores `keys` for `profile`, keeping every other profile in the file.
     pub fn save(&self, profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
         files::edit_document(self.paths, &self.path(), |document| {

@@ -55,11 +55,7 @@ pub fn authenticate(
     renewal: Renewal,
 ) -> Result<SessionCredentials, Error> {
     interrupt::install();
-    let keys = FileStore::new(paths)
-        .load(profile)?
-        .ok_or_else(|| Error::NotInitialised {
-            profile: profile.to_owned(),
-        })?;
+    let keys = FileStore::new(paths).require(profile)?;
     let (_lock, waited) = lock_session(paths, profile)?;
     if (waited || renewal == Renewal::IfStale)
         && let Some(fresh) = session::load(paths, profile)?.filter(|c| c.is_fresh(Timestamp::now()))

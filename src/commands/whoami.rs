@@ -10,11 +10,7 @@ use crate::store::FileStore;
 /// The top-level entry point for `stscreds whoami`.
 pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
     interrupt::install();
-    let keys = FileStore::new(paths)
-        .load(profile)?
-        .ok_or_else(|| Error::NotInitialised {
-            profile: profile.to_owned(),
-        })?;
+    let keys = FileStore::new(paths).require(profile)?;
     let region = config::region(paths, profile)?;
     let aws = Aws::connect(&keys, &region, profile)?;
     let user = aws.get_user()?;
