@@ -12,7 +12,7 @@ use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use jiff::Timestamp;
 use secrecy::ExposeSecret;
 
-use crate::config;
+use crate::config::{self, ProfileConfig};
 use crate::error::Error;
 use crate::mfa::TokenCode;
 use crate::prompt::InputError;
@@ -164,7 +164,11 @@ impl Aws {
     /// Builds clients for `region`, honouring the standard endpoint settings
     /// (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`, profile
     /// `endpoint_url`) and retry settings. Makes no network call.
-    pub fn connect(keys: &LongTermKeys, region: &str, profile: &str) -> Result<Self, Error> {
+    pub fn connect(
+        keys: &LongTermKeys,
+        config: &ProfileConfig,
+        profile: &str,
+    ) -> Result<Self, Error> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -185,16 +189,21 @@ impl Aws {
         let shared = runtime.block_on(
             aws_config::defaults(BehaviorVersion::latest())
                 .profile_name(profile)
-                .region(Region::new(region.to_owned()))
+                .region(Region::new(config.region.clone()))
                 .credentials_provider(credentials)
                 .timeout_config(timeouts)
                 .load(),
         );
         let iam_config = aws_sdk_iam::config::Builder::from(&shared)
-            .region(Region::from_static(config::iam_signing_region(region)))
+            .region(Region::from_static(config::iam_signing_region(
+                &config.region,
+            )))
+            .build();
+        let sts_config = aws_sdk_sts::config::Builder::from(&shared)
+            .region(Region::new(config.sts_region.clone()))
             .build();
         Ok(Self {
-            sts: aws_sdk_sts::Client::new(&shared),
+            sts: aws_sdk_sts::Client::from_conf(sts_config),
             iam: aws_sdk_iam::Client::from_conf(iam_config),
             runtime,
             key_id: keys.access_key_id.clone(),

@@ -15,9 +15,10 @@ pub struct Cli {
     #[arg(long, global = true, value_parser = parse_profile)]
     pub profile: Option<String>,
 
-    /// How long new session credentials last, from 15m to 36h (e.g. 90m, 12h).
-    #[arg(long, global = true, default_value = "1h", value_parser = SessionDuration::parse)]
-    pub expires: SessionDuration,
+    /// How long new session credentials last, from 15m to 36h (e.g. 90m, 12h)
+    /// [default: the profile's duration_seconds, else 1h]
+    #[arg(long, global = true, value_parser = SessionDuration::parse)]
+    pub expires: Option<SessionDuration>,
 
     /// What to do.
     #[command(subcommand)]
@@ -36,6 +37,50 @@ pub enum Command {
     Read(ReadArgs),
     /// Show the IAM user behind the stored keys, and its MFA devices.
     Whoami,
+    /// Print the profile's session credentials as the JSON the AWS SDKs expect from a
+    /// `credential_process`, renewing them when less than 15 minutes remain.
+    CredentialProcess(MfaOnly),
+    /// Run a command (default: $SHELL) with the profile's session credentials in its
+    /// environment.
+    Exec(ExecArgs),
+    /// Print the profile's session credentials for a shell or a tool to load.
+    Export(ExportArgs),
+}
+
+/// Options of commands whose only options are the MFA ones.
+#[derive(Debug, Args)]
+pub struct MfaOnly {
+    /// MFA options, used only if the credentials have to be renewed.
+    #[command(flatten)]
+    pub mfa: MfaArgs,
+}
+
+/// Options of `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// MFA options, used only if the credentials have to be renewed.
+    #[command(flatten)]
+    pub mfa: MfaArgs,
+
+    /// Run even inside another `stscreds exec` (whose credentials would be replaced).
+    #[arg(long)]
+    pub force: bool,
+
+    /// The command and its arguments (after `--`); without one, your $SHELL.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// Options of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// MFA options, used only if the credentials have to be renewed.
+    #[command(flatten)]
+    pub mfa: MfaArgs,
+
+    /// The syntax to print.
+    #[arg(long, value_enum, default_value = "sh")]
+    pub format: crate::export::Format,
 }
 
 /// How the MFA code and device are chosen.
@@ -48,6 +93,11 @@ pub struct MfaArgs {
     /// The MFA device to use (its ARN), for users with several; remembered.
     #[arg(long, value_name = "ARN")]
     pub mfa_serial: Option<String>,
+
+    /// A command that prints the MFA code (e.g. `ykman oath accounts code --single
+    /// "$STSCREDS_MFA_SERIAL"`), run with `sh -c`; overrides the profile's mfa_process.
+    #[arg(long, value_name = "COMMAND")]
+    pub mfa_command: Option<String>,
 }
 
 /// Options of `auth`.

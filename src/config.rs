@@ -1,40 +1,136 @@
-//! Settings from the environment and `~/.aws/config`.
+//! A profile's settings from `~/.aws/config` and the environment. Command-line flags
+//! are applied on top by the commands; environment variables that AWS defines win over
+//! the file, as in the AWS CLI.
 
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::profile::Document;
+use crate::session::SessionDuration;
 
 /// The region used when nothing configures one.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
-/// The region for `profile`, resolved as the AWS tools do: `AWS_REGION`, then
-/// `AWS_DEFAULT_REGION`, then the profile's `region` in `~/.aws/config`, else
-/// `us-east-1`.
-pub fn region(paths: &Paths, profile: &str) -> Result<String, Error> {
-    let from_env = ["AWS_REGION", "AWS_DEFAULT_REGION"]
-        .iter()
-        .filter_map(|name| std::env::var(name).ok())
-        .find(|value| !value.trim().is_empty());
-    if let Some(region) = from_env {
-        return Ok(region.trim().to_owned());
+/// The regions whose STS calls go to the global endpoint (in `us-east-1`) when
+/// `sts_regional_endpoints = legacy`, as in botocore.
+const LEGACY_GLOBAL_STS_REGIONS: [&str; 16] = [
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "aws-global",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// What `~/.aws/config` and the environment say about one profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileConfig {
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION`, `region`, else `us-east-1`.
+    pub region: String,
+    /// The region STS is called in: `region`, or `us-east-1` for the global endpoint
+    /// when `sts_regional_endpoints` (or `AWS_STS_REGIONAL_ENDPOINTS`) is `legacy`.
+    pub sts_region: String,
+    /// `mfa_serial`: the MFA device to use.
+    pub mfa_serial: Option<String>,
+    /// `duration_seconds`: how long sessions last.
+    pub duration: Option<SessionDuration>,
+    /// `mfa_process`: a command that prints the MFA code.
+    pub mfa_process: Option<String>,
+    /// Whether the profile gets its credentials from a `credential_process`: then its
+    /// sessions must not be written to `~/.aws/credentials`, where the AWS tools would
+    /// prefer them to the process and keep using them after they expire.
+    pub has_credential_process: bool,
+}
+
+impl ProfileConfig {
+    /// Reads `profile`'s settings (a missing file means no settings).
+    pub fn load(paths: &Paths, profile: &str) -> Result<Self, Error> {
+        let document = files::read_document(&paths.aws_config)?;
+        let file = paths.aws_config.display().to_string();
+        let env = |name: &str| std::env::var(name).ok();
+        Self::from_document(document.as_ref(), profile, &file, &env)
     }
-    let config = files::read_document(&paths.aws_config)?;
-    let from_file = config
-        .as_ref()
-        .and_then(|doc| setting(doc, profile, "region"));
-    Ok(from_file.unwrap_or(DEFAULT_REGION).to_owned())
+
+    fn from_document(
+        document: Option<&Document>,
+        profile: &str,
+        file: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let setting = |key| {
+            document
+                .and_then(|doc| setting(doc, profile, key))
+                .map(str::to_owned)
+        };
+        let env_setting = |names: &[&str]| {
+            names
+                .iter()
+                .filter_map(|name| env(name))
+                .map(|value| value.trim().to_owned())
+                .find(|value| !value.is_empty())
+        };
+        let region = env_setting(&["AWS_REGION", "AWS_DEFAULT_REGION"])
+            .or_else(|| setting("region"))
+            .unwrap_or_else(|| DEFAULT_REGION.to_owned());
+        let legacy_sts = env_setting(&["AWS_STS_REGIONAL_ENDPOINTS"])
+            .or_else(|| setting("sts_regional_endpoints"))
+            .is_some_and(|mode| mode.eq_ignore_ascii_case("legacy"));
+        let sts_region = if legacy_sts && LEGACY_GLOBAL_STS_REGIONS.contains(&region.as_str()) {
+            DEFAULT_REGION.to_owned()
+        } else {
+            region.clone()
+        };
+        let duration = setting("duration_seconds")
+            .map(|seconds| parse_duration_seconds(&seconds, profile, file))
+            .transpose()?;
+        Ok(Self {
+            region,
+            sts_region,
+            mfa_serial: setting("mfa_serial"),
+            duration,
+            mfa_process: setting("mfa_process"),
+            has_credential_process: setting("credential_process").is_some(),
+        })
+    }
+}
+
+fn parse_duration_seconds(text: &str, profile: &str, file: &str) -> Result<SessionDuration, Error> {
+    text.parse::<u64>()
+        .ok()
+        .and_then(|seconds| SessionDuration::parse(&format!("{seconds}s")).ok())
+        .ok_or_else(|| {
+            crate::prompt::InputError::Invalid(format!(
+                "{file}: duration_seconds = {text} in profile '{profile}' must be a number of seconds from 900 to 129600"
+            ))
+            .into()
+        })
 }
 
 /// A profile's setting in a config file: `[profile NAME]`, and for `default` also
 /// `[default]` (which `[profile default]` overrides).
 fn setting<'a>(config: &'a Document, profile: &str, key: &str) -> Option<&'a str> {
-    let prefixed = config.get(&format!("profile {profile}"), key);
+    let prefixed = config.get(&section_name(profile), key);
     let bare = || {
         (profile == "default")
             .then(|| config.get("default", key))
             .flatten()
     };
     prefixed.or_else(bare).filter(|value| !value.is_empty())
+}
+
+/// The config-file section of a profile: `[profile NAME]` (also for `default`, which
+/// the AWS tools accept and prefer).
+pub fn section_name(profile: &str) -> String {
+    format!("profile {profile}")
 }
 
 /// The region IAM requests are signed for: IAM is a global service that lives in the
@@ -53,6 +149,24 @@ pub fn iam_signing_region(region: &str) -> &'static str {
 mod tests {
     use super::*;
 
+    fn config(text: &str, profile: &str) -> Result<ProfileConfig, Error> {
+        config_with_env(text, profile, &[])
+    }
+
+    fn config_with_env(
+        text: &str,
+        profile: &str,
+        env: &[(&str, &str)],
+    ) -> Result<ProfileConfig, Error> {
+        let doc = Document::parse(text).unwrap();
+        let lookup = |name: &str| {
+            env.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        ProfileConfig::from_document(Some(&doc), profile, "~/.aws/config", &lookup)
+    }
+
     #[test]
     fn config_settings_follow_the_profile_prefix_rules() {
         let doc = Document::parse(
@@ -69,6 +183,72 @@ mod tests {
         let doc =
             Document::parse("[default]\nregion = a\n[profile default]\nregion = b\n").unwrap();
         assert_eq!(setting(&doc, "default", "region"), Some("b"));
+    }
+
+    #[test]
+    fn profile_settings_are_read_and_checked() {
+        let text = "[profile work]\nmfa_serial = arn:aws:iam::1:mfa/a\nduration_seconds = 7200\nmfa_process = ykman oath accounts code --single\ncredential_process = stscreds credential-process --profile work\n";
+        let work = config(text, "work").unwrap();
+        assert_eq!(work.mfa_serial.as_deref(), Some("arn:aws:iam::1:mfa/a"));
+        assert_eq!(work.duration.map(SessionDuration::as_secs), Some(7200));
+        assert_eq!(
+            work.mfa_process.as_deref(),
+            Some("ykman oath accounts code --single")
+        );
+        assert!(work.has_credential_process);
+        let other = config(text, "other").unwrap();
+        assert_eq!(
+            (
+                other.mfa_serial,
+                other.duration,
+                other.has_credential_process
+            ),
+            (None, None, false)
+        );
+        let error = config("[profile x]\nduration_seconds = 60\n", "x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("~/.aws/config: duration_seconds = 60 in profile 'x'"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn legacy_sts_endpoints_use_the_global_endpoint_for_old_regions_only() {
+        let legacy = |region: &str| {
+            let text = format!("[profile p]\nregion = {region}\nsts_regional_endpoints = legacy\n");
+            config(&text, "p").unwrap().sts_region
+        };
+        assert_eq!(legacy("eu-west-1"), "us-east-1");
+        assert_eq!(legacy("af-south-1"), "af-south-1");
+        assert_eq!(
+            config("[profile p]\nregion = eu-west-1\n", "p")
+                .unwrap()
+                .sts_region,
+            "eu-west-1"
+        );
+    }
+
+    #[test]
+    fn environment_variables_win_over_the_file() {
+        let text = "[profile p]\nregion = eu-west-1\n";
+        let env = [
+            ("AWS_DEFAULT_REGION", "ap-east-1"),
+            ("AWS_STS_REGIONAL_ENDPOINTS", "legacy"),
+        ];
+        let p = config_with_env(text, "p", &env).unwrap();
+        assert_eq!(
+            (p.region.as_str(), p.sts_region.as_str()),
+            ("ap-east-1", "ap-east-1")
+        );
+        let p = config_with_env(
+            text,
+            "p",
+            &[("AWS_REGION", "us-west-2"), ("AWS_DEFAULT_REGION", "x")],
+        )
+        .unwrap();
+        assert_eq!(p.region, "us-west-2");
     }
 
     #[test]

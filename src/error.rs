@@ -91,6 +91,15 @@ pub enum Error {
     #[error("cannot write to standard output: {0}")]
     Stdout(io::Error),
 
+    /// `exec` could not start the command.
+    #[error("cannot run '{program}': {source}; check the command name and your PATH")]
+    Exec {
+        /// The command.
+        program: String,
+        /// Why.
+        source: io::Error,
+    },
+
     /// Something typed or passed in is not usable.
     #[error("{0}")]
     Input(#[from] crate::prompt::InputError),

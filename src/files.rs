@@ -54,6 +54,12 @@ impl Paths {
         self.stscreds_dir.join("credentials")
     }
 
+    /// `~/.stscreds/sessions`: session credentials of profiles that use a
+    /// `credential_process`, kept where the AWS tools do not look.
+    pub fn private_sessions(&self) -> PathBuf {
+        self.stscreds_dir.join("sessions")
+    }
+
     /// `~/.stscreds/config`: what stscreds has learned about each profile.
     pub fn state(&self) -> PathBuf {
         self.stscreds_dir.join("config")

@@ -1,7 +1,11 @@
 //! Where MFA codes and devices come from: `--token-code`, or a question on the terminal.
 
 use std::fmt;
+use std::io::{self, Read};
+use std::process::{Command, Stdio};
 use std::str::FromStr;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::prompt::Ask;
 
@@ -75,6 +79,118 @@ pub enum MfaError {
         "no MFA device was chosen; run again and type the number of one of the listed devices, or pass --mfa-serial ARN"
     )]
     NoChoice,
+    /// The MFA command could not be started.
+    #[error("cannot run the MFA command `{command}`: {reason}; check --mfa-command or mfa_process")]
+    CommandNotRun {
+        /// The command.
+        command: String,
+        /// Why.
+        reason: String,
+    },
+    /// The MFA command exited with an error.
+    #[error(
+        "the MFA command `{command}` failed ({status}); run it by hand to see why, or pass --token-code"
+    )]
+    CommandFailed {
+        /// The command.
+        command: String,
+        /// How it ended.
+        status: String,
+    },
+    /// The MFA command ran past its time limit and was stopped.
+    #[error(
+        "the MFA command `{command}` gave no code within {seconds} s and was stopped; touch your key sooner, or raise STSCREDS_MFA_TIMEOUT"
+    )]
+    CommandTimedOut {
+        /// The command.
+        command: String,
+        /// The limit.
+        seconds: u64,
+    },
+    /// The MFA command printed something else than a code.
+    #[error(
+        "the MFA command `{command}` printed something that is not a 6-digit code; it must print only the code"
+    )]
+    CommandGarbage {
+        /// The command.
+        command: String,
+    },
+    /// `STSCREDS_MFA_TIMEOUT` is not a duration.
+    #[error("STSCREDS_MFA_TIMEOUT: '{0}' is not a duration like 30s or 2m")]
+    BadTimeout(String),
+}
+
+/// Runs `command` with `sh -c` to get an MFA code (from `ykman`, a password manager, …)
+/// and reads the code from its standard output. The device's serial and the profile
+/// are passed in the environment (`STSCREDS_MFA_SERIAL`, `STSCREDS_PROFILE`), never
+/// spliced into the command line; its standard input and error stay on the terminal so
+/// that "touch your key" prompts are seen. It is stopped after 60 s, or
+/// `STSCREDS_MFA_TIMEOUT`.
+pub fn code_from_command(
+    command: &str,
+    serial: &str,
+    profile: &str,
+) -> Result<TokenCode, MfaError> {
+    let timeout = command_timeout()?;
+    let not_run = |error: io::Error| MfaError::CommandNotRun {
+        command: command.to_owned(),
+        reason: error.to_string(),
+    };
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .env("STSCREDS_MFA_SERIAL", serial)
+        .env("STSCREDS_PROFILE", profile)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(not_run)?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| not_run(io::Error::other("no output pipe")))?;
+    let output = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = (&mut stdout).take(4096).read_to_string(&mut text);
+        text
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(not_run)? {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(MfaError::CommandTimedOut {
+                command: command.to_owned(),
+                seconds: timeout.as_secs(),
+            });
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    if !status.success() {
+        return Err(MfaError::CommandFailed {
+            command: command.to_owned(),
+            status: status.to_string(),
+        });
+    }
+    let printed = output.join().unwrap_or_default();
+    printed
+        .trim()
+        .parse()
+        .map_err(|_| MfaError::CommandGarbage {
+            command: command.to_owned(),
+        })
+}
+
+fn command_timeout() -> Result<Duration, MfaError> {
+    match std::env::var("STSCREDS_MFA_TIMEOUT") {
+        Ok(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())
+            .ok()
+            .filter(|timeout| !timeout.is_zero())
+            .ok_or(MfaError::BadTimeout(text)),
+        _ => Ok(Duration::from_secs(60)),
+    }
 }
 
 /// Asks for the MFA code with the prompt users of the original tool know.
@@ -211,6 +327,31 @@ mod tests {
         assert_eq!(ask.prompts.len(), 3);
         let mut ask = Scripted::new(&["x", "0", "4"], true);
         assert!(choose_device(&mut ask, "u", devices(3)).is_err());
+    }
+
+    #[test]
+    fn a_command_gets_the_serial_in_its_environment_and_prints_the_code() {
+        let code = code_from_command(
+            r#"test "$STSCREDS_MFA_SERIAL" = arn:x && echo " 246 810""#,
+            "arn:x",
+            "p",
+        )
+        .unwrap();
+        assert_eq!(code.as_str(), "246810");
+    }
+
+    #[test]
+    fn a_failing_or_chatty_command_is_reported() {
+        let failed = code_from_command("echo 123456; exit 3", "s", "p").unwrap_err();
+        assert!(
+            failed.to_string().contains("failed (exit status: 3)"),
+            "{failed}"
+        );
+        let garbage = code_from_command("echo 'Touch your YubiKey...'", "s", "p").unwrap_err();
+        assert!(
+            matches!(garbage, MfaError::CommandGarbage { .. }),
+            "{garbage}"
+        );
     }
 
     #[test]

@@ -122,6 +122,54 @@ fn question(prompt: &str) -> String {
     prompt.trim_end().trim_end_matches(':').to_owned()
 }
 
+/// The controlling terminal (`/dev/tty`), whatever standard input and error are: for
+/// `credential-process`, whose standard error the AWS SDKs capture and whose standard
+/// input is not the person's. Without a terminal every question fails clearly.
+#[derive(Debug, Default)]
+pub struct ControllingTerminal;
+
+impl ControllingTerminal {
+    fn open() -> io::Result<std::fs::File> {
+        std::fs::File::options()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+    }
+
+    fn no_terminal(prompt: &str) -> InputError {
+        InputError::Invalid(format!(
+            "no terminal to ask '{}' on (the AWS tool that ran stscreds has none); run `stscreds auth` in a terminal first, or set mfa_process for the profile",
+            question(prompt)
+        ))
+    }
+}
+
+impl Ask for ControllingTerminal {
+    fn is_interactive(&self) -> bool {
+        Self::open().is_ok()
+    }
+
+    fn line(&mut self, prompt: &str) -> Result<String, InputError> {
+        let mut tty = Self::open().map_err(|_| Self::no_terminal(prompt))?;
+        tty.write_all(prompt.as_bytes())
+            .map_err(|source| answer_error(prompt, source))?;
+        let mut answer = String::new();
+        io::BufReader::new(tty)
+            .read_line(&mut answer)
+            .map_err(|source| answer_error(prompt, source))?;
+        let without_newline = answer.trim_end_matches(['\n', '\r']).len();
+        answer.truncate(without_newline);
+        Ok(answer)
+    }
+
+    fn secret(&mut self, prompt: &str) -> Result<SecretString, InputError> {
+        Self::open().map_err(|_| Self::no_terminal(prompt))?;
+        rpassword::prompt_password(prompt)
+            .map(SecretString::from)
+            .map_err(|source| answer_error(prompt, source))
+    }
+}
+
 /// Canned answers, for testing code that asks questions.
 #[cfg(test)]
 pub struct Scripted {

@@ -4,12 +4,13 @@
 //! keys and their expiry are always replaced together in one atomic write, and each
 //! profile has its own. The AWS SDKs and CLI ignore keys they do not know.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::config::ProfileConfig;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::profile::Document;
@@ -93,18 +94,30 @@ impl SessionCredentials {
         }
     }
 
-    /// Whether they will still be valid [`FRESHNESS_MARGIN`] from `now`.
-    pub fn is_fresh(&self, now: Timestamp) -> bool {
-        now.checked_add(FRESHNESS_MARGIN)
+    /// Whether they will still be valid `margin` from `now`.
+    pub fn is_valid_for(&self, margin: SignedDuration, now: Timestamp) -> bool {
+        now.checked_add(margin)
             .is_ok_and(|deadline| self.expiration > deadline)
     }
 }
 
-/// The session credentials stored for `profile`, fresh or not. Reads one file; no
-/// network, no runtime: this is the `read` fast path.
-pub fn load(paths: &Paths, profile: &str) -> Result<Option<SessionCredentials>, Error> {
-    let document = files::read_document(&paths.aws_credentials)?;
+/// The session credentials stored for `profile` in `file`, fresh or not. Reads one
+/// file; no network, no runtime: this is the `read` fast path.
+pub fn load(file: &Path, profile: &str) -> Result<Option<SessionCredentials>, Error> {
+    let document = files::read_document(file)?;
     Ok(document.and_then(|document| SessionCredentials::from_document(&document, profile)))
+}
+
+/// Where a profile's sessions live: `~/.aws/credentials`, where every AWS tool finds
+/// them; but for a profile that has a `credential_process`, stscreds' private
+/// `~/.stscreds/sessions`, because the AWS tools would otherwise take the static copy
+/// over the process, and keep using it after it expires.
+pub fn home(paths: &Paths, config: &ProfileConfig) -> PathBuf {
+    if config.has_credential_process {
+        paths.private_sessions()
+    } else {
+        paths.aws_credentials.clone()
+    }
 }
 
 /// Refuses to write session credentials over long-term keys that exist nowhere else:
@@ -131,9 +144,15 @@ pub fn ensure_no_unsaved_long_term_key(
 }
 
 /// How long session credentials should last: 15 minutes to 36 hours, as STS allows for
-/// IAM users.
+/// IAM users; one hour unless configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionDuration(Duration);
+
+impl Default for SessionDuration {
+    fn default() -> Self {
+        Self(Duration::from_secs(60 * 60))
+    }
+}
 
 impl SessionDuration {
     /// The shortest session STS grants.
@@ -208,9 +227,10 @@ mod tests {
     #[test]
     fn freshness_keeps_a_margin_before_expiry() {
         let credentials = sample("2030-01-01T12:00:00Z");
-        assert!(credentials.is_fresh("2030-01-01T11:54:59Z".parse().unwrap()));
-        assert!(!credentials.is_fresh("2030-01-01T11:55:00Z".parse().unwrap()));
-        assert!(!credentials.is_fresh("2030-01-01T13:00:00Z".parse().unwrap()));
+        let fresh = |now: &str| credentials.is_valid_for(FRESHNESS_MARGIN, now.parse().unwrap());
+        assert!(fresh("2030-01-01T11:54:59Z"));
+        assert!(!fresh("2030-01-01T11:55:00Z"));
+        assert!(!fresh("2030-01-01T13:00:00Z"));
     }
 
     #[test]

@@ -95,7 +95,7 @@ fn a_directory_where_the_file_should_be_is_reported() {
 fn a_file_where_the_directory_should_be_is_reported() {
     let sandbox = initialised();
     sandbox.write(".aws", "not a directory");
-    auth_refuses(&sandbox, ".aws/credentials", "Not a directory");
+    auth_refuses(&sandbox, ".aws", "Not a directory");
     assert_eq!(sandbox.read(".aws"), "not a directory");
 }
 

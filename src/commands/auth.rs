@@ -3,29 +3,48 @@
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use zeroize::Zeroizing;
 
+use std::path::Path;
+
 use crate::aws::Aws;
-use crate::cli::{AuthArgs, MfaArgs};
-use crate::config;
+use crate::config::ProfileConfig;
 use crate::error::Error;
+use crate::export;
 use crate::files::{self, Lock, Paths};
 use crate::interrupt;
-use crate::mfa;
+use crate::mfa::{self, TokenCode};
 use crate::prompt::Ask;
-use crate::session::{self, CredentialKey, SessionCredentials, SessionDuration};
+use crate::session::{self, SessionCredentials, SessionDuration};
 use crate::state;
 use crate::store::{FileStore, LongTermKeys};
+
+/// How new session credentials are to be got, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct SessionArgs {
+    /// `--expires`: overrides the profile's `duration_seconds` and the 1-hour default.
+    pub expires: Option<SessionDuration>,
+    /// `--token-code`.
+    pub token_code: Option<TokenCode>,
+    /// `--mfa-serial`: overrides the profile's `mfa_serial`.
+    pub mfa_serial: Option<String>,
+    /// `--mfa-command`: overrides the profile's `mfa_process`.
+    pub mfa_command: Option<String>,
+}
 
 /// The top-level entry point for `stscreds auth`.
 pub fn run(
     paths: &Paths,
     profile: &str,
-    duration: SessionDuration,
-    args: &AuthArgs,
+    args: &SessionArgs,
+    output_env: bool,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = authenticate(paths, profile, duration, &args.mfa, ask, Renewal::Always)?;
-    if args.output_env {
-        super::print(&Zeroizing::new(export_lines(&credentials)))?;
+    let credentials = authenticate(paths, profile, args, ask, Renewal::Always)?;
+    if output_env {
+        super::print(&Zeroizing::new(export::render(
+            &credentials,
+            export::Format::Sh,
+            profile,
+        )))?;
     }
     Ok(())
 }
@@ -35,52 +54,85 @@ pub fn run(
 pub enum Renewal {
     /// `auth`: always get new ones, unless another process got them while we waited.
     Always,
-    /// `read`: only if they are still stale once the profile's lock is ours.
-    IfStale,
+    /// `read`, `exec`, `credential-process`: only if, once the profile's lock is ours,
+    /// they expire within this margin.
+    IfExpiringWithin(SignedDuration),
 }
 
-/// Gets new session credentials for `profile` and writes them to the credentials
-/// file, holding the profile's lock throughout: of many processes that find the
-/// session stale at once, one asks for a code and calls STS; the others wait, then use
-/// what it wrote. The user name and MFA device are looked up once and remembered, so a
-/// repeat run makes a single AWS call (`sts:GetSessionToken`). Everything that could
-/// make the write fail is checked before the MFA code is asked for, so a code is never
-/// wasted.
+/// Returns session credentials for `profile` valid for at least `margin`: the stored
+/// ones when they are fresh, read with no network, no runtime and no lock (usually one
+/// file: `~/.aws/credentials`); else new ones from [`authenticate`].
+pub fn fresh_session(
+    paths: &Paths,
+    profile: &str,
+    args: &SessionArgs,
+    ask: &mut dyn Ask,
+    margin: SignedDuration,
+) -> Result<SessionCredentials, Error> {
+    let valid =
+        |credentials: &SessionCredentials| credentials.is_valid_for(margin, Timestamp::now());
+    if let Some(credentials) = session::load(&paths.aws_credentials, profile)?.filter(valid) {
+        return Ok(credentials);
+    }
+    let home = session::home(paths, &ProfileConfig::load(paths, profile)?);
+    if home != paths.aws_credentials
+        && let Some(credentials) = session::load(&home, profile)?.filter(valid)
+    {
+        return Ok(credentials);
+    }
+    authenticate(paths, profile, args, ask, Renewal::IfExpiringWithin(margin))
+}
+
+/// Gets new session credentials for `profile` and writes them where the profile's
+/// sessions live, holding the profile's lock throughout: of many processes that find
+/// the session stale at once, one asks for a code and calls STS; the others wait, then
+/// use what it wrote. The user name and MFA device are looked up once and remembered,
+/// so a repeat run makes a single AWS call (`sts:GetSessionToken`). Everything that
+/// could make the write fail is checked before the MFA code is asked for, so a code is
+/// never wasted.
 pub fn authenticate(
     paths: &Paths,
     profile: &str,
-    duration: SessionDuration,
-    mfa_args: &MfaArgs,
+    args: &SessionArgs,
     ask: &mut dyn Ask,
     renewal: Renewal,
 ) -> Result<SessionCredentials, Error> {
     interrupt::install();
     let keys = FileStore::new(paths).require(profile)?;
+    let config = ProfileConfig::load(paths, profile)?;
+    let sessions = session::home(paths, &config);
     let (_lock, waited) = lock_session(paths, profile)?;
-    if (waited || renewal == Renewal::IfStale)
-        && let Some(fresh) = session::load(paths, profile)?.filter(|c| c.is_fresh(Timestamp::now()))
-    {
+    let stored = session::load(&sessions, profile)?;
+    if let Some(reused) = reusable(stored.as_ref(), renewal, waited) {
         if waited {
             eprintln!(
                 "Another stscreds process just renewed profile '{profile}'; using its credentials."
             );
         }
-        return Ok(fresh);
+        return Ok(reused.clone());
     }
-    check_credentials_file(paths, profile, &keys)?;
-    let region = config::region(paths, profile)?;
-    let aws = Aws::connect(&keys, &region, profile)?;
+    if renewal != Renewal::Always {
+        let why = if stored.is_some() {
+            "have expired"
+        } else {
+            "are missing"
+        };
+        eprintln!("Session credentials for profile '{profile}' {why}; authenticating.");
+    }
+    check_sessions_file(&sessions, profile, &keys)?;
+    let aws = Aws::connect(&keys, &config, profile)?;
 
     let remembered = state::load(paths, profile)?;
     let user = match &remembered.user_name {
         Some(name) => name.clone(),
         None => aws.get_user()?.name,
     };
+    let requested = args.mfa_serial.as_deref().or(config.mfa_serial.as_deref());
     let serial = mfa_device(
         &aws,
         ask,
         &user,
-        mfa_args.mfa_serial.as_deref(),
+        requested,
         remembered.mfa_serial.as_deref(),
     )?;
     let learned = state::ProfileState {
@@ -91,27 +143,62 @@ pub fn authenticate(
         state::save(paths, profile, &learned)?;
     }
 
-    let code = match &mfa_args.token_code {
-        Some(code) => code.clone(),
-        None => mfa::ask_code(ask, &user)?,
-    };
+    let code = mfa_code(args, &config, ask, &user, &serial, profile)?;
+    let duration = args.expires.or(config.duration).unwrap_or_default();
     let credentials = aws.get_session_token(&serial, &code, duration)?;
-    files::edit_document(paths, &paths.aws_credentials, |document| {
+    files::edit_document(paths, &sessions, |document| {
         session::ensure_no_unsaved_long_term_key(
             document,
-            &paths.aws_credentials,
+            &sessions,
             profile,
             &keys.access_key_id,
         )?;
         credentials.write_to(document, profile);
         Ok(())
     })?;
-    eprintln!("Wrote credentials to {}", paths.aws_credentials.display());
+    eprintln!("Wrote credentials to {}", sessions.display());
     eprintln!(
         "{}",
         describe_expiry(credentials.expiration, Timestamp::now())
     );
     Ok(credentials)
+}
+
+/// The stored session, if the caller may use it instead of a new one.
+fn reusable(
+    stored: Option<&SessionCredentials>,
+    renewal: Renewal,
+    waited: bool,
+) -> Option<&SessionCredentials> {
+    let margin = match renewal {
+        Renewal::IfExpiringWithin(margin) => margin,
+        Renewal::Always if waited => session::FRESHNESS_MARGIN,
+        Renewal::Always => return None,
+    };
+    stored.filter(|credentials| credentials.is_valid_for(margin, Timestamp::now()))
+}
+
+/// The MFA code: `--token-code`, else the output of `--mfa-command` or the profile's
+/// `mfa_process`, else the answer to the prompt.
+fn mfa_code(
+    args: &SessionArgs,
+    config: &ProfileConfig,
+    ask: &mut dyn Ask,
+    user: &str,
+    serial: &str,
+    profile: &str,
+) -> Result<TokenCode, Error> {
+    if let Some(code) = &args.token_code {
+        return Ok(code.clone());
+    }
+    match args
+        .mfa_command
+        .as_deref()
+        .or(config.mfa_process.as_deref())
+    {
+        Some(command) => Ok(mfa::code_from_command(command, serial, profile)?),
+        None => mfa::ask_code(ask, user),
+    }
 }
 
 /// Takes the profile's session lock, saying so if another process holds it. Returns
@@ -127,18 +214,18 @@ fn lock_session(paths: &Paths, profile: &str) -> Result<(Lock, bool), Error> {
     Ok((Lock::acquire(&path)?, true))
 }
 
-/// Fails now, rather than after the MFA code is spent, if the credentials file cannot
-/// be parsed or written, or holds long-term keys that writing would lose.
-fn check_credentials_file(paths: &Paths, profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
-    if let Some(document) = files::read_document(&paths.aws_credentials)? {
+/// Fails now, rather than after the MFA code is spent, if the sessions file cannot be
+/// parsed or written, or holds long-term keys that writing would lose.
+fn check_sessions_file(sessions: &Path, profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
+    if let Some(document) = files::read_document(sessions)? {
         session::ensure_no_unsaved_long_term_key(
             &document,
-            &paths.aws_credentials,
+            sessions,
             profile,
             &keys.access_key_id,
         )?;
     }
-    files::check_writable(&paths.aws_credentials)
+    files::check_writable(sessions)
 }
 
 /// The MFA device to use: the one asked for (checked against the user's devices the
@@ -175,39 +262,9 @@ fn describe_expiry(expiration: Timestamp, now: Timestamp) -> String {
     )
 }
 
-/// `export NAME='value'` lines for a POSIX shell.
-fn export_lines(credentials: &SessionCredentials) -> String {
-    [
-        ("AWS_ACCESS_KEY_ID", CredentialKey::AccessKeyId),
-        ("AWS_SECRET_ACCESS_KEY", CredentialKey::SecretAccessKey),
-        ("AWS_SESSION_TOKEN", CredentialKey::SessionToken),
-    ]
-    .iter()
-    .map(|(name, key)| format!("export {name}={}\n", shell_quote(credentials.value(*key))))
-    .collect()
-}
-
-fn shell_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', r"'\''"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn export_lines_are_quoted_for_sh() {
-        let credentials = SessionCredentials {
-            access_key_id: "ASIA".into(),
-            secret_access_key: "a/b+c".into(),
-            session_token: "it's".into(),
-            expiration: Timestamp::UNIX_EPOCH,
-        };
-        assert_eq!(
-            export_lines(&credentials),
-            "export AWS_ACCESS_KEY_ID='ASIA'\nexport AWS_SECRET_ACCESS_KEY='a/b+c'\nexport AWS_SESSION_TOKEN='it'\\''s'\n"
-        );
-    }
 
     #[test]
     fn the_expiry_is_told_with_the_time_left() {

@@ -3,7 +3,7 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::aws::{Aws, User};
-use crate::config;
+use crate::config::ProfileConfig;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::interrupt;
@@ -16,8 +16,8 @@ pub fn run(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<(), Error>
     interrupt::install();
     warn_about_environment();
     let keys = ask_keys(ask)?;
-    let region = config::region(paths, profile)?;
-    let user = Aws::connect(&keys, &region, profile)?.get_user()?;
+    let config = ProfileConfig::load(paths, profile)?;
+    let user = Aws::connect(&keys, &config, profile)?.get_user()?;
     let store = FileStore::new(paths);
     store.save(profile, &keys)?;
     remember_user(paths, profile, &user)?;

@@ -1,27 +1,72 @@
 //! The commands: each is a thin entry point over the domain modules.
 
 pub mod auth;
+pub mod credential_process;
+pub mod exec;
+pub mod export;
 pub mod init;
 pub mod read;
 pub mod whoami;
 
 use std::io::{self, Write};
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, MfaArgs};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Terminal;
+use crate::session::SessionDuration;
+use auth::SessionArgs;
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<(), Error> {
     let paths = Paths::from_env()?;
     let profile = &cli.profile()?;
     let mut terminal = Terminal::new();
+    let expires = cli.expires;
     match cli.command {
         Command::Init => init::run(&paths, profile, &mut terminal),
-        Command::Auth(args) => auth::run(&paths, profile, cli.expires, &args, &mut terminal),
-        Command::Read(args) => read::run(&paths, profile, cli.expires, &args, &mut terminal),
+        Command::Auth(args) => {
+            let session = session_args(expires, args.mfa);
+            auth::run(&paths, profile, &session, args.output_env, &mut terminal)
+        }
+        Command::Read(args) => read::run(
+            &paths,
+            profile,
+            &session_args(expires, args.mfa),
+            args.key,
+            &mut terminal,
+        ),
         Command::Whoami => whoami::run(&paths, profile),
+        Command::CredentialProcess(args) => {
+            credential_process::run(&paths, profile, &session_args(expires, args.mfa))
+        }
+        Command::Exec(args) => {
+            let session = session_args(expires, args.mfa);
+            exec::run(
+                &paths,
+                profile,
+                &session,
+                args.force,
+                args.command,
+                &mut terminal,
+            )
+        }
+        Command::Export(args) => export::run(
+            &paths,
+            profile,
+            &session_args(expires, args.mfa),
+            args.format,
+            &mut terminal,
+        ),
+    }
+}
+
+fn session_args(expires: Option<SessionDuration>, mfa: MfaArgs) -> SessionArgs {
+    SessionArgs {
+        expires,
+        token_code: mfa.token_code,
+        mfa_serial: mfa.mfa_serial,
+        mfa_command: mfa.mfa_command,
     }
 }
 

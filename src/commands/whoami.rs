@@ -1,7 +1,7 @@
 //! `stscreds whoami`: the IAM user behind the stored keys, and its MFA devices.
 
 use crate::aws::Aws;
-use crate::config;
+use crate::config::ProfileConfig;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::interrupt;
@@ -11,8 +11,8 @@ use crate::store::FileStore;
 pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
     interrupt::install();
     let keys = FileStore::new(paths).require(profile)?;
-    let region = config::region(paths, profile)?;
-    let aws = Aws::connect(&keys, &region, profile)?;
+    let config = ProfileConfig::load(paths, profile)?;
+    let aws = Aws::connect(&keys, &config, profile)?;
     let user = aws.get_user()?;
     let devices = aws.list_mfa_devices(&user.name)?;
     let mut report = format!(

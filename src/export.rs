@@ -1,0 +1,181 @@
+//! Session credentials in the syntax of each shell or tool that loads them.
+
+use jiff::Timestamp;
+
+use crate::session::{CredentialKey, SessionCredentials};
+
+/// The syntaxes `stscreds export` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `export NAME='value'` (bash, zsh, dash, ksh).
+    Sh,
+    /// `set -gx NAME 'value'`.
+    Fish,
+    /// `$Env:NAME = 'value'`.
+    Powershell,
+    /// `set "NAME=value"` (Windows cmd.exe).
+    Cmd,
+    /// `NAME="value"` lines for .env files.
+    Dotenv,
+    /// The JSON of `credential_process` (Version 1).
+    Json,
+    /// A `[profile]` section for a credentials file.
+    Ini,
+}
+
+/// The environment variables the AWS SDKs read, with their values.
+pub fn variables(credentials: &SessionCredentials) -> [(&'static str, String); 4] {
+    let value = |key| credentials.value(key).to_owned();
+    [
+        ("AWS_ACCESS_KEY_ID", value(CredentialKey::AccessKeyId)),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            value(CredentialKey::SecretAccessKey),
+        ),
+        ("AWS_SESSION_TOKEN", value(CredentialKey::SessionToken)),
+        ("AWS_CREDENTIAL_EXPIRATION", rfc3339(credentials.expiration)),
+    ]
+}
+
+/// `2026-01-01T00:00:00Z`, as the SDKs want it.
+pub fn rfc3339(timestamp: Timestamp) -> String {
+    timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The credentials in `format`; `profile` names the section of the `ini` format.
+pub fn render(credentials: &SessionCredentials, format: Format, profile: &str) -> String {
+    match format {
+        Format::Json => json(credentials),
+        Format::Ini => ini(credentials, profile),
+        _ => variables(credentials)
+            .iter()
+            .map(|(name, value)| assignment(format, name, value))
+            .collect(),
+    }
+}
+
+fn assignment(format: Format, name: &str, value: &str) -> String {
+    match format {
+        Format::Fish => format!(
+            "set -gx {name} '{}';\n",
+            value.replace('\\', "\\\\").replace('\'', "\\'")
+        ),
+        Format::Powershell => format!("$Env:{name} = '{}'\n", value.replace('\'', "''")),
+        Format::Cmd => format!("set \"{name}={value}\"\n"),
+        Format::Dotenv => format!(
+            "{name}=\"{}\"\n",
+            value.replace('\\', "\\\\").replace('"', "\\\"")
+        ),
+        Format::Sh | Format::Json | Format::Ini => {
+            format!("export {name}='{}'\n", value.replace('\'', r"'\''"))
+        }
+    }
+}
+
+/// The exact document `credential_process` must print.
+fn json(credentials: &SessionCredentials) -> String {
+    let field = |name: &str, value: &str| format!("\"{name}\": {}", json_string(value));
+    let fields = [
+        "\"Version\": 1".to_owned(),
+        field("AccessKeyId", credentials.value(CredentialKey::AccessKeyId)),
+        field(
+            "SecretAccessKey",
+            credentials.value(CredentialKey::SecretAccessKey),
+        ),
+        field(
+            "SessionToken",
+            credentials.value(CredentialKey::SessionToken),
+        ),
+        field("Expiration", &rfc3339(credentials.expiration)),
+    ];
+    format!("{{{}}}\n", fields.join(", "))
+}
+
+fn json_string(value: &str) -> String {
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => quoted.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+fn ini(credentials: &SessionCredentials, profile: &str) -> String {
+    let mut document = crate::profile::Document::empty();
+    for key in [
+        CredentialKey::AccessKeyId,
+        CredentialKey::SecretAccessKey,
+        CredentialKey::SessionToken,
+    ] {
+        document.set(profile, key.name(), credentials.value(key));
+    }
+    document.render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> SessionCredentials {
+        SessionCredentials {
+            access_key_id: "ASIA".into(),
+            secret_access_key: "a/b+c".into(),
+            session_token: "it's\"\\".into(),
+            expiration: "2030-01-02T03:04:05Z".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn each_shell_gets_its_own_quoting() {
+        let token = |format| {
+            render(&sample(), format, "p")
+                .lines()
+                .find(|line| line.contains("AWS_SESSION_TOKEN"))
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(token(Format::Sh), r#"export AWS_SESSION_TOKEN='it'\''s"\'"#);
+        assert_eq!(
+            token(Format::Fish),
+            r#"set -gx AWS_SESSION_TOKEN 'it\'s"\\';"#
+        );
+        assert_eq!(
+            token(Format::Powershell),
+            r#"$Env:AWS_SESSION_TOKEN = 'it''s"\'"#
+        );
+        assert_eq!(token(Format::Dotenv), r#"AWS_SESSION_TOKEN="it's\"\\""#);
+        assert_eq!(token(Format::Cmd), r#"set "AWS_SESSION_TOKEN=it's"\""#);
+    }
+
+    #[test]
+    fn the_expiration_travels_with_the_keys() {
+        let sh = render(&sample(), Format::Sh, "p");
+        assert!(
+            sh.ends_with("export AWS_CREDENTIAL_EXPIRATION='2030-01-02T03:04:05Z'\n"),
+            "{sh}"
+        );
+    }
+
+    #[test]
+    fn json_is_the_credential_process_document() {
+        assert_eq!(
+            render(&sample(), Format::Json, "p"),
+            "{\"Version\": 1, \"AccessKeyId\": \"ASIA\", \"SecretAccessKey\": \"a/b+c\", \"SessionToken\": \"it's\\\"\\\\\", \"Expiration\": \"2030-01-02T03:04:05Z\"}\n"
+        );
+        assert_eq!(json_string("a\nb\u{1}"), "\"a\\u000ab\\u0001\"");
+    }
+
+    #[test]
+    fn ini_is_a_credentials_file_section() {
+        assert_eq!(
+            render(&sample(), Format::Ini, "work"),
+            "[work]\naws_access_key_id = ASIA\naws_secret_access_key = a/b+c\naws_session_token = it's\"\\\n"
+        );
+    }
+}
