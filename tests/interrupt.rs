@@ -198,8 +198,7 @@ fn stop_at_the_secret_prompt(stop: impl FnOnce(&mut std::process::ChildStdin, u3
     wait_for("echo");
     drop(stdin);
     let _ = child.wait();
-    let text = output.lock().unwrap().clone();
-    text
+    output.lock().unwrap().clone()
 }
 
 fn echo_flag(terminal: &str) -> &str {
