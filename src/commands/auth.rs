@@ -127,14 +127,16 @@ pub fn authenticate(
         Some(name) => name.clone(),
         None => aws.get_user()?.name,
     };
-    let requested = args.mfa_serial.as_deref().or(config.mfa_serial.as_deref());
-    let serial = mfa_device(
-        &aws,
-        ask,
-        &user,
-        requested,
-        remembered.mfa_serial.as_deref(),
-    )?;
+    let serial = match (&args.mfa_serial, &config.mfa_serial) {
+        (None, Some(configured)) => configured.clone(),
+        (flag, _) => mfa_device(
+            &aws,
+            ask,
+            &user,
+            flag.as_deref(),
+            remembered.mfa_serial.as_deref(),
+        )?,
+    };
     let learned = state::ProfileState {
         user_name: Some(user.clone()),
         mfa_serial: Some(serial.clone()),
@@ -228,8 +230,9 @@ fn check_sessions_file(sessions: &Path, profile: &str, keys: &LongTermKeys) -> R
     files::check_writable(sessions)
 }
 
-/// The MFA device to use: the one asked for (checked against the user's devices the
-/// first time), else the remembered one, else the user's only one or their choice.
+/// The MFA device to use when the profile's config names none: the one asked for with
+/// `--mfa-serial` (checked against the user's devices the first time), else the
+/// remembered one, else the user's only one or their choice.
 fn mfa_device(
     aws: &Aws,
     ask: &mut dyn Ask,

@@ -44,13 +44,19 @@ impl Document {
         };
     }
 
-    /// The index just past the property at `index` and its continuation lines.
+    /// The index just past the property at `index` and its continuation lines. The SDKs
+    /// read an indented line as a continuation even after blank or comment lines, so
+    /// the value runs to the last such line before the next setting or section.
     fn continuation_end(&self, index: usize) -> usize {
-        let following = self.lines[index + 1..]
-            .iter()
-            .take_while(|line| matches!(line.kind, LineKind::Continuation))
-            .count();
-        index + 1 + following
+        let mut end = index + 1;
+        for (position, line) in self.lines.iter().enumerate().skip(index + 1) {
+            match line.kind {
+                LineKind::Continuation => end = position + 1,
+                LineKind::Blank | LineKind::Comment => {}
+                LineKind::Property { .. } | LineKind::Section(_) => break,
+            }
+        }
+        end
     }
 
     /// Where a new key for `section` goes: after the last property (or continuation) of

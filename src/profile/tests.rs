@@ -297,3 +297,16 @@ fn debug_output_never_shows_values() {
     assert!(!shown.contains("hunter2"), "{shown}");
     assert!(shown.contains("default"), "{shown}");
 }
+
+#[test]
+fn removing_or_replacing_a_value_takes_continuations_behind_blank_and_comment_lines() {
+    let mut doc = Document::parse("[e]\nw=\n\n\tr\n# after\n").unwrap();
+    doc.remove("e", "w");
+    assert_eq!(doc.render(), "[e]\n# after\n");
+    let mut doc = Document::parse(
+        "[default]\ns3 =\n  # tuning\n  max_concurrent_requests = 20\nregion = x\n",
+    )
+    .unwrap();
+    doc.set("default", "s3", "none");
+    assert_eq!(doc.render(), "[default]\ns3 = none\nregion = x\n");
+}
