@@ -4,11 +4,13 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, timeout::TimeoutConfig};
 use aws_sdk_sts::config::Credentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::operation::RequestId;
 use jiff::Timestamp;
 use secrecy::ExposeSecret;
 
@@ -152,6 +154,15 @@ impl User {
     }
 }
 
+/// Whether each AWS call is traced on stderr (`--verbose`).
+static VERBOSE: AtomicBool = AtomicBool::new(false);
+
+/// Traces every AWS call from now on: service, operation, outcome, duration and
+/// request id (never a secret) on stderr.
+pub fn trace_calls() {
+    VERBOSE.store(true, Ordering::Relaxed);
+}
+
 /// Connected STS and IAM clients, signing with one set of long-term keys.
 pub struct Aws {
     runtime: tokio::runtime::Runtime,
@@ -212,10 +223,7 @@ impl Aws {
 
     /// The IAM user the keys belong to; root-account keys are refused.
     pub fn get_user(&self) -> Result<User, Error> {
-        let output = self
-            .runtime
-            .block_on(self.iam.get_user().send())
-            .map_err(|error| self.classify(Operation::GetUser, error))?;
+        let output = self.call(Operation::GetUser, self.iam.get_user().send())?;
         let user = output.user();
         let (name, arn) = user.map(|u| (u.user_name(), u.arn())).unwrap_or_default();
         if name.is_empty() || arn.ends_with(":root") {
@@ -231,10 +239,10 @@ impl Aws {
 
     /// The serial numbers of `user_name`'s MFA devices.
     pub fn list_mfa_devices(&self, user_name: &str) -> Result<Vec<String>, Error> {
-        let output = self
-            .runtime
-            .block_on(self.iam.list_mfa_devices().user_name(user_name).send())
-            .map_err(|error| self.classify(Operation::ListMfaDevices, error))?;
+        let output = self.call(
+            Operation::ListMfaDevices,
+            self.iam.list_mfa_devices().user_name(user_name).send(),
+        )?;
         Ok(output
             .mfa_devices()
             .iter()
@@ -255,10 +263,7 @@ impl Aws {
             .serial_number(mfa_serial)
             .token_code(code.as_str())
             .duration_seconds(duration.as_secs());
-        let output = self
-            .runtime
-            .block_on(request.send())
-            .map_err(|error| self.classify(Operation::GetSessionToken, error))?;
+        let output = self.call(Operation::GetSessionToken, request.send())?;
         let bad_response = |detail: &str| AwsError::BadResponse {
             operation: Operation::GetSessionToken,
             detail: detail.to_owned(),
@@ -276,11 +281,31 @@ impl Aws {
         })
     }
 
-    fn classify<E>(&self, operation: Operation, error: SdkError<E>) -> Error
+    /// Runs one AWS call to completion, tracing it with `--verbose`, and turns its
+    /// failure into an [`AwsError`].
+    fn call<T, E>(
+        &self,
+        operation: Operation,
+        request: impl Future<Output = Result<T, SdkError<E>>>,
+    ) -> Result<T, Error>
     where
+        T: RequestId,
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
     {
-        classify(operation, &self.key_id, error).into()
+        let started = Instant::now();
+        let result = self.runtime.block_on(request);
+        if VERBOSE.load(Ordering::Relaxed) {
+            let (outcome, request_id) = match &result {
+                Ok(output) => ("ok", output.request_id()),
+                Err(error) => ("failed", error.request_id()),
+            };
+            eprintln!(
+                "stscreds: {operation} {outcome} in {} ms (request id {})",
+                started.elapsed().as_millis(),
+                request_id.unwrap_or("none")
+            );
+        }
+        result.map_err(|error| classify(operation, &self.key_id, error).into())
     }
 }
 

@@ -20,6 +20,10 @@ pub struct Cli {
     #[arg(long, global = true, value_parser = SessionDuration::parse)]
     pub expires: Option<SessionDuration>,
 
+    /// Trace each AWS call (service, operation, duration, request id) on stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -45,6 +49,39 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print the profile's session credentials for a shell or a tool to load.
     Export(ExportArgs),
+    /// Write settings for the profile into ~/.aws/config (format-preserving).
+    Configure(ConfigureArgs),
+    /// List the profiles stscreds manages, with their MFA device and session.
+    List,
+    /// Print the recommended IAM policy for the profile's IAM user, ready to paste.
+    Policy,
+    /// Print shell completions (e.g. `stscreds completions bash > ~/.local/share/bash-completion/completions/stscreds`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Options of `configure`: what to write into the profile's section of ~/.aws/config.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
+pub struct ConfigureArgs {
+    /// Make AWS tools get this profile's credentials from `stscreds credential-process`.
+    #[arg(long)]
+    pub credential_process: bool,
+
+    /// The MFA device to use (`mfa_serial`).
+    #[arg(long, value_name = "ARN")]
+    pub mfa_serial: Option<String>,
+
+    /// A command that prints the MFA code (`mfa_process`).
+    #[arg(long, value_name = "COMMAND")]
+    pub mfa_process: Option<String>,
+
+    /// The region (`region`).
+    #[arg(long)]
+    pub region: Option<String>,
 }
 
 /// Options of commands whose only options are the MFA ones.

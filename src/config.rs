@@ -118,7 +118,7 @@ fn parse_duration_seconds(text: &str, profile: &str, file: &str) -> Result<Sessi
 /// A profile's setting in a config file: `[profile NAME]`, and for `default` also
 /// `[default]` (which `[profile default]` overrides).
 fn setting<'a>(config: &'a Document, profile: &str, key: &str) -> Option<&'a str> {
-    let prefixed = config.get(&section_name(profile), key);
+    let prefixed = config.get(&format!("profile {profile}"), key);
     let bare = || {
         (profile == "default")
             .then(|| config.get("default", key))
@@ -127,10 +127,27 @@ fn setting<'a>(config: &'a Document, profile: &str, key: &str) -> Option<&'a str
     prefixed.or_else(bare).filter(|value| !value.is_empty())
 }
 
-/// The config-file section of a profile: `[profile NAME]` (also for `default`, which
-/// the AWS tools accept and prefer).
-pub fn section_name(profile: &str) -> String {
-    format!("profile {profile}")
+/// The config-file section to write a profile's settings in: `[profile NAME]`; for
+/// `default`, an existing `[default]` (a new `[profile default]` would hide it).
+fn writable_section(config: &Document, profile: &str) -> String {
+    let prefixed = format!("profile {profile}");
+    if profile == "default" && config.has_section("default") && !config.has_section(&prefixed) {
+        "default".to_owned()
+    } else {
+        prefixed
+    }
+}
+
+/// Writes `settings` into `profile`'s section of `~/.aws/config`, keeping every other
+/// byte of the file. Returns the section name written.
+pub fn save(paths: &Paths, profile: &str, settings: &[(&str, &str)]) -> Result<String, Error> {
+    files::edit_document(paths, &paths.aws_config, |config| {
+        let section = writable_section(config, profile);
+        for (key, value) in settings {
+            config.set(&section, key, value);
+        }
+        Ok(section)
+    })
 }
 
 /// The region IAM requests are signed for: IAM is a global service that lives in the
@@ -249,6 +266,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.region, "us-west-2");
+    }
+
+    #[test]
+    fn settings_for_default_go_into_an_existing_default_section() {
+        let doc = Document::parse("[default]\nregion = eu-west-1\n").unwrap();
+        assert_eq!(writable_section(&doc, "default"), "default");
+        assert_eq!(writable_section(&doc, "work"), "profile work");
+        let both = Document::parse("[default]\n[profile default]\n").unwrap();
+        assert_eq!(writable_section(&both, "default"), "profile default");
+        assert_eq!(
+            writable_section(&Document::empty(), "default"),
+            "profile default"
+        );
     }
 
     #[test]

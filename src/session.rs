@@ -85,6 +85,19 @@ impl SessionCredentials {
         document.set(profile, EXPIRATION_KEY, &self.expiration.to_string());
     }
 
+    /// Removes the session of `profile` (the keys stscreds writes) from `document`;
+    /// other keys of the section stay.
+    pub fn remove_from(document: &mut Document, profile: &str) {
+        for key in [
+            CredentialKey::AccessKeyId,
+            CredentialKey::SecretAccessKey,
+            CredentialKey::SessionToken,
+        ] {
+            document.remove(profile, key.name());
+        }
+        document.remove(profile, EXPIRATION_KEY);
+    }
+
     /// One of the three values.
     pub fn value(&self, key: CredentialKey) -> &str {
         match key {

@@ -354,3 +354,156 @@ fn profile_settings_in_aws_config_are_used_and_flags_win() {
         request.body
     );
 }
+
+#[test]
+fn configure_writes_credential_process_and_moves_an_existing_session_aside() {
+    let moto = Moto::shared();
+    let (mut sandbox, _, _) = initialised(moto, &moto.url(), "work");
+    sandbox.write(
+        ".aws/config",
+        "# mine\n[profile work]\nregion = eu-west-1\n\n[profile other]\nregion = x\n",
+    );
+    sandbox.write(".aws/credentials", "[keep]\nk = v\n");
+    sandbox
+        .run(&["auth", "--profile", "work", "--token-code", "123456"], "")
+        .success();
+    let key = Document::parse(&sandbox.read(".aws/credentials"))
+        .unwrap()
+        .get("work", "aws_access_key_id")
+        .unwrap()
+        .to_owned();
+
+    let run = sandbox
+        .run(
+            &[
+                "configure",
+                "--profile",
+                "work",
+                "--credential-process",
+                "--mfa-process",
+                "echo 123456",
+            ],
+            "",
+        )
+        .success();
+    assert!(
+        run.stderr.contains("Moved the session of profile 'work'"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        sandbox.read(".aws/config"),
+        format!(
+            "# mine\n[profile work]\nregion = eu-west-1\ncredential_process = {} credential-process --profile work\nmfa_process = echo 123456\n\n[profile other]\nregion = x\n",
+            binary()
+        )
+    );
+    let credentials = Document::parse(&sandbox.read(".aws/credentials")).unwrap();
+    assert_eq!(
+        credentials.get("work", "aws_access_key_id"),
+        None,
+        "no static copy left"
+    );
+    assert_eq!(credentials.get("keep", "k"), Some("v"));
+    sandbox.set_env("AWS_ENDPOINT_URL", &dead_endpoint());
+    let read = sandbox
+        .run(&["read", "aws_access_key_id", "--profile", "work"], "")
+        .success();
+    assert_eq!(
+        read.stdout,
+        format!("{key}\n"),
+        "the moved session is still served, offline"
+    );
+
+    sandbox
+        .run(&["configure"], "")
+        .failure("the following required arguments were not provided");
+}
+
+#[test]
+fn list_shows_profiles_devices_and_sessions() {
+    let moto = Moto::shared();
+    let (sandbox, user, serial) = initialised(moto, &moto.url(), "default");
+    sandbox.init("idle", &user);
+    sandbox
+        .run(&["auth", "--token-code", "123456"], "")
+        .success();
+    let list = sandbox.run(&["list"], "").success().stdout;
+    let lines: Vec<&str> = list.lines().collect();
+    assert!(
+        lines[0].starts_with("PROFILE") && lines[0].ends_with("SESSION"),
+        "{list}"
+    );
+    assert!(
+        lines[1].starts_with("default")
+            && lines[1].contains(&serial)
+            && lines[1].contains("m left"),
+        "{list}"
+    );
+    assert!(
+        lines[2].starts_with("idle") && lines[2].ends_with("none"),
+        "{list}"
+    );
+}
+
+#[test]
+fn policy_names_the_current_user() {
+    let moto = Moto::shared();
+    let (sandbox, user, _) = initialised(moto, &moto.url(), "default");
+    let policy = sandbox.run(&["policy"], "").success().stdout;
+    let check = format!(
+        "import json,sys; p=json.load(sys.stdin); assert p['Statement'][0]['Resource']==['arn:aws:iam::123456789012:user/{}']; print('ok')",
+        user.name
+    );
+    let mut command = Command::new(python());
+    command.args(["-c", &check]);
+    assert_eq!(
+        run_with_stdin(command, &policy).stdout.trim(),
+        "ok",
+        "{policy}"
+    );
+}
+
+#[test]
+fn completions_are_valid_shell_code() {
+    let sandbox = Sandbox::new(&dead_endpoint());
+    let bash = sandbox.run(&["completions", "bash"], "").success().stdout;
+    assert!(
+        bash.contains("credential-process"),
+        "all commands are completed"
+    );
+    let mut syntax_check = Command::new("bash");
+    syntax_check.arg("-n");
+    let status = run_with_stdin(syntax_check, &bash);
+    assert_eq!(status.code, Some(0), "{status:#?}");
+    for shell in ["zsh", "fish", "powershell"] {
+        assert!(
+            !sandbox
+                .run(&["completions", shell], "")
+                .success()
+                .stdout
+                .is_empty()
+        );
+    }
+}
+
+#[test]
+fn verbose_traces_each_aws_call_without_secrets() {
+    let moto = Moto::shared();
+    let (sandbox, _, _) = initialised(moto, &moto.url(), "default");
+    let run = sandbox
+        .run(&["auth", "-v", "--token-code", "123456"], "")
+        .success();
+    assert!(
+        run.stderr.contains("stscreds: iam:ListMFADevices ok in "),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.contains("stscreds: sts:GetSessionToken ok in "),
+        "{run:#?}"
+    );
+    assert!(run.stderr.contains("(request id "), "{run:#?}");
+    let quiet = sandbox
+        .run(&["auth", "--token-code", "123456"], "")
+        .success();
+    assert!(!quiet.stderr.contains("stscreds: sts:"), "{quiet:#?}");
+}

@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 use std::path::Path;
 
 use crate::aws::Aws;
-use crate::config::ProfileConfig;
+use crate::config::{self, ProfileConfig};
 use crate::error::Error;
 use crate::export;
 use crate::files::{self, Lock, Paths};
@@ -130,6 +130,7 @@ pub fn authenticate(
     let serial = match (&args.mfa_serial, &config.mfa_serial) {
         (None, Some(configured)) => configured.clone(),
         (flag, _) => mfa_device(
+            (paths, profile),
             &aws,
             ask,
             &user,
@@ -234,6 +235,7 @@ fn check_sessions_file(sessions: &Path, profile: &str, keys: &LongTermKeys) -> R
 /// `--mfa-serial` (checked against the user's devices the first time), else the
 /// remembered one, else the user's only one or their choice.
 fn mfa_device(
+    (paths, profile): (&Paths, &str),
     aws: &Aws,
     ask: &mut dyn Ask,
     user: &str,
@@ -248,8 +250,42 @@ fn mfa_device(
             aws.list_mfa_devices(user)?,
         )?),
         (None, Some(remembered)) => Ok(remembered.to_owned()),
-        (None, None) => mfa::choose_device(ask, user, aws.list_mfa_devices(user)?),
+        (None, None) => {
+            let devices = aws.list_mfa_devices(user)?;
+            let several = devices.len() > 1;
+            let chosen = mfa::choose_device(ask, user, devices)?;
+            if several {
+                offer_to_save_device(paths, profile, &chosen, ask)?;
+            }
+            Ok(chosen)
+        }
     }
+}
+
+/// After a choice among several devices on a terminal, offers to record it as the
+/// profile's `mfa_serial` in `~/.aws/config`, where the AWS CLI finds it too.
+fn offer_to_save_device(
+    paths: &Paths,
+    profile: &str,
+    serial: &str,
+    ask: &mut dyn Ask,
+) -> Result<(), Error> {
+    let question = format!(
+        "Save it as mfa_serial of profile '{profile}' in {}? [Y/n] ",
+        paths.aws_config.display()
+    );
+    let answer = ask.line(&question)?;
+    if matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "" | "y" | "yes"
+    ) {
+        let section = config::save(paths, profile, &[("mfa_serial", serial)])?;
+        eprintln!(
+            "Saved mfa_serial in [{section}] of {}",
+            paths.aws_config.display()
+        );
+    }
+    Ok(())
 }
 
 /// "They expire at 2026-11-24 21:30:00 UTC (in 1h)."
@@ -268,6 +304,34 @@ fn describe_expiry(expiration: Timestamp, now: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chosen_device_is_saved_in_the_config_only_when_accepted() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            aws_credentials: home.path().join("credentials"),
+            aws_config: home.path().join("config"),
+            stscreds_dir: home.path().join(".stscreds"),
+        };
+        std::fs::write(
+            &paths.aws_config,
+            "# mine\n[profile work]\nregion = eu-west-1\n",
+        )
+        .unwrap();
+        let mut declined = crate::prompt::Scripted::new(&["n"], true);
+        offer_to_save_device(&paths, "work", "arn:d2", &mut declined).unwrap();
+        assert!(
+            !std::fs::read_to_string(&paths.aws_config)
+                .unwrap()
+                .contains("mfa_serial")
+        );
+        let mut accepted = crate::prompt::Scripted::new(&[""], true);
+        offer_to_save_device(&paths, "work", "arn:d2", &mut accepted).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&paths.aws_config).unwrap(),
+            "# mine\n[profile work]\nregion = eu-west-1\nmfa_serial = arn:d2\n"
+        );
+    }
 
     #[test]
     fn the_expiry_is_told_with_the_time_left() {

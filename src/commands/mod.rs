@@ -1,10 +1,13 @@
 //! The commands: each is a thin entry point over the domain modules.
 
 pub mod auth;
+pub mod configure;
 pub mod credential_process;
 pub mod exec;
 pub mod export;
 pub mod init;
+pub mod list;
+pub mod policy;
 pub mod read;
 pub mod whoami;
 
@@ -23,6 +26,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let profile = &cli.profile()?;
     let mut terminal = Terminal::new();
     let expires = cli.expires;
+    if cli.verbose {
+        crate::aws::trace_calls();
+    }
     match cli.command {
         Command::Init => init::run(&paths, profile, &mut terminal),
         Command::Auth(args) => {
@@ -50,6 +56,19 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 args.command,
                 &mut terminal,
             )
+        }
+        Command::Configure(args) => configure::run(&paths, profile, &args),
+        Command::List => list::run(&paths),
+        Command::Policy => policy::run(&paths, profile),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "stscreds",
+                &mut script,
+            );
+            print(&String::from_utf8_lossy(&script))
         }
         Command::Export(args) => export::run(
             &paths,

@@ -191,6 +191,19 @@ impl Document {
             })
     }
 
+    /// The section names, each once, in the order they first appear.
+    pub fn sections(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for line in &self.lines {
+            if let LineKind::Section(name) = &line.kind
+                && !names.contains(&name.as_str())
+            {
+                names.push(name);
+            }
+        }
+        names
+    }
+
     /// Whether a `[section]` header with this name appears in the document.
     pub fn has_section(&self, section: &str) -> bool {
         self.lines

@@ -63,6 +63,7 @@ fn values_are_read_as_the_sdks_read_them() {
     assert_eq!(doc.get("empty", "aws_access_key_id"), None);
     assert_eq!(doc.get("missing", "aws_access_key_id"), None);
     assert!(doc.has_section("empty"));
+    assert_eq!(doc.sections(), ["default", "work", "empty"]);
     assert!(!doc.has_section("missing"));
 }
 

@@ -1,0 +1,72 @@
+//! `stscreds configure`: write a profile's settings into `~/.aws/config`, keeping every
+//! other byte of the file.
+
+use crate::cli::ConfigureArgs;
+use crate::config::{self, ProfileConfig};
+use crate::error::Error;
+use crate::files::{self, Paths};
+use crate::prompt::InputError;
+use crate::session::{self, SessionCredentials};
+
+/// The top-level entry point for `stscreds configure`.
+pub fn run(paths: &Paths, profile: &str, args: &ConfigureArgs) -> Result<(), Error> {
+    let mut settings: Vec<(&str, String)> = Vec::new();
+    if args.credential_process {
+        settings.push(("credential_process", credential_process_line(profile)?));
+    }
+    let optional = [
+        ("mfa_serial", &args.mfa_serial),
+        ("mfa_process", &args.mfa_process),
+        ("region", &args.region),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            settings.push((key, value.clone()));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let section = config::save(paths, profile, &pairs)?;
+    eprintln!("Wrote [{section}] in {}", paths.aws_config.display());
+    if args.credential_process {
+        move_session_out_of_credentials_file(paths, profile)?;
+    }
+    Ok(())
+}
+
+/// `/path/to/stscreds credential-process --profile NAME`, the path quoted if it needs it.
+fn credential_process_line(profile: &str) -> Result<String, Error> {
+    let executable = std::env::current_exe().map_err(|error| {
+        InputError::Invalid(format!("cannot tell where stscreds is installed: {error}"))
+    })?;
+    let path = executable.to_string_lossy();
+    let path = if path.contains(char::is_whitespace) {
+        format!("\"{path}\"")
+    } else {
+        path.into_owned()
+    };
+    Ok(format!("{path} credential-process --profile {profile}"))
+}
+
+/// A session stscreds wrote into `~/.aws/credentials` for this profile would now be
+/// preferred by the AWS tools over the process, and used after it expires: move it to
+/// stscreds' private cache.
+fn move_session_out_of_credentials_file(paths: &Paths, profile: &str) -> Result<(), Error> {
+    let Some(credentials) = session::load(&paths.aws_credentials, profile)? else {
+        return Ok(());
+    };
+    let private = session::home(paths, &ProfileConfig::load(paths, profile)?);
+    files::edit_document(paths, &private, |document| {
+        credentials.write_to(document, profile);
+        Ok(())
+    })?;
+    files::edit_document(paths, &paths.aws_credentials, |document| {
+        SessionCredentials::remove_from(document, profile);
+        Ok(())
+    })?;
+    eprintln!(
+        "Moved the session of profile '{profile}' from {} to {}, where only stscreds reads it.",
+        paths.aws_credentials.display(),
+        private.display()
+    );
+    Ok(())
+}

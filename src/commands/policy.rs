@@ -1,0 +1,80 @@
+//! `stscreds policy`: the recommended IAM policy (from the original stscreds) for the
+//! profile's IAM user: the three calls stscreds makes are allowed with long-term keys,
+//! everything else only with MFA.
+
+use crate::aws::{Aws, User};
+use crate::config::ProfileConfig;
+use crate::error::Error;
+use crate::files::Paths;
+use crate::interrupt;
+use crate::store::FileStore;
+
+/// The top-level entry point for `stscreds policy`.
+pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
+    interrupt::install();
+    let keys = FileStore::new(paths).require(profile)?;
+    let config = ProfileConfig::load(paths, profile)?;
+    let user = Aws::connect(&keys, &config, profile)?.get_user()?;
+    super::print(&policy_for(&user))
+}
+
+fn policy_for(user: &User) -> String {
+    format!(
+        r#"{{
+    "Version": "2012-10-17",
+    "Statement": [
+        {{
+            "Sid": "AllowStscredsWithoutMFA",
+            "Effect": "Allow",
+            "Action": [
+                "sts:GetSessionToken",
+                "iam:GetUser",
+                "iam:ListMFADevices"
+            ],
+            "Resource": [
+                "{arn}"
+            ]
+        }},
+        {{
+            "Sid": "AllowEverythingElseWithMFA",
+            "Effect": "Allow",
+            "Action": [
+                "*"
+            ],
+            "Condition": {{
+                "Bool": {{
+                    "aws:MultiFactorAuthPresent": "true"
+                }}
+            }},
+            "Resource": [
+                "*"
+            ]
+        }}
+    ]
+}}
+"#,
+        arn = user.arn
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_names_the_user() {
+        let user = User {
+            name: "alice".into(),
+            arn: "arn:aws:iam::123456789012:user/alice".into(),
+        };
+        let policy = policy_for(&user);
+        assert!(
+            policy.contains(r#""arn:aws:iam::123456789012:user/alice""#),
+            "{policy}"
+        );
+        assert!(
+            policy.contains(r#""aws:MultiFactorAuthPresent": "true""#),
+            "{policy}"
+        );
+    }
+}
