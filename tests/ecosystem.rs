@@ -507,3 +507,62 @@ fn verbose_traces_each_aws_call_without_secrets() {
         .success();
     assert!(!quiet.stderr.contains("stscreds: sts:"), "{quiet:#?}");
 }
+
+/// Sources `stscreds export --format FORMAT` in `shell` and prints the three variables.
+fn source_in(shell: &str, format: &str, print: &str) -> Option<String> {
+    let shell_path = ["/bin", "/usr/bin", "/usr/local/bin"]
+        .iter()
+        .map(|dir| std::path::Path::new(dir).join(shell))
+        .find(|path| path.exists())?;
+    let moto = Moto::shared();
+    let (sandbox, _, _) = initialised(moto, &moto.url(), "default");
+    sandbox
+        .run(&["auth", "--token-code", "123456"], "")
+        .success();
+    let exported = sandbox
+        .run(&["export", "--format", format], "")
+        .success()
+        .stdout;
+    let output = Command::new(shell_path)
+        .arg("-c")
+        .arg(format!("{exported}\n{print}"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8(output.stdout).unwrap())
+}
+
+#[test]
+fn the_sh_export_sources_in_a_posix_shell() {
+    let printed = source_in(
+        "sh",
+        "sh",
+        r#"printf '%s|%s' "$AWS_ACCESS_KEY_ID" "$AWS_CREDENTIAL_EXPIRATION""#,
+    )
+    .expect("every Unix has /bin/sh");
+    assert!(
+        printed.starts_with(&format!("{MOTO_SESSION_KEY}|20")),
+        "{printed}"
+    );
+}
+
+#[test]
+fn the_fish_export_sources_in_fish_where_fish_is_installed() {
+    match source_in(
+        "fish",
+        "fish",
+        r#"printf '%s|%s' $AWS_ACCESS_KEY_ID $AWS_CREDENTIAL_EXPIRATION"#,
+    ) {
+        Some(printed) => assert!(
+            printed.starts_with(&format!("{MOTO_SESSION_KEY}|20")),
+            "{printed}"
+        ),
+        None => {
+            eprintln!("fish is not installed here: its quoting is checked by the unit tests only")
+        }
+    }
+}
