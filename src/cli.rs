@@ -1,9 +1,12 @@
 //! The command line, as clap definitions: one struct per command.
 
+use std::ffi::OsString;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::mfa::TokenCode;
 use crate::profile::is_valid_profile_name;
+use crate::prompt::InputError;
 use crate::session::{CredentialKey, SessionDuration};
 
 /// Temporary, MFA-protected AWS credentials, written where every AWS tool looks.
@@ -163,16 +166,52 @@ pub struct ReadArgs {
 
 impl Cli {
     /// The profile: `--profile`, else a non-empty `AWS_PROFILE`, else `default`.
-    pub fn profile(&self) -> Result<String, crate::prompt::InputError> {
-        if let Some(profile) = &self.profile {
-            return Ok(profile.clone());
-        }
-        match std::env::var("AWS_PROFILE") {
-            Ok(name) if !name.is_empty() => parse_profile(&name)
-                .map_err(|why| crate::prompt::InputError::Invalid(format!("AWS_PROFILE: {why}"))),
-            _ => Ok("default".to_owned()),
-        }
+    pub fn profile(&self) -> Result<String, InputError> {
+        resolve_profile(self.profile.as_deref())
     }
+}
+
+/// The profile: `flag`, else a non-empty `AWS_PROFILE`, else `default`.
+pub fn resolve_profile(flag: Option<&str>) -> Result<String, InputError> {
+    if let Some(profile) = flag {
+        return Ok(profile.to_owned());
+    }
+    match std::env::var("AWS_PROFILE") {
+        Ok(name) if !name.is_empty() => {
+            parse_profile(&name).map_err(|why| InputError::Invalid(format!("AWS_PROFILE: {why}")))
+        }
+        _ => Ok("default".to_owned()),
+    }
+}
+
+/// Recognises the hot-path command line, `read KEY` with at most a `--profile NAME`
+/// (or `--profile=NAME`), in any order, without building clap's command tree, which
+/// costs as much as the rest of a fresh `read`. Anything else, including anything
+/// clap would reject, is `None` and goes through [`Cli`]; the tests check that both
+/// agree on every command line this accepts.
+pub fn parse_fast_read(args: &[OsString]) -> Option<(Option<String>, CredentialKey)> {
+    let mut args = args.iter().map(|arg| arg.to_str());
+    if args.next()?? != "read" {
+        return None;
+    }
+    let (mut profile, mut key) = (None, None);
+    while let Some(arg) = args.next() {
+        let arg = arg?;
+        let value = match arg.strip_prefix("--profile") {
+            Some("") => args.next()??,
+            Some(inline) => inline.strip_prefix('=')?,
+            None if key.is_none() => {
+                key = Some(CredentialKey::from_name(arg)?);
+                continue;
+            }
+            None => return None,
+        };
+        if profile.is_some() || value.starts_with('-') || !is_valid_profile_name(value) {
+            return None;
+        }
+        profile = Some(value.to_owned());
+    }
+    Some((profile, key?))
 }
 
 fn parse_profile(name: &str) -> Result<String, String> {
@@ -198,5 +237,56 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    fn args(line: &str) -> Vec<OsString> {
+        line.split(' ')
+            .filter(|a| !a.is_empty())
+            .map(OsString::from)
+            .collect()
+    }
+
+    #[test]
+    fn the_fast_read_parser_agrees_with_clap_wherever_it_answers() {
+        let lines = [
+            "read aws_access_key_id",
+            "read aws_session_token --profile work",
+            "read --profile work aws_secret_access_key",
+            "read --profile=team/dev:eu aws_session_token",
+            "read --profile= aws_session_token",
+            "read --profile",
+            "read --profile work",
+            "read aws_access_key_id aws_session_token",
+            "read --profile a --profile b aws_session_token",
+            "read --profile -v aws_session_token",
+            "read -- aws_session_token",
+            "read --profiles x aws_session_token",
+            "read AWS_ACCESS_KEY_ID",
+            "read region",
+            "read aws_access_key_id --verbose",
+            "read aws_access_key_id --token-code 123456",
+            "--profile work read aws_access_key_id",
+            "auth",
+            "",
+        ];
+        let mut answered = 0;
+        for line in lines {
+            let Some((profile, key)) = parse_fast_read(&args(line)) else {
+                continue;
+            };
+            answered += 1;
+            let cli =
+                Cli::try_parse_from(std::iter::once(OsString::from("stscreds")).chain(args(line)))
+                    .unwrap_or_else(|e| panic!("{line:?}: fast path answered, clap refused: {e}"));
+            let Command::Read(read) = cli.command else {
+                panic!("{line:?}: not read")
+            };
+            assert_eq!((cli.profile, read.key), (profile, key), "{line:?}");
+            assert!(
+                cli.expires.is_none() && !cli.verbose && read.mfa.token_code.is_none(),
+                "{line:?}"
+            );
+        }
+        assert_eq!(answered, 4, "the plain forms are recognised");
     }
 }

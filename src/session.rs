@@ -37,6 +37,13 @@ pub enum CredentialKey {
 }
 
 impl CredentialKey {
+    /// The key named `name` in credentials files.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::AccessKeyId, Self::SecretAccessKey, Self::SessionToken]
+            .into_iter()
+            .find(|key| key.name() == name)
+    }
+
     /// The key's name in credentials files.
     pub fn name(self) -> &'static str {
         match self {

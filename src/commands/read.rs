@@ -1,13 +1,33 @@
 //! `stscreds read KEY`: print one value of the session credentials. The fresh path
 //! reads one file and touches neither the network, nor an async runtime, nor a lock.
 
+use jiff::Timestamp;
 use zeroize::Zeroizing;
 
 use super::auth::{self, SessionArgs};
+use crate::cli;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Ask;
 use crate::session::{self, CredentialKey};
+
+/// The hot path: `stscreds read KEY [--profile NAME]` of a fresh session, answered
+/// from one file without clap, a runtime or a lock. `None` unless it could answer
+/// (any other command line, a stale session, any error): then [`run`] takes over
+/// through the full command line and says what is wrong.
+pub fn serve_fresh(args: &[std::ffi::OsString]) -> Option<Result<(), Error>> {
+    let (flag, key) = cli::parse_fast_read(args)?;
+    let profile = cli::resolve_profile(flag.as_deref()).ok()?;
+    let paths = Paths::from_env().ok()?;
+    let credentials = session::load(&paths.aws_credentials, &profile).ok()??;
+    if !credentials.is_valid_for(session::FRESHNESS_MARGIN, Timestamp::now()) {
+        return None;
+    }
+    Some(super::print(&Zeroizing::new(format!(
+        "{}\n",
+        credentials.value(key)
+    ))))
+}
 
 /// The top-level entry point for `stscreds read`.
 pub fn run(
