@@ -30,6 +30,10 @@ pub enum Operation {
     ListMfaDevices,
     /// `sts:GetSessionToken`
     GetSessionToken,
+    /// `sts:AssumeRole`
+    AssumeRole,
+    /// `sts:GetCallerIdentity`
+    GetCallerIdentity,
 }
 
 impl fmt::Display for Operation {
@@ -38,6 +42,8 @@ impl fmt::Display for Operation {
             Self::GetUser => "iam:GetUser",
             Self::ListMfaDevices => "iam:ListMFADevices",
             Self::GetSessionToken => "sts:GetSessionToken",
+            Self::AssumeRole => "sts:AssumeRole",
+            Self::GetCallerIdentity => "sts:GetCallerIdentity",
         })
     }
 }
@@ -81,6 +87,16 @@ pub enum AwsError {
     AccessDenied {
         /// The call.
         operation: Operation,
+        /// AWS's explanation.
+        message: String,
+    },
+    /// AssumeRole was refused.
+    #[error(
+        "AWS denied assuming role {role_arn}: {message}; check that the role exists and that its trust policy allows your IAM user (with MFA, and with the right external_id if it asks for one)"
+    )]
+    RoleDenied {
+        /// The role.
+        role_arn: String,
         /// AWS's explanation.
         message: String,
     },
@@ -163,7 +179,7 @@ pub fn trace_calls() {
     VERBOSE.store(true, Ordering::Relaxed);
 }
 
-/// Connected STS and IAM clients, signing with one set of long-term keys.
+/// Connected STS and IAM clients, signing with one set of credentials.
 pub struct Aws {
     runtime: tokio::runtime::Runtime,
     sts: aws_sdk_sts::Client,
@@ -172,18 +188,12 @@ pub struct Aws {
 }
 
 impl Aws {
-    /// Builds clients for `region`, honouring the standard endpoint settings
-    /// (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`, profile
-    /// `endpoint_url`) and retry settings. Makes no network call.
+    /// Clients signing with long-term keys; see [`Aws::with_credentials`].
     pub fn connect(
         keys: &LongTermKeys,
         config: &ProfileConfig,
         profile: &str,
     ) -> Result<Self, Error> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|source| Error::Runtime { source })?;
         let credentials = Credentials::new(
             keys.access_key_id.clone(),
             keys.secret_access_key.expose_secret().to_owned(),
@@ -191,6 +201,38 @@ impl Aws {
             None,
             "stscreds",
         );
+        Self::with_credentials(credentials, config, profile)
+    }
+
+    /// Clients signing with session credentials (to assume a role with them).
+    pub fn connect_with_session(
+        session: &SessionCredentials,
+        config: &ProfileConfig,
+        profile: &str,
+    ) -> Result<Self, Error> {
+        let credentials = Credentials::new(
+            session.access_key_id.clone(),
+            session.secret_access_key.expose_secret().to_owned(),
+            Some(session.session_token.expose_secret().to_owned()),
+            None,
+            "stscreds",
+        );
+        Self::with_credentials(credentials, config, profile)
+    }
+
+    /// Builds clients for the profile's region, honouring the standard endpoint
+    /// settings (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`,
+    /// profile `endpoint_url`) and retry settings. Makes no network call.
+    fn with_credentials(
+        credentials: Credentials,
+        config: &ProfileConfig,
+        profile: &str,
+    ) -> Result<Self, Error> {
+        let key_id = credentials.access_key_id().to_owned();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| Error::Runtime { source })?;
         let attempt = attempt_timeout()?;
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(attempt.min(Duration::from_secs(5)))
@@ -217,7 +259,7 @@ impl Aws {
             sts: aws_sdk_sts::Client::from_conf(sts_config),
             iam: aws_sdk_iam::Client::from_conf(iam_config),
             runtime,
-            key_id: keys.access_key_id.clone(),
+            key_id,
         })
     }
 
@@ -264,21 +306,45 @@ impl Aws {
             .token_code(code.as_str())
             .duration_seconds(duration.as_secs());
         let output = self.call(Operation::GetSessionToken, request.send())?;
-        let bad_response = |detail: &str| AwsError::BadResponse {
-            operation: Operation::GetSessionToken,
-            detail: detail.to_owned(),
-        };
-        let credentials = output
-            .credentials()
-            .ok_or_else(|| bad_response("no credentials in the response"))?;
-        let expiration = Timestamp::new(credentials.expiration().secs(), 0)
-            .map_err(|_| bad_response("the expiry time is out of range"))?;
-        Ok(SessionCredentials {
-            access_key_id: credentials.access_key_id().to_owned(),
-            secret_access_key: credentials.secret_access_key().to_owned().into(),
-            session_token: credentials.session_token().to_owned().into(),
-            expiration,
-        })
+        session_credentials(Operation::GetSessionToken, output.credentials())
+    }
+
+    /// Assumes `role` with the clients' credentials; with `mfa`, the serial and code are
+    /// sent too (for a role assumed straight from long-term keys).
+    pub fn assume_role(&self, role: &RoleRequest<'_>) -> Result<SessionCredentials, Error> {
+        let mut request = self
+            .sts
+            .assume_role()
+            .role_arn(role.role_arn)
+            .role_session_name(role.session_name)
+            .duration_seconds(role.duration.as_secs())
+            .set_external_id(role.external_id.map(str::to_owned));
+        if let Some((serial, code)) = role.mfa {
+            request = request.serial_number(serial).token_code(code.as_str());
+        }
+        let output =
+            self.call(Operation::AssumeRole, request.send())
+                .map_err(|error| match error {
+                    Error::Aws(AwsError::AccessDenied { message, .. }) => AwsError::RoleDenied {
+                        role_arn: role.role_arn.to_owned(),
+                        message,
+                    }
+                    .into(),
+                    other => other,
+                })?;
+        session_credentials(Operation::AssumeRole, output.credentials())
+    }
+
+    /// The ARN and account of whoever the credentials belong to.
+    pub fn get_caller_identity(&self) -> Result<(String, String), Error> {
+        let output = self.call(
+            Operation::GetCallerIdentity,
+            self.sts.get_caller_identity().send(),
+        )?;
+        Ok((
+            output.arn().unwrap_or_default().to_owned(),
+            output.account().unwrap_or_default().to_owned(),
+        ))
     }
 
     /// Runs one AWS call to completion, tracing it with `--verbose`, and turns its
@@ -325,6 +391,42 @@ fn attempt_timeout() -> Result<Duration, Error> {
             }),
         _ => Ok(DEFAULT),
     }
+}
+
+/// What to assume: a role, under a session name, for a duration; with an external id
+/// and an MFA serial and code where needed.
+#[derive(Debug)]
+pub struct RoleRequest<'a> {
+    /// `role_arn`.
+    pub role_arn: &'a str,
+    /// The role session name (shown in CloudTrail).
+    pub session_name: &'a str,
+    /// `external_id`, if the role's trust policy asks for one.
+    pub external_id: Option<&'a str>,
+    /// How long the role session lasts.
+    pub duration: SessionDuration,
+    /// The MFA serial and code, when assuming with long-term keys.
+    pub mfa: Option<(&'a str, &'a TokenCode)>,
+}
+
+/// The temporary credentials in an STS answer.
+fn session_credentials(
+    operation: Operation,
+    credentials: Option<&aws_sdk_sts::types::Credentials>,
+) -> Result<SessionCredentials, Error> {
+    let bad_response = |detail: &str| AwsError::BadResponse {
+        operation,
+        detail: detail.to_owned(),
+    };
+    let credentials = credentials.ok_or_else(|| bad_response("no credentials in the response"))?;
+    let expiration = Timestamp::new(credentials.expiration().secs(), 0)
+        .map_err(|_| bad_response("the expiry time is out of range"))?;
+    Ok(SessionCredentials {
+        access_key_id: credentials.access_key_id().to_owned(),
+        secret_access_key: credentials.secret_access_key().to_owned().into(),
+        session_token: credentials.session_token().to_owned().into(),
+        expiration,
+    })
 }
 
 /// Maps an SDK error to what the user can do about it. Some endpoints (moto among

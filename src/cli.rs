@@ -42,8 +42,9 @@ pub enum Command {
     /// Print one value of the profile's session credentials, authenticating first if
     /// they are missing or expired.
     Read(ReadArgs),
-    /// Show the IAM user behind the stored keys, and its MFA devices.
-    Whoami,
+    /// Show the IAM user behind the stored keys and its MFA devices; for a role
+    /// profile, the assumed role.
+    Whoami(MfaOnly),
     /// Print the profile's session credentials as the JSON the AWS SDKs expect from a
     /// `credential_process`, renewing them when less than 15 minutes remain.
     CredentialProcess(MfaOnly),
@@ -138,6 +139,11 @@ pub struct MfaArgs {
     /// "$STSCREDS_MFA_SERIAL"`), run with `sh -c`; overrides the profile's mfa_process.
     #[arg(long, value_name = "COMMAND")]
     pub mfa_command: Option<String>,
+
+    /// Assume this IAM role with the profile's MFA session (instead of a role profile
+    /// in ~/.aws/config).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
 }
 
 /// Options of `auth`.

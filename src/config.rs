@@ -45,19 +45,54 @@ pub struct ProfileConfig {
     pub duration: Option<SessionDuration>,
     /// `mfa_process`: a command that prints the MFA code.
     pub mfa_process: Option<String>,
+    /// `role_arn` and the settings that go with it: the profile is a role to assume.
+    pub role: Option<RoleConfig>,
     /// Whether the profile gets its credentials from a `credential_process`: then its
     /// sessions must not be written to `~/.aws/credentials`, where the AWS tools would
     /// prefer them to the process and keep using them after they expire.
     pub has_credential_process: bool,
 }
 
+/// The settings of a profile that is an IAM role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleConfig {
+    /// `role_arn`.
+    pub role_arn: String,
+    /// `source_profile`: whose credentials assume the role.
+    pub source_profile: Option<String>,
+    /// `external_id`.
+    pub external_id: Option<String>,
+    /// `role_session_name`.
+    pub role_session_name: Option<String>,
+}
+
+/// `~/.aws/config`, parsed once, for looking up several profiles (a chain of roles).
+#[derive(Debug)]
+pub struct ConfigFile {
+    document: Option<Document>,
+    file: String,
+}
+
+impl ConfigFile {
+    /// Reads and parses `~/.aws/config` (a missing file has no settings).
+    pub fn load(paths: &Paths) -> Result<Self, Error> {
+        Ok(Self {
+            document: files::read_document(&paths.aws_config)?,
+            file: paths.aws_config.display().to_string(),
+        })
+    }
+
+    /// The settings of `profile`, with the environment applied.
+    pub fn profile(&self, profile: &str) -> Result<ProfileConfig, Error> {
+        let env = |name: &str| std::env::var(name).ok();
+        ProfileConfig::from_document(self.document.as_ref(), profile, &self.file, &env)
+    }
+}
+
 impl ProfileConfig {
     /// Reads `profile`'s settings (a missing file means no settings).
     pub fn load(paths: &Paths, profile: &str) -> Result<Self, Error> {
-        let document = files::read_document(&paths.aws_config)?;
-        let file = paths.aws_config.display().to_string();
-        let env = |name: &str| std::env::var(name).ok();
-        Self::from_document(document.as_ref(), profile, &file, &env)
+        ConfigFile::load(paths)?.profile(profile)
     }
 
     fn from_document(
@@ -98,6 +133,12 @@ impl ProfileConfig {
             mfa_serial: setting("mfa_serial"),
             duration,
             mfa_process: setting("mfa_process"),
+            role: setting("role_arn").map(|role_arn| RoleConfig {
+                role_arn,
+                source_profile: setting("source_profile"),
+                external_id: setting("external_id"),
+                role_session_name: setting("role_session_name"),
+            }),
             has_credential_process: setting("credential_process").is_some(),
         })
     }
@@ -213,6 +254,17 @@ mod tests {
             Some("ykman oath accounts code --single")
         );
         assert!(work.has_credential_process);
+        assert_eq!(work.role, None);
+        let role = config("[profile r]\nrole_arn = arn:aws:iam::1:role/R\nsource_profile = base\nexternal_id = x\n", "r").unwrap();
+        let role = role.role.unwrap();
+        assert_eq!(
+            (role.role_arn.as_str(), role.source_profile.as_deref()),
+            ("arn:aws:iam::1:role/R", Some("base"))
+        );
+        assert_eq!(
+            (role.external_id.as_deref(), role.role_session_name),
+            (Some("x"), None)
+        );
         let other = config(text, "other").unwrap();
         assert_eq!(
             (

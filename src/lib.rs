@@ -16,6 +16,8 @@ pub mod interrupt;
 pub mod mfa;
 pub mod profile;
 pub mod prompt;
+pub mod renew;
+pub mod roles;
 pub mod session;
 pub mod state;
 pub mod store;

@@ -165,16 +165,20 @@ pub fn ensure_no_unsaved_long_term_key(
 
 /// How long session credentials should last: 15 minutes to 36 hours, as STS allows for
 /// IAM users; one hour unless configured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SessionDuration(Duration);
 
 impl Default for SessionDuration {
     fn default() -> Self {
-        Self(Duration::from_secs(60 * 60))
+        Self::ONE_HOUR
     }
 }
 
 impl SessionDuration {
+    /// One hour: the default, and the longest a role assumed with temporary
+    /// credentials may last.
+    pub const ONE_HOUR: Self = Self(Duration::from_secs(60 * 60));
+
     /// The shortest session STS grants.
     pub const MIN: Duration = Duration::from_secs(15 * 60);
     /// The longest session STS grants an IAM user.

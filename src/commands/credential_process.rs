@@ -7,11 +7,11 @@
 use jiff::SignedDuration;
 use zeroize::Zeroizing;
 
-use super::auth::{self, SessionArgs};
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::files::Paths;
 use crate::prompt::ControllingTerminal;
+use crate::renew::{self, SessionArgs};
 
 /// How long handed-out credentials must remain valid.
 pub const MINIMUM_VALIDITY: SignedDuration = SignedDuration::from_mins(15);
@@ -19,7 +19,7 @@ pub const MINIMUM_VALIDITY: SignedDuration = SignedDuration::from_mins(15);
 /// The top-level entry point for `stscreds credential-process`.
 pub fn run(paths: &Paths, profile: &str, args: &SessionArgs) -> Result<(), Error> {
     let mut terminal = ControllingTerminal;
-    let credentials = auth::fresh_session(paths, profile, args, &mut terminal, MINIMUM_VALIDITY)?;
+    let credentials = renew::credentials(paths, profile, args, &mut terminal, MINIMUM_VALIDITY)?;
     super::print(&Zeroizing::new(export::render(
         &credentials,
         Format::Json,

@@ -4,12 +4,12 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use super::auth::{self, SessionArgs};
 use crate::config::ProfileConfig;
 use crate::error::Error;
 use crate::export;
 use crate::files::Paths;
 use crate::prompt::{Ask, InputError};
+use crate::renew::{self, SessionArgs};
 use crate::session;
 
 /// Set in the command's environment: the profile it runs as. Its presence also marks a
@@ -49,7 +49,7 @@ pub fn run(
         ))
         .into());
     }
-    let credentials = auth::fresh_session(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
     let region = ProfileConfig::load(paths, profile)?.region;
     let mut command = command.into_iter();
     let program = command

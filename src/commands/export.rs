@@ -3,11 +3,11 @@
 
 use zeroize::Zeroizing;
 
-use super::auth::{self, SessionArgs};
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::files::Paths;
 use crate::prompt::Ask;
+use crate::renew::{self, SessionArgs};
 use crate::session;
 
 /// The top-level entry point for `stscreds export`.
@@ -18,7 +18,7 @@ pub fn run(
     format: Format,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = auth::fresh_session(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
     super::print(&Zeroizing::new(export::render(
         &credentials,
         format,

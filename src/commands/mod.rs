@@ -17,8 +17,8 @@ use crate::cli::{Cli, Command, MfaArgs};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Terminal;
+use crate::renew::SessionArgs;
 use crate::session::SessionDuration;
-use auth::SessionArgs;
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -42,7 +42,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             args.key,
             &mut terminal,
         ),
-        Command::Whoami => whoami::run(&paths, profile),
+        Command::Whoami(args) => whoami::run(
+            &paths,
+            profile,
+            &session_args(expires, args.mfa),
+            &mut terminal,
+        ),
         Command::CredentialProcess(args) => {
             credential_process::run(&paths, profile, &session_args(expires, args.mfa))
         }
@@ -86,6 +91,7 @@ fn session_args(expires: Option<SessionDuration>, mfa: MfaArgs) -> SessionArgs {
         token_code: mfa.token_code,
         mfa_serial: mfa.mfa_serial,
         mfa_command: mfa.mfa_command,
+        role_arn: mfa.role_arn,
     }
 }
 

@@ -4,11 +4,11 @@
 use jiff::Timestamp;
 use zeroize::Zeroizing;
 
-use super::auth::{self, SessionArgs};
 use crate::cli;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Ask;
+use crate::renew::{self, SessionArgs};
 use crate::session::{self, CredentialKey};
 
 /// The hot path: `stscreds read KEY [--profile NAME]` of a fresh session, answered
@@ -37,6 +37,6 @@ pub fn run(
     key: CredentialKey,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = auth::fresh_session(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
     super::print(&Zeroizing::new(format!("{}\n", credentials.value(key))))
 }

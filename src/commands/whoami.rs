@@ -1,18 +1,44 @@
-//! `stscreds whoami`: the IAM user behind the stored keys, and its MFA devices.
+//! `stscreds whoami`: the IAM user behind the stored keys and its MFA devices; for a
+//! role profile (or `--role-arn`), the assumed role, as `sts:GetCallerIdentity` sees it.
 
 use crate::aws::Aws;
-use crate::config::ProfileConfig;
+use crate::config::{ConfigFile, ProfileConfig};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::interrupt;
+use crate::prompt::Ask;
+use crate::renew::{self, SessionArgs};
+use crate::roles;
+use crate::session;
 use crate::store::FileStore;
 
 /// The top-level entry point for `stscreds whoami`.
-pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
+pub fn run(
+    paths: &Paths,
+    profile: &str,
+    args: &SessionArgs,
+    ask: &mut dyn Ask,
+) -> Result<(), Error> {
     interrupt::install();
+    let chain = roles::resolve(&ConfigFile::load(paths)?, profile, args.role_arn.as_deref())?;
+    let config = ProfileConfig::load(paths, &chain.base)?;
+    let report = if chain.roles.is_empty() {
+        describe_user(paths, profile, &config)?
+    } else {
+        let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+        let (arn, account) =
+            Aws::connect_with_session(&credentials, &config, profile)?.get_caller_identity()?;
+        format!(
+            "ARN:        {arn}\nAccount:    {account}\nSource:     profile '{}'\n",
+            chain.base
+        )
+    };
+    super::print(&report)
+}
+
+fn describe_user(paths: &Paths, profile: &str, config: &ProfileConfig) -> Result<String, Error> {
     let keys = FileStore::new(paths).require(profile)?;
-    let config = ProfileConfig::load(paths, profile)?;
-    let aws = Aws::connect(&keys, &config, profile)?;
+    let aws = Aws::connect(&keys, config, profile)?;
     let user = aws.get_user()?;
     let devices = aws.list_mfa_devices(&user.name)?;
     let mut report = format!(
@@ -28,5 +54,5 @@ pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
     for device in devices {
         report.push_str(&format!("MFA device: {device}\n"));
     }
-    super::print(&report)
+    Ok(report)
 }
