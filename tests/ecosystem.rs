@@ -11,7 +11,9 @@ use aws_sdk_sts::config::ProvideCredentials;
 use stscreds::profile::Document;
 use support::fault::FaultServer;
 use support::moto::{Moto, TestUser};
-use support::{Run, Sandbox, dead_endpoint, python, run_with_stdin, support_file};
+use support::{
+    Run, Sandbox, dead_endpoint, python, run_with_stdin, support_file, without_terminal,
+};
 
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 
@@ -33,18 +35,6 @@ fn credential_process_profile(name: &str) -> String {
         "[profile {name}]\nregion = us-east-1\ncredential_process = {} credential-process --profile {name}\nmfa_process = echo 123456\n",
         binary()
     )
-}
-
-/// Runs `command` in a new session, without a controlling terminal, as an SDK would.
-fn without_terminal(inner: Command) -> Command {
-    let mut command = Command::new("setsid");
-    command
-        .arg("--wait")
-        .arg(inner.get_program())
-        .args(inner.get_args())
-        .env_clear()
-        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
-    command
 }
 
 #[test]

@@ -191,6 +191,19 @@ impl Sandbox {
     }
 }
 
+/// `inner` run in a new session, without a controlling terminal, as an SDK runs a
+/// `credential_process`.
+pub fn without_terminal(inner: Command) -> Command {
+    let mut command = Command::new("setsid");
+    command
+        .arg("--wait")
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .env_clear()
+        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+    command
+}
+
 /// Runs `command` with `stdin` piped in and collects its output.
 #[track_caller]
 pub fn run_with_stdin(mut command: Command, stdin: &str) -> Run {

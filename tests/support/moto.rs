@@ -53,6 +53,26 @@ impl Moto {
         }
     }
 
+    /// Creates an IAM role that any principal may assume (moto checks the trust policy
+    /// when authentication is on) and returns its ARN.
+    pub fn create_role(&self, prefix: &str) -> String {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("{prefix}-{}", COUNTER.fetch_add(1, Ordering::Relaxed));
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
+        self.block_on(async {
+            let created = self
+                .admin()
+                .create_role()
+                .role_name(&name)
+                .assume_role_policy_document(trust)
+                .max_session_duration(12 * 3600)
+                .send()
+                .await
+                .unwrap();
+            created.role().unwrap().arn().to_owned()
+        })
+    }
+
     /// Deletes `user`'s access key, as an administrator would (before authentication is on).
     pub fn delete_access_key(&self, user: &TestUser) {
         self.block_on(async {
