@@ -54,6 +54,18 @@ impl Paths {
         self.stscreds_dir.join("credentials")
     }
 
+    /// The paths of a user whose home directory is `home` (with `~/.aws` created),
+    /// for tests.
+    #[cfg(test)]
+    pub fn under(home: &Path) -> Self {
+        fs::create_dir_all(home.join(".aws")).expect("create ~/.aws");
+        Self {
+            aws_credentials: home.join(".aws").join("credentials"),
+            aws_config: home.join(".aws").join("config"),
+            stscreds_dir: home.join(".stscreds"),
+        }
+    }
+
     /// `~/.stscreds/sessions`: session credentials of profiles that use a
     /// `credential_process`, kept where the AWS tools do not look.
     pub fn private_sessions(&self) -> PathBuf {
@@ -442,11 +454,7 @@ mod tests {
     #[test]
     fn editing_a_broken_file_leaves_it_byte_for_byte() {
         let home = tempfile::tempdir().unwrap();
-        let paths = Paths {
-            aws_credentials: home.path().join("credentials"),
-            aws_config: home.path().join("config"),
-            stscreds_dir: home.path().join(".stscreds"),
-        };
+        let paths = Paths::under(home.path());
         fs::write(&paths.aws_credentials, "[broken\nsecret = keep\n").unwrap();
         let result = edit_document(&paths, &paths.aws_credentials, |doc| {
             doc.set("a", "k", "v");

@@ -503,11 +503,7 @@ mod tests {
     #[test]
     fn a_chosen_device_is_saved_in_the_config_only_when_accepted() {
         let home = tempfile::tempdir().unwrap();
-        let paths = Paths {
-            aws_credentials: home.path().join("credentials"),
-            aws_config: home.path().join("config"),
-            stscreds_dir: home.path().join(".stscreds"),
-        };
+        let paths = Paths::under(home.path());
         std::fs::write(
             &paths.aws_config,
             "# mine\n[profile work]\nregion = eu-west-1\n",

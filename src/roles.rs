@@ -121,11 +121,7 @@ mod tests {
 
     fn config_file(text: &str) -> (tempfile::TempDir, ConfigFile) {
         let home = tempfile::tempdir().unwrap();
-        let paths = Paths {
-            aws_credentials: home.path().join("credentials"),
-            aws_config: home.path().join("config"),
-            stscreds_dir: home.path().join(".stscreds"),
-        };
+        let paths = Paths::under(home.path());
         std::fs::write(&paths.aws_config, text).unwrap();
         let config = ConfigFile::load(&paths).unwrap();
         (home, config)
