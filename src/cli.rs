@@ -59,6 +59,17 @@ pub enum Command {
     List,
     /// Print the recommended IAM policy for the profile's IAM user, ready to paste.
     Policy,
+    /// Delete the profile's stored long-term keys (asks first).
+    Remove {
+        /// Do not ask for confirmation (for scripts).
+        #[arg(long)]
+        yes: bool,
+        /// Also clear the profile's cached sessions.
+        #[arg(long)]
+        sessions: bool,
+    },
+    /// Forget the profile's cached sessions; its long-term keys stay.
+    Clear,
     /// Print shell completions (e.g. `stscreds completions bash > ~/.local/share/bash-completion/completions/stscreds`).
     Completions {
         /// The shell.

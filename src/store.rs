@@ -62,6 +62,18 @@ impl<'a> FileStore<'a> {
         })
     }
 
+    /// Deletes the keys of `profile` (and its section, if nothing else is left in it).
+    pub fn remove(&self, profile: &str) -> Result<(), Error> {
+        files::edit_document(self.paths, &self.path(), |document| {
+            document.remove(profile, ACCESS_KEY_ID);
+            document.remove(profile, SECRET_ACCESS_KEY);
+            if document.section_is_empty(profile) {
+                document.remove_section(profile);
+            }
+            Ok(())
+        })
+    }
+
     /// Stores `keys` for `profile`, keeping every other profile in the file.
     pub fn save(&self, profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
         files::edit_document(self.paths, &self.path(), |document| {

@@ -1,6 +1,7 @@
 //! The commands: each is a thin entry point over the domain modules.
 
 pub mod auth;
+pub mod clear;
 pub mod configure;
 pub mod credential_process;
 pub mod exec;
@@ -9,6 +10,7 @@ pub mod init;
 pub mod list;
 pub mod policy;
 pub mod read;
+pub mod remove;
 pub mod whoami;
 
 use std::io::{self, Write};
@@ -65,6 +67,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Configure(args) => configure::run(&paths, profile, &args),
         Command::List => list::run(&paths),
         Command::Policy => policy::run(&paths, profile),
+        Command::Remove { yes, sessions } => {
+            remove::run(&paths, profile, yes, sessions, &mut terminal)
+        }
+        Command::Clear => clear::run(&paths, profile),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(

@@ -32,6 +32,31 @@ impl Document {
         removed
     }
 
+    /// Removes every `[section]`: its header and its settings, up to its last setting.
+    /// Comments and blank lines after that stay, since they usually introduce the next
+    /// section. Returns whether anything was removed.
+    pub fn remove_section(&mut self, section: &str) -> bool {
+        let mut removed = false;
+        while let Some(header) = self
+            .lines
+            .iter()
+            .position(|line| matches!(&line.kind, LineKind::Section(name) if name == section))
+        {
+            let end = self.insertion_point_after(header);
+            self.lines.drain(header..end);
+            removed = true;
+        }
+        removed
+    }
+
+    /// Whether `section` has no setting at all (or does not exist).
+    pub fn section_is_empty(&self, section: &str) -> bool {
+        !self.lines.iter().enumerate().any(|(index, line)| {
+            matches!(&line.kind, LineKind::Section(name) if name == section)
+                && self.insertion_point_after(index) > index + 1
+        })
+    }
+
     /// Rewrites the property line at `index`, keeping its terminator and dropping its
     /// continuation lines (the new value is a single line).
     fn replace_property(&mut self, index: usize, text: String, key: &str, value: &str) {
@@ -66,6 +91,12 @@ impl Document {
             .lines
             .iter()
             .rposition(|line| matches!(&line.kind, LineKind::Section(name) if name == section))?;
+        Some(self.insertion_point_after(header))
+    }
+
+    /// The index just past the last setting of the section whose header is at `header`
+    /// (just past the header if it has none).
+    fn insertion_point_after(&self, header: usize) -> usize {
         let body = self.lines[header + 1..]
             .iter()
             .take_while(|line| !matches!(line.kind, LineKind::Section(_)));
@@ -79,7 +110,7 @@ impl Document {
             })
             .map(|(offset, _)| header + 1 + offset)
             .last();
-        Some(last_setting.unwrap_or(header) + 1)
+        last_setting.unwrap_or(header) + 1
     }
 
     /// Appends `[section]` at the end, after a blank line when the file has content.

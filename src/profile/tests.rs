@@ -311,3 +311,16 @@ fn removing_or_replacing_a_value_takes_continuations_behind_blank_and_comment_li
     doc.set("default", "s3", "none");
     assert_eq!(doc.render(), "[default]\ns3 = none\nregion = x\n");
 }
+
+#[test]
+fn removing_a_section_keeps_the_comments_that_introduce_the_next_one() {
+    let mut doc =
+        Document::parse("# top\n[a]\nk = v\n  more\n\n# about b\n[b]\nj = w\n[a]\n").unwrap();
+    assert!(!doc.section_is_empty("a"));
+    assert!(doc.remove_section("a"));
+    assert_eq!(doc.render(), "# top\n\n# about b\n[b]\nj = w\n");
+    assert!(!doc.remove_section("a"));
+    assert!(doc.section_is_empty("a"), "a missing section is empty");
+    let doc = Document::parse("[a]\n# only a comment\n").unwrap();
+    assert!(doc.section_is_empty("a"));
+}

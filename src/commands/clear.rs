@@ -1,0 +1,47 @@
+//! `stscreds clear`: forget a profile's cached sessions (its role sessions too). Only
+//! sessions stscreds wrote are touched; long-term keys stay where they are.
+
+use std::path::Path;
+
+use crate::error::Error;
+use crate::files::{self, Paths};
+use crate::session::{EXPIRATION_KEY, SessionCredentials};
+
+/// The top-level entry point for `stscreds clear`.
+pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
+    let ad_hoc_roles = format!("{profile}+");
+    let in_shared_file = clear_in(paths, &paths.aws_credentials, &|name| name == profile)?;
+    let in_private_file = clear_in(paths, &paths.private_sessions(), &|name| {
+        name == profile || name.starts_with(&ad_hoc_roles)
+    })?;
+    if in_shared_file + in_private_file == 0 {
+        eprintln!("Profile '{profile}' has no cached session; nothing to clear.");
+    } else {
+        eprintln!(
+            "Cleared {} cached session(s) of profile '{profile}'.",
+            in_shared_file + in_private_file
+        );
+    }
+    Ok(())
+}
+
+/// Removes the stscreds sessions of the sections `matches` picks from `file` (and a
+/// section left empty); returns how many. A section without `stscreds_expiration` was
+/// not written by stscreds and is left alone.
+fn clear_in(paths: &Paths, file: &Path, matches: &dyn Fn(&str) -> bool) -> Result<usize, Error> {
+    files::edit_document(paths, file, |document| {
+        let names: Vec<String> = document
+            .sections()
+            .into_iter()
+            .filter(|name| matches(name) && document.get(name, EXPIRATION_KEY).is_some())
+            .map(str::to_owned)
+            .collect();
+        for name in &names {
+            SessionCredentials::remove_from(document, name);
+            if document.section_is_empty(name) {
+                document.remove_section(name);
+            }
+        }
+        Ok(names.len())
+    })
+}
