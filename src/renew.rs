@@ -54,6 +54,11 @@ fn assume_chain(
     ask: &mut dyn Ask,
     renewal: Renewal,
 ) -> Result<SessionCredentials, Error> {
+    let Some(last) = chain.roles.len().checked_sub(1) else {
+        return Err(
+            InputError::Invalid(format!("profile '{profile}' has no role to assume")).into(),
+        );
+    };
     interrupt::install();
     let cache = paths.private_sessions();
     let (_lock, waited) = lock_session(paths, &chain.name)?;
@@ -66,7 +71,6 @@ fn assume_chain(
     let user = state::load(paths, &chain.base)?
         .user_name
         .unwrap_or_else(|| chain.base.clone());
-    let last = chain.roles.len() - 1;
     let wanted = |index: usize, step: &RoleStep| {
         let configured = if index == last {
             args.expires.or(step.duration)
