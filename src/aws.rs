@@ -188,7 +188,8 @@ pub struct Aws {
 }
 
 impl Aws {
-    /// Clients signing with long-term keys; see [`Aws::with_credentials`].
+    /// Clients signing with long-term keys, for the profile's region and endpoints.
+    /// Makes no network call.
     pub fn connect(
         keys: &LongTermKeys,
         config: &ProfileConfig,
