@@ -11,14 +11,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bin=${STSCREDS_BIN:+$(realpath "$STSCREDS_BIN")} # resolved before cd: it may be relative
+bin=$("$root/scripts/stscreds-bin") # before cd: STSCREDS_BIN may be relative
 cd "$root"
-if [[ -z $bin ]]; then
-  echo "Building stscreds (release)..." >&2
-  cargo build --release --quiet
-  bin=$(realpath "${CARGO_TARGET_DIR:-target}/release/stscreds")
-fi
-
 work=$(mktemp -d "${TMPDIR:-/tmp}/stscreds-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

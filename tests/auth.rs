@@ -80,9 +80,7 @@ fn the_rest_of_an_existing_credentials_file_is_preserved_byte_for_byte() {
     let after = "\n; trailing comment\n[other]\r\nkey = value";
     sandbox.write(".aws/credentials", &format!("{before}{old_work}{after}"));
 
-    sandbox
-        .run(&["auth", "--profile", "work", "--token-code", "123456"], "")
-        .success();
+    sandbox.auth("work");
 
     let written = sandbox.read(".aws/credentials");
     assert!(written.starts_with(before), "{written}");
@@ -414,9 +412,7 @@ fn sts_is_called_in_the_configured_region_and_iam_in_us_east_1() {
     let mut sandbox = Sandbox::new(&counter.url());
     sandbox.write(".aws/config", "[profile work]\nregion = ap-southeast-2\n");
     sandbox.init("work", &user);
-    sandbox
-        .run(&["auth", "--profile", "work", "--token-code", "123456"], "")
-        .success();
+    sandbox.auth("work");
     let scope = |action: &str| {
         counter
             .requests()
@@ -438,9 +434,7 @@ fn sts_is_called_in_the_configured_region_and_iam_in_us_east_1() {
 
     counter.clear();
     sandbox.set_env("AWS_REGION", "eu-central-1");
-    sandbox
-        .run(&["auth", "--profile", "work", "--token-code", "123456"], "")
-        .success();
+    sandbox.auth("work");
     assert!(scope("GetSessionToken").contains("/eu-central-1/sts/"));
 }
 

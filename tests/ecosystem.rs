@@ -195,9 +195,7 @@ fn exec_runs_a_command_with_credentials_in_its_environment_only() {
     let moto = Moto::shared();
     let (mut sandbox, _, _) = initialised(moto, &moto.url(), "work");
     sandbox.write(".aws/config", "[profile work]\nregion = eu-central-1\n");
-    sandbox
-        .run(&["auth", "--profile", "work", "--token-code", "123456"], "")
-        .success();
+    sandbox.auth("work");
     sandbox.set_env("AWS_PROFILE", "work");
     let script = r#"printf '%s|%s|%s|%s|%s' "$AWS_ACCESS_KEY_ID" "$AWS_REGION" "$STSCREDS_PROFILE" "${AWS_PROFILE-unset}" "$(tr '\0' ' ' < /proc/$$/cmdline)""#;
     let run = sandbox
@@ -354,9 +352,7 @@ fn configure_writes_credential_process_and_moves_an_existing_session_aside() {
         "# mine\n[profile work]\nregion = eu-west-1\n\n[profile other]\nregion = x\n",
     );
     sandbox.write(".aws/credentials", "[keep]\nk = v\n");
-    sandbox
-        .run(&["auth", "--profile", "work", "--token-code", "123456"], "")
-        .success();
+    sandbox.auth("work");
     let key = Document::parse(&sandbox.read(".aws/credentials"))
         .unwrap()
         .get("work", "aws_access_key_id")

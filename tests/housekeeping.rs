@@ -19,12 +19,7 @@ fn two_profiles() -> Sandbox {
     );
     for profile in ["default", "work"] {
         sandbox.init(profile, &user);
-        sandbox
-            .run(
-                &["auth", "--profile", profile, "--token-code", "123456"],
-                "",
-            )
-            .success();
+        sandbox.auth(profile);
     }
     sandbox
 }

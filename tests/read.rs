@@ -16,12 +16,7 @@ fn authed(moto: &Moto, profile: &str) -> (Sandbox, TestUser, String) {
     let (user, serial) = moto.create_user_with_mfa("read");
     let sandbox = Sandbox::new(&moto.url());
     sandbox.init(profile, &user);
-    sandbox
-        .run(
-            &["auth", "--profile", profile, "--token-code", "123456"],
-            "",
-        )
-        .success();
+    sandbox.auth(profile);
     (sandbox, user, serial)
 }
 

@@ -135,12 +135,7 @@ fn a_chain_of_two_roles_is_followed_in_order() {
     let config = role_profile("jump", &jump, "base", "")
         + &role_profile("admin", &admin, "jump", "external_id = ext-42\n");
     let roles = Roles::new(&config);
-    roles
-        .run(
-            &["auth", "--profile", "admin", "--token-code", "123456"],
-            "",
-        )
-        .success();
+    roles.sandbox.auth("admin");
     assert_eq!(roles.count("AssumeRole"), 2);
     assert!(
         roles
@@ -188,9 +183,7 @@ fn a_long_first_role_is_assumed_with_the_mfa_code_and_deeper_ones_are_capped() {
     let config = role_profile("long", &long, "base", "duration_seconds = 7200\n")
         + &role_profile("deep", &deep, "long", "duration_seconds = 7200\n");
     let roles = Roles::new(&config);
-    roles
-        .run(&["auth", "--profile", "long", "--token-code", "123456"], "")
-        .success();
+    roles.sandbox.auth("long");
     assert_eq!(
         roles.count("GetSessionToken"),
         0,
@@ -205,9 +198,7 @@ fn a_long_first_role_is_assumed_with_the_mfa_code_and_deeper_ones_are_capped() {
     );
 
     roles.counter.clear();
-    let run = roles
-        .run(&["auth", "--profile", "deep", "--token-code", "123456"], "")
-        .success();
+    let run = roles.sandbox.auth("deep");
     assert!(
         roles.assume_role_body(1).contains("DurationSeconds=3600"),
         "{}",
@@ -382,9 +373,7 @@ fn with_moto_checking_signatures_the_role_credentials_are_real() {
     );
     moto.enable_authentication();
 
-    sandbox
-        .run(&["auth", "--profile", "long", "--token-code", "123456"], "")
-        .success();
+    sandbox.auth("long");
     let whoami = sandbox.run(&["whoami", "--profile", "long"], "").success();
     assert!(
         whoami.stdout.contains(&format!(

@@ -184,6 +184,15 @@ impl Sandbox {
         run_with_stdin(self.command(args), stdin)
     }
 
+    /// `stscreds auth --profile PROFILE --token-code 123456` (must succeed).
+    pub fn auth(&self, profile: &str) -> Run {
+        self.run(
+            &["auth", "--profile", profile, "--token-code", "123456"],
+            "",
+        )
+        .success()
+    }
+
     /// `stscreds init` for `user` under `profile` (must succeed).
     pub fn init(&self, profile: &str, user: &moto::TestUser) {
         let input = format!("{}\n{}\n", user.access_key_id, user.secret_access_key);
