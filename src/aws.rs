@@ -34,6 +34,12 @@ pub enum Operation {
     AssumeRole,
     /// `sts:GetCallerIdentity`
     GetCallerIdentity,
+    /// `iam:ListAccessKeys`
+    ListAccessKeys,
+    /// `iam:CreateAccessKey`
+    CreateAccessKey,
+    /// `iam:DeleteAccessKey`
+    DeleteAccessKey,
 }
 
 impl fmt::Display for Operation {
@@ -44,6 +50,9 @@ impl fmt::Display for Operation {
             Self::GetSessionToken => "sts:GetSessionToken",
             Self::AssumeRole => "sts:AssumeRole",
             Self::GetCallerIdentity => "sts:GetCallerIdentity",
+            Self::ListAccessKeys => "iam:ListAccessKeys",
+            Self::CreateAccessKey => "iam:CreateAccessKey",
+            Self::DeleteAccessKey => "iam:DeleteAccessKey",
         })
     }
 }
@@ -264,6 +273,11 @@ impl Aws {
         })
     }
 
+    /// Whether the clients sign with the access key `key_id`.
+    pub fn signs_with(&self, key_id: &str) -> bool {
+        self.key_id == key_id
+    }
+
     /// The IAM user the keys belong to; root-account keys are refused.
     pub fn get_user(&self) -> Result<User, Error> {
         let output = self.call(Operation::GetUser, self.iam.get_user().send())?;
@@ -334,6 +348,48 @@ impl Aws {
                     other => other,
                 })?;
         session_credentials(Operation::AssumeRole, output.credentials())
+    }
+
+    /// The ids of `user_name`'s access keys (at most two, AWS's limit).
+    pub fn list_access_keys(&self, user_name: &str) -> Result<Vec<String>, Error> {
+        let output = self.call(
+            Operation::ListAccessKeys,
+            self.iam.list_access_keys().user_name(user_name).send(),
+        )?;
+        Ok(output
+            .access_key_metadata()
+            .iter()
+            .filter_map(|key| key.access_key_id().map(str::to_owned))
+            .collect())
+    }
+
+    /// A new access key for `user_name`; AWS shows its secret only in this answer.
+    pub fn create_access_key(&self, user_name: &str) -> Result<LongTermKeys, Error> {
+        let output = self.call(
+            Operation::CreateAccessKey,
+            self.iam.create_access_key().user_name(user_name).send(),
+        )?;
+        let key = output.access_key().ok_or_else(|| AwsError::BadResponse {
+            operation: Operation::CreateAccessKey,
+            detail: "no access key in the response".into(),
+        })?;
+        Ok(LongTermKeys {
+            access_key_id: key.access_key_id().to_owned(),
+            secret_access_key: key.secret_access_key().to_owned().into(),
+        })
+    }
+
+    /// Deletes `user_name`'s access key `key_id`.
+    pub fn delete_access_key(&self, user_name: &str, key_id: &str) -> Result<(), Error> {
+        self.call(
+            Operation::DeleteAccessKey,
+            self.iam
+                .delete_access_key()
+                .user_name(user_name)
+                .access_key_id(key_id)
+                .send(),
+        )
+        .map(drop)
     }
 
     /// The ARN and account of whoever the credentials belong to.

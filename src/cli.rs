@@ -8,13 +8,14 @@ use crate::mfa::TokenCode;
 use crate::profile::is_valid_profile_name;
 use crate::prompt::InputError;
 use crate::session::{CredentialKey, SessionDuration};
+use crate::store::Backend;
 
 /// Temporary, MFA-protected AWS credentials, written where every AWS tool looks.
 #[derive(Debug, Parser)]
 #[command(name = "stscreds", version, propagate_version = true)]
 pub struct Cli {
-    /// The profile to work on: its long-term keys in ~/.stscreds/credentials and its
-    /// session credentials in ~/.aws/credentials [default: $AWS_PROFILE, else default]
+    /// The profile to work on: its stored long-term keys and its session credentials
+    /// in ~/.aws/credentials [default: $AWS_PROFILE, else default]
     #[arg(long, global = true, value_parser = parse_profile)]
     pub profile: Option<String>,
 
@@ -36,7 +37,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Store long-term access keys for a profile, after checking them with AWS.
-    Init,
+    Init {
+        /// Where to keep the keys [default: $STSCREDS_BACKEND, else the profile's
+        /// current backend, else file]
+        #[arg(long, value_enum)]
+        backend: Option<Backend>,
+    },
     /// Get session credentials with an MFA code and write them to ~/.aws/credentials.
     Auth(AuthArgs),
     /// Print one value of the profile's session credentials, authenticating first if
@@ -55,7 +61,7 @@ pub enum Command {
     Export(ExportArgs),
     /// Write settings for the profile into ~/.aws/config (format-preserving).
     Configure(ConfigureArgs),
-    /// List the profiles stscreds manages, with their MFA device and session.
+    /// List the profiles stscreds manages: backend, user, MFA device and session.
     List,
     /// Print the recommended IAM policy for the profile's IAM user, ready to paste.
     Policy,
@@ -70,6 +76,16 @@ pub enum Command {
     },
     /// Forget the profile's cached sessions; its long-term keys stay.
     Clear,
+    /// Move the profile's long-term keys to another backend (the new copy is written
+    /// and read back before the old one is removed).
+    Migrate {
+        /// The backend to move the keys to.
+        #[arg(long, value_enum)]
+        to: Backend,
+    },
+    /// Replace the profile's access key with a new one: create, verify, store, then
+    /// delete the old key.
+    Rotate(MfaOnly),
     /// Print shell completions (e.g. `stscreds completions bash > ~/.local/share/bash-completion/completions/stscreds`).
     Completions {
         /// The shell.

@@ -60,6 +60,128 @@ pub enum Error {
         profile: String,
     },
 
+    /// The operating system's credential store could not be used (no fallback).
+    #[error("{detail}")]
+    Keyring {
+        /// What failed and what to do.
+        detail: String,
+    },
+
+    /// The passphrase does not decrypt the encrypted key file (which is left as it was).
+    #[error("{given} does not decrypt {}; nothing was changed, try again with the right passphrase", path.display())]
+    WrongPassphrase {
+        /// The encrypted file.
+        path: PathBuf,
+        /// Where the passphrase came from.
+        given: &'static str,
+    },
+
+    /// The encrypted key file needs a passphrase and there is no way to ask for one.
+    #[error("the keys are encrypted in {} and no passphrase can be asked for here; run this in a terminal, or set {}", path.display(), crate::store::PASSPHRASE_VARIABLE)]
+    NoPassphrase {
+        /// The encrypted file.
+        path: PathBuf,
+    },
+
+    /// The passphrase chosen for a new encrypted key file is not usable.
+    #[error(
+        "{detail}; nothing was stored, run the command again and type the same non-empty passphrase twice"
+    )]
+    NewPassphrase {
+        /// What is wrong with it.
+        detail: String,
+    },
+
+    /// The encrypted key file is damaged or cannot be written.
+    #[error("cannot use {}: {detail}; restore it from a backup, or remove it and run `stscreds init` again", path.display())]
+    Encrypted {
+        /// The encrypted file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+
+    /// `migrate` stored the keys in the new backend but could not delete the old copy.
+    #[error(
+        "the keys now live in the {to} backend, which the profile uses from now on, but the old copy in {location} could not be removed ({cause}); delete it by hand"
+    )]
+    OldCopyKept {
+        /// The new backend.
+        to: &'static str,
+        /// The old copy.
+        location: String,
+        /// Why it could not be removed.
+        cause: Box<Error>,
+    },
+
+    /// The user has two access keys already (AWS's limit), so `rotate` cannot make one.
+    #[error(
+        "IAM user '{user}' already has two access keys, AWS's limit: {stored} (stored by stscreds, in use) and {extra}; delete the one you do not use (`aws iam delete-access-key --user-name {user} --access-key-id {extra}`) and run `stscreds rotate` again; nothing was changed"
+    )]
+    TooManyAccessKeys {
+        /// The IAM user.
+        user: String,
+        /// The key stscreds has stored.
+        stored: String,
+        /// The other key(s).
+        extra: String,
+    },
+
+    /// The stored key is not among the user's keys, so `rotate` does not touch them.
+    #[error(
+        "the key {stored} stored for profile '{profile}' is not one of IAM user '{user}'s access keys; run `stscreds init{}` with a current key of that user first; nothing was changed",
+        profile_flag(profile)
+    )]
+    StoredKeyNotListed {
+        /// The profile.
+        profile: String,
+        /// The IAM user.
+        user: String,
+        /// The stored key id.
+        stored: String,
+    },
+
+    /// `rotate` made a new key but could not put it in use; the old key stays.
+    #[error("rotation stopped: the new access key {new} {what_failed} ({cause}); {}; the stored key {old} is unchanged and still active", if *new_deleted { "the new key was deleted again".to_owned() } else { format!("the new key could not be deleted, so delete it yourself (`aws iam delete-access-key --user-name {user} --access-key-id {new}`)") })]
+    RotationAbandoned {
+        /// What went wrong with the new key.
+        what_failed: &'static str,
+        /// The IAM user.
+        user: String,
+        /// The stored key id.
+        old: String,
+        /// The new key id.
+        new: String,
+        /// Why.
+        cause: Box<Error>,
+        /// Whether the new key was deleted again.
+        new_deleted: bool,
+    },
+
+    /// `rotate` stored the new key but could not delete the old one.
+    #[error(
+        "the new access key {new} is stored and active, but the old key {old} could not be deleted ({cause}); delete it yourself (`aws iam delete-access-key --user-name {user} --access-key-id {old}`)"
+    )]
+    OldKeyNotDeleted {
+        /// The IAM user.
+        user: String,
+        /// The old key id.
+        old: String,
+        /// The new key id, now stored.
+        new: String,
+        /// Why.
+        cause: Box<Error>,
+    },
+
+    /// Keys just stored did not read back the same.
+    #[error(
+        "the keys read back from {location} differ from those just stored; nothing else was changed, check that store and try again"
+    )]
+    StoreMismatch {
+        /// The store, for the user.
+        location: String,
+    },
+
     /// The keys belong to the account's root user, which has no MFA-session story here.
     #[error(
         "these are root-account keys ({arn}); root keys should not be used day to day: create an IAM user with an MFA device, make access keys for it and run `stscreds init` with those"

@@ -77,6 +77,11 @@ impl Paths {
         self.stscreds_dir.join("config")
     }
 
+    /// `~/.stscreds/credentials.age`: long-term keys of the `encrypted-file` backend.
+    pub fn encrypted_credentials(&self) -> PathBuf {
+        self.stscreds_dir.join("credentials.age")
+    }
+
     /// `~/.stscreds/.lock`: held while any of our files is read, edited and replaced.
     fn edit_lock(&self) -> PathBuf {
         self.stscreds_dir.join(".lock")
@@ -115,11 +120,7 @@ fn expand_home(home: &Path, value: OsString) -> PathBuf {
 
 /// Reads and parses a credentials or config file; a missing file is `None`.
 pub fn read_document(path: &Path) -> Result<Option<Document>, Error> {
-    let read_error = |source| Error::Read {
-        path: path.to_owned(),
-        source,
-    };
-    let Some(bytes) = read_small_file(path).map_err(read_error)? else {
+    let Some(bytes) = read_bytes(path)? else {
         return Ok(None);
     };
     Document::parse_bytes(&bytes)
@@ -128,6 +129,21 @@ pub fn read_document(path: &Path) -> Result<Option<Document>, Error> {
             path: path.to_owned(),
             error,
         })
+}
+
+/// The bytes of `path` (a regular file of at most [`MAX_FILE_SIZE`]), wiped from
+/// memory when dropped; `None` if there is no file.
+pub fn read_bytes(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, Error> {
+    read_small_file(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Takes our edit lock (see [`edit_document`]) for an edit of a file that is not an
+/// INI document; held until the returned [`Lock`] is dropped.
+pub fn lock_for_edit(paths: &Paths) -> Result<Lock, Error> {
+    Lock::acquire(&paths.edit_lock())
 }
 
 /// The bytes of a regular file of at most [`MAX_FILE_SIZE`], wiped from memory when
@@ -164,7 +180,7 @@ pub fn edit_document<T>(
     path: &Path,
     edit: impl FnOnce(&mut Document) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let _lock = Lock::acquire(&paths.edit_lock())?;
+    let _lock = lock_for_edit(paths)?;
     let original = read_document(path)?;
     let mut document = original.clone().unwrap_or_else(Document::empty);
     let outcome = edit(&mut document)?;

@@ -17,7 +17,7 @@ use crate::prompt::{Ask, InputError};
 use crate::roles::{self, Chain, RoleStep};
 use crate::session::{self, SessionCredentials, SessionDuration};
 use crate::state;
-use crate::store::{FileStore, LongTermKeys};
+use crate::store::{KeyStore, LongTermKeys};
 
 /// How new session credentials are to be got, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -174,7 +174,7 @@ fn assume_with_mfa(
     ask: &mut dyn Ask,
 ) -> Result<SessionCredentials, Error> {
     let base_config = config.profile(&chain.base)?;
-    let keys = FileStore::new(paths).require(&chain.base)?;
+    let keys = KeyStore::of_profile(paths, &chain.base)?.require(&chain.base, ask)?;
     let aws = Aws::connect(&keys, &base_config, &chain.base)?;
     let remembered = state::load(paths, &chain.base)?;
     let user = match &remembered.user_name {
@@ -297,7 +297,6 @@ pub fn authenticate(
     renewal: Renewal,
 ) -> Result<SessionCredentials, Error> {
     interrupt::install();
-    let keys = FileStore::new(paths).require(profile)?;
     let config = ProfileConfig::load(paths, profile)?;
     let sessions = session::home(paths, &config);
     let (_lock, waited) = lock_session(paths, profile)?;
@@ -318,6 +317,7 @@ pub fn authenticate(
         };
         eprintln!("Session credentials for profile '{profile}' {why}; authenticating.");
     }
+    let keys = KeyStore::of_profile(paths, profile)?.require(profile, ask)?;
     check_sessions_file(&sessions, profile, &keys)?;
     let aws = Aws::connect(&keys, &config, profile)?;
 
@@ -338,6 +338,7 @@ pub fn authenticate(
         )?,
     };
     let learned = state::ProfileState {
+        backend: remembered.backend,
         user_name: Some(user.clone()),
         mfa_serial: Some(serial.clone()),
     };

@@ -1,4 +1,5 @@
-//! `stscreds init`: store a profile's long-term keys, after checking them with AWS.
+//! `stscreds init`: store a profile's long-term keys in the chosen backend, after
+//! checking them with AWS.
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -9,20 +10,37 @@ use crate::files::Paths;
 use crate::interrupt;
 use crate::prompt::{Ask, InputError};
 use crate::state;
-use crate::store::{FileStore, LongTermKeys};
+use crate::store::{Backend, KeyStore, LongTermKeys};
 
 /// The top-level entry point for `stscreds init`.
-pub fn run(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
+pub fn run(
+    paths: &Paths,
+    profile: &str,
+    backend: Option<Backend>,
+    ask: &mut dyn Ask,
+) -> Result<(), Error> {
     interrupt::install();
     warn_about_environment();
+    let backend = Backend::for_new_keys(paths, profile, backend)?;
+    let previous = Backend::of_profile(paths, profile)?;
+    let store = KeyStore::new(paths, backend);
+    store.load(profile, ask)?;
     let keys = ask_keys(ask)?;
     let config = ProfileConfig::load(paths, profile)?;
     let user = Aws::connect(&keys, &config, profile)?.get_user()?;
-    let store = FileStore::new(paths);
-    store.save(profile, &keys)?;
-    remember_user(paths, profile, &user)?;
+    store.save_verified(profile, &keys, ask)?;
+    remember(paths, profile, backend, &user)?;
     eprintln!("Keys belong to IAM user '{}' ({}).", user.name, user.arn);
-    eprintln!("Successfully wrote {}", store.path().display());
+    eprintln!("Successfully wrote {}", store.location(profile));
+    if previous != backend {
+        let old = KeyStore::new(paths, previous);
+        if old.remove(profile, ask)? {
+            eprintln!(
+                "Removed the profile's old keys from {}",
+                old.location(profile)
+            );
+        }
+    }
     Ok(())
 }
 
@@ -72,12 +90,14 @@ fn check_access_key_id(id: &str) -> Result<(), InputError> {
     Ok(())
 }
 
-/// Records the user; an MFA device remembered for another user is forgotten.
-fn remember_user(paths: &Paths, profile: &str, user: &User) -> Result<(), Error> {
+/// Records the backend and the user; an MFA device remembered for another user is
+/// forgotten.
+fn remember(paths: &Paths, profile: &str, backend: Backend, user: &User) -> Result<(), Error> {
     let mut remembered = state::load(paths, profile)?;
     if remembered.user_name.as_deref() != Some(&user.name) {
         remembered.mfa_serial = None;
     }
+    remembered.backend = Some(backend);
     remembered.user_name = Some(user.name.clone());
     state::save(paths, profile, &remembered)
 }

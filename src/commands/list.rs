@@ -1,5 +1,5 @@
-//! `stscreds list`: the profiles stscreds manages, with their user, MFA device and
-//! session. Reads files only; no network.
+//! `stscreds list`: the profiles stscreds manages, with their backend, user, MFA
+//! device and session. Reads files only; no network.
 
 use jiff::Timestamp;
 
@@ -8,27 +8,55 @@ use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::session::{self, SessionCredentials};
 use crate::state;
+use crate::store::Backend;
 
 /// The top-level entry point for `stscreds list`.
 pub fn run(paths: &Paths) -> Result<(), Error> {
-    let Some(store) = files::read_document(&paths.long_term_credentials())? else {
+    let profiles = managed_profiles(paths)?;
+    if profiles.is_empty() {
         eprintln!("No profiles yet; run `stscreds init` to add one.");
         return Ok(());
-    };
-    let mut rows = vec![["PROFILE", "USER", "MFA DEVICE", "SESSION"].map(String::from)];
-    for profile in store.sections() {
+    }
+    let mut rows = vec![["PROFILE", "BACKEND", "USER", "MFA DEVICE", "SESSION"].map(String::from)];
+    for profile in &profiles {
         let remembered = state::load(paths, profile)?;
         let config = ProfileConfig::load(paths, profile)?;
         let stored = session::load(&session::home(paths, &config), profile)?;
         let device = config.mfa_serial.or(remembered.mfa_serial);
         rows.push([
             profile.to_owned(),
+            remembered.backend.unwrap_or(Backend::File).to_string(),
             remembered.user_name.unwrap_or_else(|| "-".into()),
             device.unwrap_or_else(|| "-".into()),
             describe_session(stored.as_ref(), Timestamp::now()),
         ]);
     }
     super::print(&table(&rows))
+}
+
+/// The profiles with keys: those whose backend is recorded in our config, and those
+/// in the plaintext key file (which the original tool wrote with no record). Neither
+/// the keyring nor the encrypted file is opened.
+fn managed_profiles(paths: &Paths) -> Result<Vec<String>, Error> {
+    let mut profiles = Vec::new();
+    if let Some(state) = files::read_document(&paths.state())? {
+        profiles.extend(
+            state
+                .sections()
+                .into_iter()
+                .filter(|profile| state.get(profile, state::BACKEND).is_some())
+                .map(str::to_owned),
+        );
+    }
+    if let Some(plaintext) = files::read_document(&paths.long_term_credentials())? {
+        for profile in plaintext.sections() {
+            if !profiles.iter().any(|known| known == profile) {
+                profiles.push(profile.to_owned());
+            }
+        }
+    }
+    profiles.sort();
+    Ok(profiles)
 }
 
 fn describe_session(stored: Option<&SessionCredentials>, now: Timestamp) -> String {
@@ -47,8 +75,8 @@ fn describe_session(stored: Option<&SessionCredentials>, now: Timestamp) -> Stri
     }
 }
 
-fn table(rows: &[[String; 4]]) -> String {
-    let widths: Vec<usize> = (0..4)
+fn table<const N: usize>(rows: &[[String; N]]) -> String {
+    let widths: Vec<usize> = (0..N)
         .map(|column| rows.iter().map(|row| row[column].len()).max().unwrap_or(0))
         .collect();
     rows.iter()

@@ -8,9 +8,11 @@ pub mod exec;
 pub mod export;
 pub mod init;
 pub mod list;
+pub mod migrate;
 pub mod policy;
 pub mod read;
 pub mod remove;
+pub mod rotate;
 pub mod whoami;
 
 use std::io::{self, Write};
@@ -32,7 +34,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         crate::aws::trace_calls();
     }
     match cli.command {
-        Command::Init => init::run(&paths, profile, &mut terminal),
+        Command::Init { backend } => init::run(&paths, profile, backend, &mut terminal),
         Command::Auth(args) => {
             let session = session_args(expires, args.mfa);
             auth::run(&paths, profile, &session, args.output_env, &mut terminal)
@@ -66,11 +68,18 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Configure(args) => configure::run(&paths, profile, &args),
         Command::List => list::run(&paths),
-        Command::Policy => policy::run(&paths, profile),
+        Command::Policy => policy::run(&paths, profile, &mut terminal),
         Command::Remove { yes, sessions } => {
             remove::run(&paths, profile, yes, sessions, &mut terminal)
         }
         Command::Clear => clear::run(&paths, profile),
+        Command::Migrate { to } => migrate::run(&paths, profile, to, &mut terminal),
+        Command::Rotate(args) => rotate::run(
+            &paths,
+            profile,
+            &session_args(expires, args.mfa),
+            &mut terminal,
+        ),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(

@@ -1,18 +1,19 @@
 //! `stscreds policy`: the recommended IAM policy (from the original stscreds) for the
-//! profile's IAM user: the three calls stscreds makes are allowed with long-term keys,
-//! everything else only with MFA.
+//! profile's IAM user: the three calls stscreds makes are allowed with long-term keys;
+//! rotating the user's own keys, and everything else, only with MFA.
 
 use crate::aws::{Aws, User};
 use crate::config::ProfileConfig;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::interrupt;
-use crate::store::FileStore;
+use crate::prompt::Ask;
+use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds policy`.
-pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
+pub fn run(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
     interrupt::install();
-    let keys = FileStore::new(paths).require(profile)?;
+    let keys = KeyStore::of_profile(paths, profile)?.require(profile, ask)?;
     let config = ProfileConfig::load(paths, profile)?;
     let user = Aws::connect(&keys, &config, profile)?.get_user()?;
     super::print(&policy_for(&user))
@@ -34,6 +35,23 @@ fn policy_for(user: &User) -> String {
             "Resource": [
                 "{arn}"
             ]
+        }},
+        {{
+            "Sid": "AllowOwnKeyRotationWithMFA",
+            "Effect": "Allow",
+            "Action": [
+                "iam:ListAccessKeys",
+                "iam:CreateAccessKey",
+                "iam:DeleteAccessKey"
+            ],
+            "Resource": [
+                "{arn}"
+            ],
+            "Condition": {{
+                "Bool": {{
+                    "aws:MultiFactorAuthPresent": "true"
+                }}
+            }}
         }},
         {{
             "Sid": "AllowEverythingElseWithMFA",
@@ -76,5 +94,6 @@ mod tests {
             policy.contains(r#""aws:MultiFactorAuthPresent": "true""#),
             "{policy}"
         );
+        assert!(policy.contains(r#""iam:CreateAccessKey""#), "{policy}");
     }
 }

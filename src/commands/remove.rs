@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::{Ask, InputError};
 use crate::state::{self, ProfileState};
-use crate::store::FileStore;
+use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds remove`.
 pub fn run(
@@ -15,25 +15,18 @@ pub fn run(
     sessions: bool,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let store = FileStore::new(paths);
-    let keys = store.require(profile)?;
-    if !yes
-        && !confirmed(
-            ask,
-            profile,
-            &keys.access_key_id,
-            &store.path().display().to_string(),
-        )?
-    {
+    let store = KeyStore::of_profile(paths, profile)?;
+    let keys = store.require(profile, ask)?;
+    let location = store.location(profile);
+    if !yes && !confirmed(ask, profile, &keys.access_key_id, &location)? {
         eprintln!("Nothing was removed.");
         return Ok(());
     }
-    store.remove(profile)?;
+    store.remove(profile, ask)?;
     state::save(paths, profile, &ProfileState::default())?;
     eprintln!(
-        "Removed the long-term key {} of profile '{profile}' from {}",
-        keys.access_key_id,
-        store.path().display()
+        "Removed the long-term key {} of profile '{profile}' from {location}",
+        keys.access_key_id
     );
     if sessions {
         super::clear::run(paths, profile)?;
@@ -41,7 +34,12 @@ pub fn run(
     Ok(())
 }
 
-fn confirmed(ask: &mut dyn Ask, profile: &str, key_id: &str, path: &str) -> Result<bool, Error> {
+fn confirmed(
+    ask: &mut dyn Ask,
+    profile: &str,
+    key_id: &str,
+    location: &str,
+) -> Result<bool, Error> {
     if !ask.is_interactive() {
         return Err(InputError::Invalid(format!(
             "removing the keys of profile '{profile}' needs confirmation: run it in a terminal, or pass --yes"
@@ -49,7 +47,7 @@ fn confirmed(ask: &mut dyn Ask, profile: &str, key_id: &str, path: &str) -> Resu
         .into());
     }
     let answer = ask.line(&format!(
-        "Remove the long-term key {key_id} of profile '{profile}' from {path}? It cannot be recovered from there. [y/N] "
+        "Remove the long-term key {key_id} of profile '{profile}' from {location}? It cannot be recovered from there. [y/N] "
     ))?;
     Ok(matches!(
         answer.trim().to_ascii_lowercase().as_str(),

@@ -10,7 +10,7 @@ use crate::prompt::Ask;
 use crate::renew::{self, SessionArgs};
 use crate::roles;
 use crate::session;
-use crate::store::FileStore;
+use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds whoami`.
 pub fn run(
@@ -23,7 +23,7 @@ pub fn run(
     let chain = roles::resolve(&ConfigFile::load(paths)?, profile, args.role_arn.as_deref())?;
     let config = ProfileConfig::load(paths, &chain.base)?;
     let report = if chain.roles.is_empty() {
-        describe_user(paths, profile, &config)?
+        describe_user(paths, profile, &config, ask)?
     } else {
         let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
         let (arn, account) =
@@ -36,8 +36,13 @@ pub fn run(
     super::print(&report)
 }
 
-fn describe_user(paths: &Paths, profile: &str, config: &ProfileConfig) -> Result<String, Error> {
-    let keys = FileStore::new(paths).require(profile)?;
+fn describe_user(
+    paths: &Paths,
+    profile: &str,
+    config: &ProfileConfig,
+    ask: &mut dyn Ask,
+) -> Result<String, Error> {
+    let keys = KeyStore::of_profile(paths, profile)?.require(profile, ask)?;
     let aws = Aws::connect(&keys, config, profile)?;
     let user = aws.get_user()?;
     let devices = aws.list_mfa_devices(&user.name)?;

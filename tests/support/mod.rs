@@ -195,8 +195,15 @@ impl Sandbox {
 
     /// `stscreds init` for `user` under `profile` (must succeed).
     pub fn init(&self, profile: &str, user: &moto::TestUser) {
+        self.init_with(profile, user, &[]).success();
+    }
+
+    /// `stscreds init --profile PROFILE EXTRA...` fed `user`'s keys.
+    pub fn init_with(&self, profile: &str, user: &moto::TestUser, extra: &[&str]) -> Run {
         let input = format!("{}\n{}\n", user.access_key_id, user.secret_access_key);
-        self.run(&["init", "--profile", profile], &input).success();
+        let mut args = vec!["init", "--profile", profile];
+        args.extend_from_slice(extra);
+        self.run(&args, &input)
     }
 }
 

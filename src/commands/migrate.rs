@@ -1,0 +1,43 @@
+//! `stscreds migrate --to BACKEND`: move a profile's long-term keys to another
+//! backend. The new copy is written and read back, then recorded as the profile's
+//! backend, and only then is the old copy removed: stopped at any point, the profile
+//! still has working keys where its record says they are.
+
+use crate::error::Error;
+use crate::files::Paths;
+use crate::interrupt;
+use crate::prompt::Ask;
+use crate::state;
+use crate::store::{Backend, KeyStore};
+
+/// The top-level entry point for `stscreds migrate`.
+pub fn run(paths: &Paths, profile: &str, to: Backend, ask: &mut dyn Ask) -> Result<(), Error> {
+    interrupt::install();
+    let from = KeyStore::of_profile(paths, profile)?;
+    if from.backend() == to {
+        eprintln!(
+            "Profile '{profile}' already keeps its keys in the {to} backend ({}); nothing to do.",
+            from.location(profile)
+        );
+        return Ok(());
+    }
+    let keys = from.require(profile, ask)?;
+    let destination = KeyStore::new(paths, to);
+    destination.save_verified(profile, &keys, ask)?;
+    let mut remembered = state::load(paths, profile)?;
+    remembered.backend = Some(to);
+    state::save(paths, profile, &remembered)?;
+    eprintln!(
+        "Stored the key {} of profile '{profile}' in {} and checked it reads back.",
+        keys.access_key_id,
+        destination.location(profile)
+    );
+    from.remove(profile, ask)
+        .map_err(|cause| Error::OldCopyKept {
+            to: to.name(),
+            location: from.location(profile),
+            cause: Box::new(cause),
+        })?;
+    eprintln!("Removed the old copy from {}", from.location(profile));
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! `stscreds rotate`: replace the profile's access key with a new one.
+//!
+//! CreateAccessKey → the new key is verified with `iam:GetUser` (retried while IAM
+//! propagates it) → stored in the profile's backend and read back → DeleteAccessKey
+//! of the old key. The key stored is always one that works: a failure before the new
+//! key is stored deletes the new key again and leaves the old one in place; a failure
+//! after says the new key is in use and which old key to delete. The IAM calls are
+//! signed with the long-term key when the user's policy allows that, else with the
+//! profile's MFA session (asking for a code if there is no fresh one).
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::aws::{Aws, AwsError};
+use crate::config::ProfileConfig;
+use crate::error::Error;
+use crate::files::Paths;
+use crate::interrupt;
+use crate::prompt::{Ask, InputError};
+use crate::renew::{self, SessionArgs};
+use crate::session;
+use crate::state;
+use crate::store::{KeyStore, LongTermKeys};
+
+/// How long a new key may take to start working (IAM is eventually consistent);
+/// `STSCREDS_ROTATE_WAIT` overrides it.
+const DEFAULT_PROPAGATION_WAIT: Duration = Duration::from_secs(60);
+
+/// The top-level entry point for `stscreds rotate`.
+pub fn run(
+    paths: &Paths,
+    profile: &str,
+    args: &SessionArgs,
+    ask: &mut dyn Ask,
+) -> Result<(), Error> {
+    interrupt::install();
+    if args.role_arn.is_some() {
+        return Err(InputError::Invalid(
+            "rotate replaces the access key of the profile's IAM user; --role-arn does not apply"
+                .into(),
+        )
+        .into());
+    }
+    let wait = propagation_wait()?;
+    let store = KeyStore::of_profile(paths, profile)?;
+    let old = store.require(profile, ask)?;
+    let config = ProfileConfig::load(paths, profile)?;
+    let user = user_name(paths, profile, &old, &config)?;
+    let (iam, existing) = key_manager(paths, profile, args, ask, &old, &config, &user)?;
+    check_room_for_a_new_key(profile, &user, &old, &existing)?;
+
+    let new = match iam.create_access_key(&user) {
+        Err(Error::Aws(AwsError::Other { code, .. })) if code == "LimitExceeded" => {
+            check_room_for_a_new_key(profile, &user, &old, &iam.list_access_keys(&user)?)?;
+            iam.create_access_key(&user)?
+        }
+        other => other?,
+    };
+    eprintln!(
+        "Created access key {} for IAM user '{user}'; checking that it works...",
+        new.access_key_id
+    );
+    let rotation = Rotation {
+        iam: &iam,
+        user: &user,
+        old: &old,
+        new: &new,
+    };
+    let new_client = match verified_client(&new, &config, profile, &user, wait) {
+        Ok(client) => client,
+        Err(cause) => return Err(rotation.undo("did not start working", cause)),
+    };
+    if let Err(cause) = store.save_verified(profile, &new, ask) {
+        // A store can fail after its write took effect (the directory sync after the
+        // rename, a keyring that does not answer the read-back): the new key is
+        // deleted again only if the store does not hold it now.
+        if matches!(store.load(profile, ask), Ok(Some(held)) if held.same_as(&new)) {
+            return Err(Error::OldKeyNotDeleted {
+                user: user.clone(),
+                old: old.access_key_id.clone(),
+                new: new.access_key_id.clone(),
+                cause: Box::new(cause),
+            });
+        }
+        return Err(rotation.undo("could not be stored", cause));
+    }
+    let deleter = if iam.signs_with(&old.access_key_id) {
+        &new_client
+    } else {
+        &iam
+    };
+    deleter
+        .delete_access_key(&user, &old.access_key_id)
+        .map_err(|cause| Error::OldKeyNotDeleted {
+            user: user.clone(),
+            old: old.access_key_id.clone(),
+            new: new.access_key_id.clone(),
+            cause: Box::new(cause),
+        })?;
+    eprintln!(
+        "Rotated profile '{profile}': access key {} is stored in {} and active; the old key {} is deleted.",
+        new.access_key_id,
+        store.location(profile),
+        old.access_key_id
+    );
+    Ok(())
+}
+
+/// The user the stored keys belong to: remembered, else asked of AWS.
+fn user_name(
+    paths: &Paths,
+    profile: &str,
+    keys: &LongTermKeys,
+    config: &ProfileConfig,
+) -> Result<String, Error> {
+    match state::load(paths, profile)?.user_name {
+        Some(name) => Ok(name),
+        None => Ok(Aws::connect(keys, config, profile)?.get_user()?.name),
+    }
+}
+
+/// A client allowed to manage the user's keys, and the user's key ids. The long-term
+/// key is tried first; if the policy denies that (the recommended policy allows key
+/// management only with MFA), the profile's MFA session is used.
+fn key_manager(
+    paths: &Paths,
+    profile: &str,
+    args: &SessionArgs,
+    ask: &mut dyn Ask,
+    keys: &LongTermKeys,
+    config: &ProfileConfig,
+    user: &str,
+) -> Result<(Aws, Vec<String>), Error> {
+    let direct = Aws::connect(keys, config, profile)?;
+    match direct.list_access_keys(user) {
+        Ok(existing) => return Ok((direct, existing)),
+        Err(Error::Aws(AwsError::AccessDenied { .. })) => {}
+        Err(other) => return Err(other),
+    }
+    drop(direct);
+    eprintln!("The IAM policy lets only MFA sessions manage access keys; using one.");
+    let session = renew::fresh_session(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    let with_mfa = Aws::connect_with_session(&session, config, profile)?;
+    let existing = with_mfa.list_access_keys(user)?;
+    Ok((with_mfa, existing))
+}
+
+/// AWS allows two access keys per user: with two already, name the one that is not
+/// ours so the user can delete it.
+fn check_room_for_a_new_key(
+    profile: &str,
+    user: &str,
+    stored: &LongTermKeys,
+    existing: &[String],
+) -> Result<(), Error> {
+    if !existing.contains(&stored.access_key_id) {
+        return Err(Error::StoredKeyNotListed {
+            profile: profile.to_owned(),
+            user: user.to_owned(),
+            stored: stored.access_key_id.clone(),
+        });
+    }
+    let others: Vec<&str> = existing
+        .iter()
+        .map(String::as_str)
+        .filter(|id| *id != stored.access_key_id)
+        .collect();
+    if existing.len() >= 2 {
+        return Err(Error::TooManyAccessKeys {
+            user: user.to_owned(),
+            stored: stored.access_key_id.clone(),
+            extra: others.join(", "),
+        });
+    }
+    Ok(())
+}
+
+/// A client signing with the new key, once `iam:GetUser` with it succeeds (or is
+/// denied by policy, which proves AWS knows the key). Retries with growing pauses
+/// while AWS does not know it yet, for at most `wait`.
+fn verified_client(
+    new: &LongTermKeys,
+    config: &ProfileConfig,
+    profile: &str,
+    user: &str,
+    wait: Duration,
+) -> Result<Aws, Error> {
+    let client = Aws::connect(new, config, profile)?;
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(500);
+    loop {
+        match client.get_user() {
+            Ok(found) if found.name == user => return Ok(client),
+            Ok(found) => {
+                return Err(InputError::Invalid(format!(
+                    "the new key belongs to '{}', not '{user}'",
+                    found.name
+                ))
+                .into());
+            }
+            Err(Error::Aws(AwsError::AccessDenied { .. })) => return Ok(client),
+            Err(error) if started.elapsed() + pause > wait => return Err(error),
+            Err(_) => {
+                thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+/// What a rotation in progress has made, to undo it or report it.
+struct Rotation<'a> {
+    iam: &'a Aws,
+    user: &'a str,
+    old: &'a LongTermKeys,
+    new: &'a LongTermKeys,
+}
+
+impl Rotation<'_> {
+    /// The new key failed before it was stored: delete it again, and say that the old
+    /// key is still the one in use.
+    fn undo(&self, what_failed: &'static str, cause: Error) -> Error {
+        let deleted = self
+            .iam
+            .delete_access_key(self.user, &self.new.access_key_id)
+            .map_err(Box::new);
+        Error::RotationAbandoned {
+            what_failed,
+            user: self.user.to_owned(),
+            old: self.old.access_key_id.clone(),
+            new: self.new.access_key_id.clone(),
+            cause: Box::new(cause),
+            new_deleted: deleted.is_ok(),
+        }
+    }
+}
+
+fn propagation_wait() -> Result<Duration, Error> {
+    match std::env::var("STSCREDS_ROTATE_WAIT") {
+        Ok(text) if !text.trim().is_empty() => {
+            humantime::parse_duration(text.trim()).map_err(|_| {
+                InputError::Invalid(format!(
+                    "STSCREDS_ROTATE_WAIT: '{text}' is not a duration like 30s or 2m"
+                ))
+                .into()
+            })
+        }
+        _ => Ok(DEFAULT_PROPAGATION_WAIT),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(id: &str) -> LongTermKeys {
+        LongTermKeys {
+            access_key_id: id.into(),
+            secret_access_key: "s".into(),
+        }
+    }
+
+    #[test]
+    fn a_second_key_is_named_when_there_is_no_room() {
+        let keys = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+        let ours = stored("AKIAOURS");
+        assert!(check_room_for_a_new_key("p", "u", &ours, &keys(&["AKIAOURS"])).is_ok());
+        let error = check_room_for_a_new_key("p", "u", &ours, &keys(&["AKIAOURS", "AKIAEXTRA"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("AKIAEXTRA") && error.contains("delete-access-key"),
+            "{error}"
+        );
+        let error = check_room_for_a_new_key("p", "u", &ours, &keys(&["AKIAOTHER"]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("AKIAOURS"), "{error}");
+    }
+}

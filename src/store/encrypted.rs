@@ -1,0 +1,319 @@
+//! The `encrypted-file` backend: the keys of every such profile in one INI document,
+//! encrypted with a passphrase as an age file (scrypt recipient) at
+//! `~/.stscreds/credentials.age`. The passphrase comes from `STSCREDS_FILE_PASSPHRASE`
+//! or a hidden prompt; it is asked for only when keys are needed, which is when new
+//! session credentials are minted, and at most once per process. A file that does not
+//! decrypt is never rewritten.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use age::DecryptError;
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::error::Error;
+use crate::files::{self, Paths};
+use crate::profile::Document;
+use crate::prompt::Ask;
+
+use super::LongTermKeys;
+
+/// The scrypt work factor (log2 N) of files we write: 256 MiB and a fraction of a
+/// second per use, fixed rather than measured, so that a busy machine never writes a
+/// file it later refuses as too costly (or one too cheap to resist guessing).
+const WORK_FACTOR: u8 = 18;
+
+/// The largest work factor we accept when decrypting (1 GiB), for files encrypted by
+/// hand with `age -p` on a fast machine.
+const MAX_WORK_FACTOR: u8 = 20;
+
+/// The environment variable that supplies the passphrase, for automation.
+pub const PASSPHRASE_VARIABLE: &str = "STSCREDS_FILE_PASSPHRASE";
+
+/// Passphrases that have decrypted (or created) a file in this process, by file, so
+/// that a command that both reads and writes keys asks once.
+static KNOWN_PASSPHRASES: Mutex<Vec<(PathBuf, SecretString)>> = Mutex::new(Vec::new());
+
+fn known_passphrase(path: &Path) -> Option<SecretString> {
+    let known = KNOWN_PASSPHRASES.lock().unwrap_or_else(|e| e.into_inner());
+    known
+        .iter()
+        .find(|(file, _)| file == path)
+        .map(|(_, key)| key.clone())
+}
+
+fn remember_passphrase(path: &Path, key: &SecretString) {
+    let mut known = KNOWN_PASSPHRASES.lock().unwrap_or_else(|e| e.into_inner());
+    known.retain(|(file, _)| file != path);
+    known.push((path.to_owned(), key.clone()));
+}
+
+/// The keys of `profile`, if the file has them. Asks for the passphrase unless it
+/// is already known.
+pub fn load(
+    paths: &Paths,
+    profile: &str,
+    ask: &mut dyn Ask,
+) -> Result<Option<LongTermKeys>, Error> {
+    let path = paths.encrypted_credentials();
+    let Some(ciphertext) = files::read_bytes(&path)? else {
+        return Ok(None);
+    };
+    let document = decrypt(&path, &ciphertext, ask)?;
+    Ok(LongTermKeys::from_document(&document, profile))
+}
+
+/// Stores `keys` for `profile`, keeping every other profile in the file. A new file
+/// gets a new passphrase (asked for twice on a terminal).
+pub fn save(
+    paths: &Paths,
+    profile: &str,
+    keys: &LongTermKeys,
+    ask: &mut dyn Ask,
+) -> Result<(), Error> {
+    edit(paths, ask, |document| keys.write_to(document, profile))
+}
+
+/// Deletes the keys of `profile`; whether there were any. Deleting the last profile
+/// deletes the file.
+pub fn remove(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<bool, Error> {
+    if !paths.encrypted_credentials().exists() {
+        return Ok(false);
+    }
+    edit(paths, ask, |document| {
+        LongTermKeys::remove_from(document, profile)
+    })
+}
+
+/// Decrypts the file, applies `change`, and replaces the file with the re-encrypted
+/// result, under our edit lock. Nothing is written unless decryption succeeded.
+fn edit<T>(
+    paths: &Paths,
+    ask: &mut dyn Ask,
+    change: impl FnOnce(&mut Document) -> T,
+) -> Result<T, Error> {
+    let path = paths.encrypted_credentials();
+    let _lock = files::lock_for_edit(paths)?;
+    let (mut document, key) = match files::read_bytes(&path)? {
+        Some(ciphertext) => {
+            let document = decrypt(&path, &ciphertext, ask)?;
+            let key = known_passphrase(&path).expect("decryption remembers the passphrase");
+            (document, key)
+        }
+        None => {
+            let key = match known_passphrase(&path) {
+                Some(key) => key,
+                None => new_passphrase(&path, ask)?,
+            };
+            (Document::empty(), key)
+        }
+    };
+    let original = document.clone();
+    let outcome = change(&mut document);
+    if document == original && path.exists() {
+        return Ok(outcome);
+    }
+    if document.sections().is_empty() {
+        let _no_interrupt = files::hold_writes();
+        std::fs::remove_file(&path).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        return Ok(outcome);
+    }
+    let plaintext = Zeroizing::new(document.render());
+    let ciphertext = encrypt(&key, plaintext.as_bytes()).map_err(|detail| Error::Encrypted {
+        path: path.clone(),
+        detail,
+    })?;
+    files::replace_atomically(&path, &ciphertext)?;
+    remember_passphrase(&path, &key);
+    Ok(outcome)
+}
+
+fn encrypt(passphrase: &SecretString, plaintext: &[u8]) -> Result<Vec<u8>, String> {
+    let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
+    recipient.set_work_factor(WORK_FACTOR);
+    age::encrypt(&recipient, plaintext).map_err(|error| error.to_string())
+}
+
+/// The document in `ciphertext`, decrypted with the known passphrase or one asked for.
+fn decrypt(path: &Path, ciphertext: &[u8], ask: &mut dyn Ask) -> Result<Document, Error> {
+    let (key, from_environment) = match known_passphrase(path) {
+        Some(key) => (key, false),
+        None => existing_passphrase(path, ask)?,
+    };
+    let mut identity = age::scrypt::Identity::new(key.clone());
+    identity.set_max_work_factor(MAX_WORK_FACTOR);
+    let plaintext = Zeroizing::new(
+        age::decrypt(&identity, ciphertext)
+            .map_err(|error| decrypt_error(path, error, from_environment))?,
+    );
+    let document = Document::parse_bytes(&plaintext).map_err(|error| Error::Encrypted {
+        path: path.to_owned(),
+        detail: format!("its contents do not parse ({error})"),
+    })?;
+    remember_passphrase(path, &key);
+    Ok(document)
+}
+
+fn decrypt_error(path: &Path, error: DecryptError, from_environment: bool) -> Error {
+    match error {
+        DecryptError::DecryptionFailed
+        | DecryptError::KeyDecryptionFailed
+        | DecryptError::NoMatchingKeys => Error::WrongPassphrase {
+            path: path.to_owned(),
+            given: if from_environment {
+                PASSPHRASE_VARIABLE
+            } else {
+                "the passphrase typed"
+            },
+        },
+        DecryptError::ExcessiveWork { required, .. } => Error::Encrypted {
+            path: path.to_owned(),
+            detail: format!(
+                "it was encrypted with scrypt work factor 2^{required}, more than the 2^{MAX_WORK_FACTOR} stscreds accepts"
+            ),
+        },
+        other => Error::Encrypted {
+            path: path.to_owned(),
+            detail: format!("it is not a readable age file ({other})"),
+        },
+    }
+}
+
+/// The passphrase of an existing file, and whether it came from the environment.
+fn existing_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<(SecretString, bool), Error> {
+    if let Some(key) = from_environment() {
+        return Ok((key, true));
+    }
+    require_terminal(path, ask)?;
+    let key = ask.secret(&format!("Passphrase for {}: ", path.display()))?;
+    Ok((key, false))
+}
+
+/// A passphrase for a new file: from the environment, or typed twice.
+fn new_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<SecretString, Error> {
+    if let Some(key) = from_environment() {
+        return Ok(key);
+    }
+    require_terminal(path, ask)?;
+    let first = ask.secret(&format!(
+        "New passphrase to encrypt {} with: ",
+        path.display()
+    ))?;
+    if first.expose_secret().is_empty() {
+        return Err(Error::NewPassphrase {
+            detail: "the passphrase is empty".into(),
+        });
+    }
+    let again = ask.secret("The same passphrase again: ")?;
+    if again.expose_secret() != first.expose_secret() {
+        return Err(Error::NewPassphrase {
+            detail: "the two passphrases differ".into(),
+        });
+    }
+    Ok(first)
+}
+
+fn from_environment() -> Option<SecretString> {
+    std::env::var(PASSPHRASE_VARIABLE)
+        .ok()
+        .filter(|value| !value.is_empty())
+        .map(SecretString::from)
+}
+
+fn require_terminal(path: &Path, ask: &dyn Ask) -> Result<(), Error> {
+    if ask.is_interactive() {
+        Ok(())
+    } else {
+        Err(Error::NoPassphrase {
+            path: path.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompt::Scripted;
+
+    fn keys(id: &str) -> LongTermKeys {
+        LongTermKeys {
+            access_key_id: id.into(),
+            secret_access_key: format!("secret-of-{id}").into(),
+        }
+    }
+
+    fn forget_passphrase(paths: &Paths) {
+        let path = paths.encrypted_credentials();
+        KNOWN_PASSPHRASES
+            .lock()
+            .unwrap()
+            .retain(|(file, _)| *file != path);
+    }
+
+    #[test]
+    fn keys_round_trip_and_the_file_holds_no_plaintext() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        let mut ask = Scripted::new(&["correct horse", "correct horse"], true);
+        save(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap();
+        forget_passphrase(&paths);
+        let mut ask = Scripted::new(&["correct horse"], true);
+        let loaded = load(&paths, "dev", &mut ask).unwrap().unwrap();
+        assert!(loaded.same_as(&keys("AKIADEV")));
+        let raw = std::fs::read(paths.encrypted_credentials()).unwrap();
+        let raw = String::from_utf8_lossy(&raw);
+        assert!(raw.starts_with("age-encryption.org/v1"), "{raw}");
+        assert!(
+            !raw.contains("AKIADEV") && !raw.contains("secret-of"),
+            "{raw}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_passphrase_is_an_error_and_the_file_is_not_rewritten() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        let mut ask = Scripted::new(&["right", "right"], true);
+        save(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap();
+        let before = std::fs::read(paths.encrypted_credentials()).unwrap();
+        forget_passphrase(&paths);
+        let mut ask = Scripted::new(&["wrong"], true);
+        let error = save(&paths, "ops", &keys("AKIAOPS"), &mut ask).unwrap_err();
+        assert!(matches!(error, Error::WrongPassphrase { .. }), "{error}");
+        assert_eq!(
+            std::fs::read(paths.encrypted_credentials()).unwrap(),
+            before
+        );
+    }
+
+    #[test]
+    fn a_new_file_needs_the_same_non_empty_passphrase_twice() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        for answers in [["a", "b"], ["", ""]] {
+            let mut ask = Scripted::new(&answers, true);
+            let error = save(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap_err();
+            assert!(matches!(error, Error::NewPassphrase { .. }), "{error}");
+            assert!(!paths.encrypted_credentials().exists());
+        }
+    }
+
+    #[test]
+    fn removing_the_last_profile_removes_the_file() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        let mut ask = Scripted::new(&["p", "p"], true);
+        save(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap();
+        save(&paths, "ops", &keys("AKIAOPS"), &mut ask).unwrap();
+        assert!(remove(&paths, "dev", &mut ask).unwrap());
+        assert!(!remove(&paths, "dev", &mut ask).unwrap());
+        let ops = load(&paths, "ops", &mut ask).unwrap();
+        assert!(ops.unwrap().same_as(&keys("AKIAOPS")));
+        assert!(remove(&paths, "ops", &mut ask).unwrap());
+        assert!(!paths.encrypted_credentials().exists());
+    }
+}

@@ -1,0 +1,96 @@
+//! The `keyring` backend: the operating system's credential store, through the
+//! `keyring` crate (Secret Service over D-Bus on Linux and the BSDs, Keychain on
+//! macOS, Credential Manager on Windows). One entry per profile: service `stscreds`,
+//! account the profile name. There is no fallback: when the store cannot be reached,
+//! that is the error.
+
+use crate::error::Error;
+
+use super::LongTermKeys;
+
+/// The service name of every stscreds entry.
+const SERVICE: &str = "stscreds";
+
+/// Where the keys of `profile` are, for messages.
+pub fn describe(profile: &str) -> String {
+    format!(
+        "the {} (service '{SERVICE}', account '{profile}')",
+        store_name()
+    )
+}
+
+/// The keys of `profile`, if the store has them.
+pub fn load(profile: &str) -> Result<Option<LongTermKeys>, Error> {
+    match entry(profile)?.get_password() {
+        Ok(text) => {
+            let text = zeroize::Zeroizing::new(text);
+            LongTermKeys::from_text(&text, profile)
+                .map(Some)
+                .ok_or_else(|| Error::Keyring {
+                    detail: format!(
+                        "the entry for profile '{profile}' does not hold stscreds keys; run `stscreds init{}` to store them again",
+                        crate::error::profile_flag(profile)
+                    ),
+                })
+        }
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(error) => Err(unavailable(error)),
+    }
+}
+
+/// Stores `keys` as the entry of `profile`, replacing any.
+pub fn save(profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
+    entry(profile)?
+        .set_password(&keys.to_text(profile))
+        .map_err(unavailable)
+}
+
+/// Deletes the entry of `profile`; whether there was one.
+pub fn remove(profile: &str) -> Result<bool, Error> {
+    match entry(profile)?.delete_credential() {
+        Ok(()) => Ok(true),
+        Err(keyring::Error::NoEntry) => Ok(false),
+        Err(error) => Err(unavailable(error)),
+    }
+}
+
+fn entry(profile: &str) -> Result<keyring::Entry, Error> {
+    keyring::Entry::new(SERVICE, profile).map_err(unavailable)
+}
+
+fn store_name() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "macOS Keychain"
+    } else if cfg!(windows) {
+        "Windows Credential Manager"
+    } else {
+        "Secret Service keyring"
+    }
+}
+
+/// The store could not be used: say which, why, and what else there is.
+fn unavailable(error: keyring::Error) -> Error {
+    let why = match &error {
+        keyring::Error::NoDefaultStore => match keyring::Entry::store_status() {
+            Err(cause) => cause.to_string(),
+            Ok(()) => error.to_string(),
+        },
+        _ => error.to_string(),
+    };
+    Error::Keyring {
+        detail: format!(
+            "the {} cannot be used ({}); {}",
+            store_name(),
+            why.trim_end_matches('.'),
+            remedy()
+        ),
+    }
+}
+
+fn remedy() -> &'static str {
+    if cfg!(any(target_os = "macos", windows)) {
+        "unlock it and try again, or keep the keys with --backend encrypted-file or --backend file"
+    } else {
+        "start and unlock a Secret Service (GNOME Keyring or KWallet) in a desktop or D-Bus session, or keep the keys with --backend encrypted-file or --backend file (over SSH, in containers and WSL there is usually none)"
+    }
+}

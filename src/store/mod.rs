@@ -1,0 +1,296 @@
+//! Where long-term access keys live. Each profile's keys are in one of three backends,
+//! chosen at `init` and remembered in `~/.stscreds/config`:
+//! - `file`: plaintext `~/.stscreds/credentials`, private to the user (the default);
+//! - `keyring`: the operating system's credential store (Secret Service on Linux,
+//!   Keychain on macOS, Credential Manager on Windows);
+//! - `encrypted-file`: `~/.stscreds/credentials.age`, encrypted with a passphrase.
+//!
+//! Keys are read only when new session credentials are minted, never on the `read` or
+//! `credential-process` fast path.
+
+mod encrypted;
+mod file;
+mod keyring;
+
+use std::fmt;
+use std::str::FromStr;
+
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::error::Error;
+use crate::files::Paths;
+use crate::profile::Document;
+use crate::prompt::{Ask, InputError};
+use crate::state;
+
+pub use encrypted::PASSPHRASE_VARIABLE;
+
+/// The environment variable naming the backend for profiles that have none yet.
+pub const BACKEND_VARIABLE: &str = "STSCREDS_BACKEND";
+
+const ACCESS_KEY_ID: &str = "aws_access_key_id";
+const SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
+
+/// An IAM user's long-term access key pair.
+#[derive(Debug, Clone)]
+pub struct LongTermKeys {
+    /// The access key id (`AKIA…`); not secret.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: SecretString,
+}
+
+impl LongTermKeys {
+    /// Whether both halves are the same as `other`'s.
+    pub fn same_as(&self, other: &LongTermKeys) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.secret_access_key.expose_secret() == other.secret_access_key.expose_secret()
+    }
+
+    /// The keys of `profile` in `document`, if both halves are there.
+    fn from_document(document: &Document, profile: &str) -> Option<Self> {
+        let value = |key| document.get(profile, key).filter(|v| !v.is_empty());
+        value(ACCESS_KEY_ID)
+            .zip(value(SECRET_ACCESS_KEY))
+            .map(|(id, secret)| LongTermKeys {
+                access_key_id: id.to_owned(),
+                secret_access_key: secret.into(),
+            })
+    }
+
+    /// Sets the keys of `profile` in `document`.
+    fn write_to(&self, document: &mut Document, profile: &str) {
+        document.set(profile, ACCESS_KEY_ID, &self.access_key_id);
+        document.set(
+            profile,
+            SECRET_ACCESS_KEY,
+            self.secret_access_key.expose_secret(),
+        );
+    }
+
+    /// Deletes the keys of `profile` from `document` (and the section, once empty).
+    /// Whether there was anything to delete.
+    fn remove_from(document: &mut Document, profile: &str) -> bool {
+        let removed =
+            document.remove(profile, ACCESS_KEY_ID) | document.remove(profile, SECRET_ACCESS_KEY);
+        if document.section_is_empty(profile) {
+            document.remove_section(profile);
+        }
+        removed
+    }
+
+    /// The keys as the text of a one-section INI document (for stores that hold one
+    /// opaque string per profile), wiped from memory when dropped.
+    fn to_text(&self, profile: &str) -> Zeroizing<String> {
+        let mut document = Document::empty();
+        self.write_to(&mut document, profile);
+        Zeroizing::new(document.render())
+    }
+
+    /// The keys of `profile` in `text`, as written by [`Self::to_text`].
+    fn from_text(text: &str, profile: &str) -> Option<Self> {
+        Document::parse(text)
+            .ok()
+            .and_then(|document| Self::from_document(&document, profile))
+    }
+}
+
+/// A place long-term keys can be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// Plaintext `~/.stscreds/credentials`, mode 0600.
+    File,
+    /// The operating system's credential store.
+    Keyring,
+    /// `~/.stscreds/credentials.age`, encrypted with a passphrase (age, scrypt).
+    EncryptedFile,
+}
+
+impl Backend {
+    /// Every backend, in the order they are offered.
+    pub const ALL: [Backend; 3] = [Backend::File, Backend::Keyring, Backend::EncryptedFile];
+
+    /// The name used on the command line, in `STSCREDS_BACKEND` and in our config.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::File => "file",
+            Backend::Keyring => "keyring",
+            Backend::EncryptedFile => "encrypted-file",
+        }
+    }
+
+    /// The backend for a profile being set up: `chosen` (`--backend`), else
+    /// `STSCREDS_BACKEND`, else the one remembered for the profile, else `file`.
+    pub fn for_new_keys(
+        paths: &Paths,
+        profile: &str,
+        chosen: Option<Backend>,
+    ) -> Result<Backend, Error> {
+        if let Some(backend) = chosen {
+            return Ok(backend);
+        }
+        match std::env::var(BACKEND_VARIABLE) {
+            Ok(value) if !value.trim().is_empty() => value.parse().map_err(|error: InputError| {
+                InputError::Invalid(format!("{BACKEND_VARIABLE}: {error}")).into()
+            }),
+            _ => Backend::of_profile(paths, profile),
+        }
+    }
+
+    /// The backend remembered for `profile` (`file` when none is: the original tool's
+    /// only store).
+    pub fn of_profile(paths: &Paths, profile: &str) -> Result<Backend, Error> {
+        Ok(state::load(paths, profile)?
+            .backend
+            .unwrap_or(Backend::File))
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Backend {
+    type Err = InputError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Backend::ALL
+            .into_iter()
+            .find(|backend| backend.name() == value.trim())
+            .ok_or_else(|| {
+                InputError::Invalid(format!(
+                    "unknown backend '{value}'; use file, keyring or encrypted-file"
+                ))
+            })
+    }
+}
+
+/// The long-term keys of profiles in one backend.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyStore<'a> {
+    paths: &'a Paths,
+    backend: Backend,
+}
+
+impl<'a> KeyStore<'a> {
+    /// The store of `backend`. Touches nothing until used.
+    pub fn new(paths: &'a Paths, backend: Backend) -> Self {
+        Self { paths, backend }
+    }
+
+    /// The store that holds `profile`'s keys (see [`Backend::of_profile`]).
+    pub fn of_profile(paths: &'a Paths, profile: &str) -> Result<Self, Error> {
+        Ok(Self::new(paths, Backend::of_profile(paths, profile)?))
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Where the keys of `profile` are, for messages.
+    pub fn location(&self, profile: &str) -> String {
+        match self.backend {
+            Backend::File => self.paths.long_term_credentials().display().to_string(),
+            Backend::Keyring => keyring::describe(profile),
+            Backend::EncryptedFile => self.paths.encrypted_credentials().display().to_string(),
+        }
+    }
+
+    /// The keys stored for `profile`, if any. An encrypted store asks `ask` for its
+    /// passphrase (or reads `STSCREDS_FILE_PASSPHRASE`).
+    pub fn load(&self, profile: &str, ask: &mut dyn Ask) -> Result<Option<LongTermKeys>, Error> {
+        match self.backend {
+            Backend::File => file::load(self.paths, profile),
+            Backend::Keyring => keyring::load(profile),
+            Backend::EncryptedFile => encrypted::load(self.paths, profile, ask),
+        }
+    }
+
+    /// The keys stored for `profile`; an error saying to run `stscreds init` if none.
+    pub fn require(&self, profile: &str, ask: &mut dyn Ask) -> Result<LongTermKeys, Error> {
+        self.load(profile, ask)?
+            .ok_or_else(|| Error::NotInitialised {
+                profile: profile.to_owned(),
+            })
+    }
+
+    /// Stores `keys` for `profile`, replacing any it had and keeping every other
+    /// profile's.
+    pub fn save(&self, profile: &str, keys: &LongTermKeys, ask: &mut dyn Ask) -> Result<(), Error> {
+        match self.backend {
+            Backend::File => file::save(self.paths, profile, keys),
+            Backend::Keyring => keyring::save(profile, keys),
+            Backend::EncryptedFile => encrypted::save(self.paths, profile, keys, ask),
+        }
+    }
+
+    /// Deletes the keys of `profile`; whether there were any.
+    pub fn remove(&self, profile: &str, ask: &mut dyn Ask) -> Result<bool, Error> {
+        match self.backend {
+            Backend::File => file::remove(self.paths, profile),
+            Backend::Keyring => keyring::remove(profile),
+            Backend::EncryptedFile => encrypted::remove(self.paths, profile, ask),
+        }
+    }
+
+    /// Stores `keys` and reads them back: an error unless the store now returns
+    /// exactly these keys for `profile`.
+    pub fn save_verified(
+        &self,
+        profile: &str,
+        keys: &LongTermKeys,
+        ask: &mut dyn Ask,
+    ) -> Result<(), Error> {
+        self.save(profile, keys, ask)?;
+        match self.load(profile, ask)? {
+            Some(stored) if stored.same_as(keys) => Ok(()),
+            _ => Err(Error::StoreMismatch {
+                location: self.location(profile),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_secret() {
+        let keys = LongTermKeys {
+            access_key_id: "AKIAEXAMPLE".into(),
+            secret_access_key: "wJalrXUtnFEMI".into(),
+        };
+        let shown = format!("{keys:?}");
+        assert!(
+            shown.contains("AKIAEXAMPLE") && !shown.contains("wJalrXUtnFEMI"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn keys_survive_the_text_form_and_other_profiles_do_not_match() {
+        let keys = LongTermKeys {
+            access_key_id: "AKIAEXAMPLE".into(),
+            secret_access_key: "s/e+c=ret".into(),
+        };
+        let text = keys.to_text("team/dev");
+        let back = LongTermKeys::from_text(&text, "team/dev").expect("keys");
+        assert!(back.same_as(&keys));
+        assert!(LongTermKeys::from_text(&text, "other").is_none());
+        assert!(LongTermKeys::from_text("garbage [", "team/dev").is_none());
+    }
+
+    #[test]
+    fn backend_names_round_trip_and_unknown_ones_are_explained() {
+        for backend in Backend::ALL {
+            assert_eq!(backend.name().parse::<Backend>().ok(), Some(backend));
+        }
+        let error = "vault".parse::<Backend>().unwrap_err().to_string();
+        assert!(error.contains("encrypted-file"), "{error}");
+    }
+}
