@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A guided tour of stscreds that needs no AWS account: it starts a local moto
 # server (a fake AWS on 127.0.0.1), creates an IAM user `demo-user` with an access
-# key and a virtual MFA device, and runs init, auth, read and whoami against it in
-# a throwaway HOME, printing each command before running it.
+# key and a virtual MFA device, and runs init, auth, read, whoami, migrate, rotate
+# and list against it in a throwaway HOME, printing each command before running it.
 #
 # Run from anywhere:    scripts/demo.sh
 # Use a prebuilt binary: STSCREDS_BIN=target/debug/stscreds scripts/demo.sh
@@ -98,5 +98,18 @@ step 'export AWS_ACCESS_KEY_ID=$(stscreds read aws_access_key_id)'
 step 'export AWS_SECRET_ACCESS_KEY=$(stscreds read aws_secret_access_key)'
 step 'export AWS_SESSION_TOKEN=$(stscreds read aws_session_token)'
 step 'echo "${AWS_SESSION_TOKEN:0:24}..."'
+
+say "7. Take the long-term keys out of plaintext: encrypt them with a passphrase" \
+  "   (typed on a terminal; from STSCREDS_FILE_PASSPHRASE here). The keyring backend" \
+  "   (--to keyring) works the same way where a desktop keyring runs."
+step 'export STSCREDS_FILE_PASSPHRASE="demo passphrase"'
+step 'stscreds migrate --to encrypted-file'
+step 'head -c 80 ~/.stscreds/credentials.age; echo'
+
+say "8. Replace the access key with a new one: create, verify, store, delete the old."
+step 'stscreds rotate'
+
+say "9. What stscreds manages."
+step 'stscreds list'
 
 say "Done. The temporary HOME and the moto server are cleaned up now."

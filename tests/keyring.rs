@@ -134,7 +134,7 @@ fn keys_migrate_from_file_to_keyring_to_encrypted_file_and_back() {
 }
 
 #[test]
-fn an_entry_that_is_not_stscreds_keys_is_reported_not_used() {
+fn an_entry_that_is_not_stscreds_keys_is_reported_and_init_replaces_it() {
     let moto = Moto::shared();
     let sandbox = sandbox_with_keyring(&moto.url());
     let profile = "kr-foreign";
@@ -152,8 +152,16 @@ fn an_entry_that_is_not_stscreds_keys_is_reported_not_used() {
             "",
         )
         .failure("does not hold stscreds keys");
-    keyring::Entry::new("stscreds", profile)
-        .unwrap()
-        .delete_credential()
-        .unwrap();
+    let user = moto.create_user("krforeign");
+    sandbox
+        .init_with(profile, &user, &["--backend", "keyring"])
+        .success();
+    assert!(
+        keyring_entry(profile)
+            .unwrap()
+            .contains(&user.access_key_id)
+    );
+    sandbox
+        .run(&["remove", "--profile", profile, "--yes"], "")
+        .success();
 }

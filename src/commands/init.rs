@@ -24,7 +24,7 @@ pub fn run(
     let backend = Backend::for_new_keys(paths, profile, backend)?;
     let previous = Backend::of_profile(paths, profile)?;
     let store = KeyStore::new(paths, backend);
-    store.load(profile, ask)?;
+    store.check_usable(profile, ask)?;
     let keys = ask_keys(ask)?;
     let config = ProfileConfig::load(paths, profile)?;
     let user = Aws::connect(&keys, &config, profile)?.get_user()?;

@@ -21,19 +21,37 @@ pub fn describe(profile: &str) -> String {
 
 /// The keys of `profile`, if the store has them.
 pub fn load(profile: &str) -> Result<Option<LongTermKeys>, Error> {
+    let text = match entry(profile)?.get_password() {
+        Ok(text) => zeroize::Zeroizing::new(text),
+        Err(keyring::Error::NoEntry) => return Ok(None),
+        Err(keyring::Error::BadEncoding(_)) => return Err(foreign_entry(profile)),
+        Err(error) => return Err(unavailable(error)),
+    };
+    LongTermKeys::from_text(&text, profile)
+        .map(Some)
+        .ok_or_else(|| foreign_entry(profile))
+}
+
+/// The entry exists but is not what stscreds writes.
+fn foreign_entry(profile: &str) -> Error {
+    Error::Keyring {
+        detail: format!(
+            "{} does not hold stscreds keys; run `stscreds init{}` to store them again",
+            describe(profile),
+            crate::error::profile_flag(profile)
+        ),
+    }
+}
+
+/// Whether the store can be used: an error if it cannot be reached or is locked.
+/// The entry itself may be missing or hold anything.
+pub fn check_reachable(profile: &str) -> Result<(), Error> {
     match entry(profile)?.get_password() {
         Ok(text) => {
-            let text = zeroize::Zeroizing::new(text);
-            LongTermKeys::from_text(&text, profile)
-                .map(Some)
-                .ok_or_else(|| Error::Keyring {
-                    detail: format!(
-                        "the entry for profile '{profile}' does not hold stscreds keys; run `stscreds init{}` to store them again",
-                        crate::error::profile_flag(profile)
-                    ),
-                })
+            drop(zeroize::Zeroizing::new(text));
+            Ok(())
         }
-        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(keyring::Error::NoEntry | keyring::Error::BadEncoding(_)) => Ok(()),
         Err(error) => Err(unavailable(error)),
     }
 }

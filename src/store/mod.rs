@@ -218,6 +218,16 @@ impl<'a> KeyStore<'a> {
             })
     }
 
+    /// Checks, before keys are asked for, that they could be stored for `profile`: the
+    /// file parses, the keyring answers, the encrypted file opens with the passphrase
+    /// (asked for now). Whatever the profile holds now may be replaced.
+    pub fn check_usable(&self, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
+        match self.backend {
+            Backend::Keyring => keyring::check_reachable(profile),
+            Backend::File | Backend::EncryptedFile => self.load(profile, ask).map(drop),
+        }
+    }
+
     /// Stores `keys` for `profile`, replacing any it had and keeping every other
     /// profile's.
     pub fn save(&self, profile: &str, keys: &LongTermKeys, ask: &mut dyn Ask) -> Result<(), Error> {
