@@ -239,11 +239,10 @@ struct Terminal {
 impl Terminal {
     fn spawn(command: std::process::Command) -> Self {
         use std::io::Read;
-        let line = format!("exec \"$STSCREDS\" \"$@\"; echo");
         let mut child = std::process::Command::new("script")
             .args(["-q", "-e", "-c"])
             .arg(format!(
-                "sh -c '{line}' stscreds {}",
+                "sh -c 'exec \"$STSCREDS\" \"$@\"' stscreds {}",
                 command
                     .get_args()
                     .map(|a| a.to_str().unwrap())
