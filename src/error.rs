@@ -41,6 +41,15 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// A file was replaced, but its directory could not be flushed to disk.
+    #[error("wrote {}, but could not flush its directory to disk ({source}); the new contents are in place, though a power failure now could undo that", path.display())]
+    Sync {
+        /// The file that was replaced.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+
     /// The lock file could not be created or taken.
     #[error("cannot lock {}: {source}; check that ~/.stscreds is writable", path.display())]
     Lock {

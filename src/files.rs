@@ -208,7 +208,10 @@ pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
         .map_err(|error| write_error(&target, error.error))?;
     File::open(&directory)
         .and_then(|dir| dir.sync_all())
-        .map_err(|source| write_error(&directory, source))
+        .map_err(|source| Error::Sync {
+            path: target,
+            source,
+        })
 }
 
 /// Fails now if [`replace_atomically`] could not write `path` (its directory cannot be

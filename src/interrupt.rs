@@ -2,12 +2,21 @@
 //! replacing a file, and give the terminal back with echo on (a signal can arrive
 //! while the secret key is being typed with echo off).
 
-use std::sync::Once;
+use std::sync::{Mutex, Once};
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use crate::files;
+
+/// What an interruption leaves behind beyond the files (e.g. a key half-rotated in
+/// IAM), said in the message when one happens.
+static LEFT_BEHIND: Mutex<Option<String>> = Mutex::new(None);
+
+/// Sets (or with `None` clears) what the message says if the process is stopped now.
+pub fn if_stopped_say(note: Option<String>) {
+    *LEFT_BEHIND.lock().unwrap_or_else(|e| e.into_inner()) = note;
+}
 
 /// Installs the handler (once per process). Called by the commands that may prompt or
 /// write, never on the fast `read` path.
@@ -28,7 +37,16 @@ pub fn install() {
                         settings,
                     );
                 }
-                eprintln!("\nerror: {}; stopped with every file complete (stscreds replaces files atomically)", describe(signal));
+                let left_behind = LEFT_BEHIND
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take()
+                    .map(|note| format!("; {note}"))
+                    .unwrap_or_default();
+                eprintln!(
+                    "\nerror: {}; stopped with every file complete (stscreds replaces files atomically){left_behind}",
+                    describe(signal)
+                );
                 std::process::exit(128 + signal);
             }
         });

@@ -60,6 +60,11 @@ pub fn run(
         "Created access key {} for IAM user '{user}'; checking that it works...",
         new.access_key_id
     );
+    interrupt::if_stopped_say(Some(format!(
+        "the new access key {new_id} exists in IAM but is not stored, and the stored key {old_id} is still active; delete the new one (`aws iam delete-access-key --user-name {user} --access-key-id {new_id}`) or let the next `stscreds rotate` name it",
+        new_id = new.access_key_id,
+        old_id = old.access_key_id
+    )));
     let rotation = Rotation {
         iam: &iam,
         user: &user,
@@ -84,6 +89,11 @@ pub fn run(
         }
         return Err(rotation.undo("could not be stored", cause));
     }
+    interrupt::if_stopped_say(Some(format!(
+        "the new access key {new_id} is stored and active, and the old key {old_id} may still exist; delete it (`aws iam delete-access-key --user-name {user} --access-key-id {old_id}`)",
+        new_id = new.access_key_id,
+        old_id = old.access_key_id
+    )));
     let deleter = if iam.signs_with(&old.access_key_id) {
         &new_client
     } else {
@@ -97,6 +107,7 @@ pub fn run(
             new: new.access_key_id.clone(),
             cause: Box::new(cause),
         })?;
+    interrupt::if_stopped_say(None);
     eprintln!(
         "Rotated profile '{profile}': access key {} is stored in {} and active; the old key {} is deleted.",
         new.access_key_id,
@@ -199,13 +210,32 @@ fn verified_client(
                 .into());
             }
             Err(Error::Aws(AwsError::AccessDenied { .. })) => return Ok(client),
-            Err(error) if started.elapsed() + pause > wait => return Err(error),
+            Err(error) if !may_pass_later(&error) || started.elapsed() + pause > wait => {
+                return Err(error);
+            }
             Err(_) => {
                 thread::sleep(pause);
                 pause = (pause * 2).min(Duration::from_secs(5));
             }
         }
     }
+}
+
+/// Whether a failed check of a new key may succeed if repeated: IAM has not spread
+/// the key yet (unknown key, or a signature it cannot check yet), or AWS or the
+/// network had a passing problem.
+fn may_pass_later(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Aws(
+            AwsError::UnknownAccessKey { .. }
+                | AwsError::SignatureMismatch { .. }
+                | AwsError::Throttled { .. }
+                | AwsError::ServerError { .. }
+                | AwsError::Network { .. }
+                | AwsError::Timeout { .. }
+        )
+    )
 }
 
 /// What a rotation in progress has made, to undo it or report it.

@@ -86,6 +86,48 @@ impl Moto {
         })
     }
 
+    /// Another access key for `user`, as an administrator would make it (before
+    /// authentication is on); its secret is registered.
+    pub fn create_access_key(&self, user: &TestUser) -> TestUser {
+        self.block_on(async {
+            let created = self
+                .admin()
+                .create_access_key()
+                .user_name(&user.name)
+                .send()
+                .await
+                .unwrap();
+            let key = created.access_key().unwrap();
+            super::register_secret(key.secret_access_key());
+            TestUser {
+                name: user.name.clone(),
+                access_key_id: key.access_key_id().to_owned(),
+                secret_access_key: key.secret_access_key().to_owned(),
+            }
+        })
+    }
+
+    /// The ids of `user`'s access keys, sorted, as an administrator sees them (before
+    /// authentication is on).
+    pub fn access_key_ids(&self, user: &TestUser) -> Vec<String> {
+        self.block_on(async {
+            let listed = self
+                .admin()
+                .list_access_keys()
+                .user_name(&user.name)
+                .send()
+                .await
+                .unwrap();
+            let mut ids: Vec<String> = listed
+                .access_key_metadata()
+                .iter()
+                .filter_map(|key| key.access_key_id().map(str::to_owned))
+                .collect();
+            ids.sort();
+            ids
+        })
+    }
+
     /// One server shared by all tests of a test binary (authentication off).
     pub fn shared() -> &'static Self {
         static SHARED: OnceLock<Moto> = OnceLock::new();
