@@ -167,6 +167,21 @@ pub enum Error {
         new_deleted: bool,
     },
 
+    /// `rotate` made a new key, the store failed, and what it holds cannot be told.
+    #[error(
+        "rotation stopped: the new access key {new} was made, but whether the key store holds it cannot be told ({cause}); both it and the old key {old} stay active, so the profile keeps a working key either way; once the store works again, run `stscreds rotate`: it names the key of user '{user}' that is not stored, to delete"
+    )]
+    RotationUnsure {
+        /// The IAM user.
+        user: String,
+        /// The old key id.
+        old: String,
+        /// The new key id.
+        new: String,
+        /// Why storing failed.
+        cause: Box<Error>,
+    },
+
     /// `rotate` stored the new key but could not delete the old one.
     #[error(
         "the new access key {new} is stored and active, but the old key {old} could not be deleted ({cause}); delete it yourself (`aws iam delete-access-key --user-name {user} --access-key-id {old}`)"

@@ -48,66 +48,16 @@ pub fn run(
     let user = user_name(paths, profile, &old, &config)?;
     let (iam, existing) = key_manager(paths, profile, args, ask, &old, &config, &user)?;
     check_room_for_a_new_key(profile, &user, &old, &existing)?;
-
-    let new = match iam.create_access_key(&user) {
-        Err(Error::Aws(AwsError::Other { code, .. })) if code == "LimitExceeded" => {
-            check_room_for_a_new_key(profile, &user, &old, &iam.list_access_keys(&user)?)?;
-            iam.create_access_key(&user)?
-        }
-        other => other?,
-    };
-    eprintln!(
-        "Created access key {} for IAM user '{user}'; checking that it works...",
-        new.access_key_id
-    );
-    interrupt::if_stopped_say(Some(format!(
-        "the new access key {new_id} exists in IAM but is not stored, and the stored key {old_id} is still active; delete the new one (`aws iam delete-access-key --user-name {user} --access-key-id {new_id}`) or let the next `stscreds rotate` name it",
-        new_id = new.access_key_id,
-        old_id = old.access_key_id
-    )));
+    let new = create_key(&iam, profile, &user, &old)?;
     let rotation = Rotation {
         iam: &iam,
         user: &user,
         old: &old,
         new: &new,
     };
-    let new_client = match verified_client(&new, &config, profile, &user, wait) {
-        Ok(client) => client,
-        Err(cause) => return Err(rotation.undo("did not start working", cause)),
-    };
-    if let Err(cause) = store.save_verified(profile, &new, ask) {
-        // A store can fail after its write took effect (the directory sync after the
-        // rename, a keyring that does not answer the read-back): the new key is
-        // deleted again only if the store does not hold it now.
-        if matches!(store.load(profile, ask), Ok(Some(held)) if held.same_as(&new)) {
-            return Err(Error::OldKeyNotDeleted {
-                user: user.clone(),
-                old: old.access_key_id.clone(),
-                new: new.access_key_id.clone(),
-                cause: Box::new(cause),
-            });
-        }
-        return Err(rotation.undo("could not be stored", cause));
-    }
-    interrupt::if_stopped_say(Some(format!(
-        "the new access key {new_id} is stored and active, and the old key {old_id} may still exist; delete it (`aws iam delete-access-key --user-name {user} --access-key-id {old_id}`)",
-        new_id = new.access_key_id,
-        old_id = old.access_key_id
-    )));
-    let deleter = if iam.signs_with(&old.access_key_id) {
-        &new_client
-    } else {
-        &iam
-    };
-    deleter
-        .delete_access_key(&user, &old.access_key_id)
-        .map_err(|cause| Error::OldKeyNotDeleted {
-            user: user.clone(),
-            old: old.access_key_id.clone(),
-            new: new.access_key_id.clone(),
-            cause: Box::new(cause),
-        })?;
-    interrupt::if_stopped_say(None);
+    let new_client = rotation.verify(&config, profile, wait)?;
+    rotation.store(&store, profile, ask)?;
+    rotation.delete_old_key(&new_client)?;
     eprintln!(
         "Rotated profile '{profile}': access key {} is stored in {} and active; the old key {} is deleted.",
         new.access_key_id,
@@ -115,6 +65,28 @@ pub fn run(
         old.access_key_id
     );
     Ok(())
+}
+
+/// A new access key for `user`. Should another key have appeared since the listing,
+/// AWS's limit error becomes the message that names it.
+fn create_key(
+    iam: &Aws,
+    profile: &str,
+    user: &str,
+    old: &LongTermKeys,
+) -> Result<LongTermKeys, Error> {
+    let new = match iam.create_access_key(user) {
+        Err(Error::Aws(AwsError::Other { code, .. })) if code == "LimitExceeded" => {
+            check_room_for_a_new_key(profile, user, old, &iam.list_access_keys(user)?)?;
+            iam.create_access_key(user)?
+        }
+        other => other?,
+    };
+    eprintln!(
+        "Created access key {} for IAM user '{user}'; checking that it works...",
+        new.access_key_id
+    );
+    Ok(new)
 }
 
 /// The user the stored keys belong to: remembered, else asked of AWS.
@@ -238,7 +210,7 @@ fn may_pass_later(error: &Error) -> bool {
     )
 }
 
-/// What a rotation in progress has made, to undo it or report it.
+/// What a rotation in progress has made, to carry on, undo or report it.
 struct Rotation<'a> {
     iam: &'a Aws,
     user: &'a str,
@@ -247,13 +219,66 @@ struct Rotation<'a> {
 }
 
 impl Rotation<'_> {
+    /// A client signing with the new key, once it works; else the new key is deleted.
+    fn verify(&self, config: &ProfileConfig, profile: &str, wait: Duration) -> Result<Aws, Error> {
+        interrupt::if_stopped_say(Some(format!(
+            "the new access key {new} exists in IAM but is not stored, and the stored key {old} is still active; delete the new one ({}) or let the next `stscreds rotate` name it",
+            self.delete_command(&self.new.access_key_id),
+            new = self.new.access_key_id,
+            old = self.old.access_key_id,
+        )));
+        verified_client(self.new, config, profile, self.user, wait)
+            .map_err(|cause| self.undo("did not start working", cause))
+    }
+
+    /// Stores the new key. On failure, what the store holds decides: the old key (or
+    /// nothing) — the new key is deleted; the new key (the write took effect before
+    /// the error, e.g. the directory flush failed) — both stay, the old one to delete;
+    /// unknown — both stay, and the next `rotate` will name the one not stored.
+    fn store(&self, store: &KeyStore, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
+        let Err(cause) = store.save_verified(profile, self.new, ask) else {
+            interrupt::if_stopped_say(Some(format!(
+                "the new access key {new} is stored and active, and the old key {old} may still exist; delete it ({})",
+                self.delete_command(&self.old.access_key_id),
+                new = self.new.access_key_id,
+                old = self.old.access_key_id,
+            )));
+            return Ok(());
+        };
+        Err(match store.load(profile, ask) {
+            Ok(Some(held)) if held.same_as(self.new) => self.old_key_left(cause),
+            Ok(_) => self.undo("could not be stored", cause),
+            Err(_) => Error::RotationUnsure {
+                user: self.user.to_owned(),
+                old: self.old.access_key_id.clone(),
+                new: self.new.access_key_id.clone(),
+                cause: Box::new(cause),
+            },
+        })
+    }
+
+    /// Deletes the old key, signed by the new key unless an MFA session does the IAM
+    /// calls.
+    fn delete_old_key(&self, new_client: &Aws) -> Result<(), Error> {
+        let deleter = if self.iam.signs_with(&self.old.access_key_id) {
+            new_client
+        } else {
+            self.iam
+        };
+        deleter
+            .delete_access_key(self.user, &self.old.access_key_id)
+            .map_err(|cause| self.old_key_left(cause))?;
+        interrupt::if_stopped_say(None);
+        Ok(())
+    }
+
     /// The new key failed before it was stored: delete it again, and say that the old
     /// key is still the one in use.
     fn undo(&self, what_failed: &'static str, cause: Error) -> Error {
         let deleted = self
             .iam
-            .delete_access_key(self.user, &self.new.access_key_id)
-            .map_err(Box::new);
+            .delete_access_key(self.user, &self.new.access_key_id);
+        interrupt::if_stopped_say(None);
         Error::RotationAbandoned {
             what_failed,
             user: self.user.to_owned(),
@@ -262,6 +287,23 @@ impl Rotation<'_> {
             cause: Box::new(cause),
             new_deleted: deleted.is_ok(),
         }
+    }
+
+    /// The new key is stored and in use, but the old one still exists.
+    fn old_key_left(&self, cause: Error) -> Error {
+        Error::OldKeyNotDeleted {
+            user: self.user.to_owned(),
+            old: self.old.access_key_id.clone(),
+            new: self.new.access_key_id.clone(),
+            cause: Box::new(cause),
+        }
+    }
+
+    fn delete_command(&self, key_id: &str) -> String {
+        format!(
+            "`aws iam delete-access-key --user-name {} --access-key-id {key_id}`",
+            self.user
+        )
     }
 }
 
