@@ -110,7 +110,8 @@ pub enum Error {
         detail: String,
     },
 
-    /// `migrate` stored the keys in the new backend but could not delete the old copy.
+    /// `migrate` or `init` stored the keys in the new backend but could not delete the
+    /// old copy.
     #[error(
         "the keys now live in the {to} backend, which the profile uses from now on, but the old copy in {location} could not be removed ({cause}); delete it by hand"
     )]

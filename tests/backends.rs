@@ -331,3 +331,19 @@ fn on_a_terminal_the_passphrase_is_asked_twice_for_a_new_file_and_never_echoed()
             .contains("aws_session_token")
     );
 }
+
+#[test]
+fn an_old_copy_that_cannot_be_removed_is_reported_with_the_new_backend_in_use() {
+    let (mut sandbox, user) = encrypted("default");
+    sandbox.set_env("STSCREDS_FILE_PASSPHRASE", "not it");
+    let run = sandbox
+        .init_with("default", &user, &["--backend", "file"])
+        .failure("the keys now live in the file backend");
+    assert!(
+        run.stderr.contains("credentials.age could not be removed")
+            && run.stderr.contains("does not decrypt"),
+        "{run:#?}"
+    );
+    assert!(sandbox.read(".stscreds/config").contains("backend = file"));
+    sandbox.auth("default");
+}

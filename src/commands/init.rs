@@ -34,7 +34,14 @@ pub fn run(
     eprintln!("Successfully wrote {}", store.location(profile));
     if previous != backend {
         let old = KeyStore::new(paths, previous);
-        if old.remove(profile, ask)? {
+        let removed = old
+            .remove(profile, ask)
+            .map_err(|cause| Error::OldCopyKept {
+                to: backend.name(),
+                location: old.location(profile),
+                cause: Box::new(cause),
+            })?;
+        if removed {
             eprintln!(
                 "Removed the profile's old keys from {}",
                 old.location(profile)
