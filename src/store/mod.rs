@@ -230,7 +230,7 @@ impl<'a> KeyStore<'a> {
 
     /// Stores `keys` for `profile`, replacing any it had and keeping every other
     /// profile's.
-    pub fn save(&self, profile: &str, keys: &LongTermKeys, ask: &mut dyn Ask) -> Result<(), Error> {
+    fn save(&self, profile: &str, keys: &LongTermKeys, ask: &mut dyn Ask) -> Result<(), Error> {
         match self.backend {
             Backend::File => file::save(self.paths, profile, keys),
             Backend::Keyring => keyring::save(profile, keys),
