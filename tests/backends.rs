@@ -30,7 +30,7 @@ fn state_of(sandbox: &Sandbox) -> String {
 }
 
 #[test]
-fn encrypted_file_keys_work_end_to_end_and_never_touch_disk_in_plaintext() {
+fn encrypted_file_keys_work_end_to_end_init_auth_read_rotate_and_never_touch_disk_in_plaintext() {
     let (mut sandbox, user) = encrypted("enc");
     let raw = fs::read(sandbox.path(".stscreds/credentials.age")).unwrap();
     let raw = String::from_utf8_lossy(&raw);
@@ -56,6 +56,26 @@ fn encrypted_file_keys_work_end_to_end_and_never_touch_disk_in_plaintext() {
     assert!(
         row.contains("encrypted-file") && row.contains(&user.name),
         "{list:#?}"
+    );
+
+    // Rotation decrypts once and re-encrypts the new key in place.
+    sandbox.set_env("STSCREDS_FILE_PASSPHRASE", PASSPHRASE);
+    let before = fs::read(sandbox.path(".stscreds/credentials.age")).unwrap();
+    let rotated = sandbox.run(&["rotate", "--profile", "enc"], "").success();
+    let keys = Moto::shared().access_key_ids(&user);
+    assert_eq!(keys.len(), 1, "{rotated:#?}");
+    assert_ne!(keys[0], user.access_key_id, "the old key is deleted");
+    assert!(rotated.stderr.contains(&keys[0]), "{rotated:#?}");
+    assert_ne!(
+        fs::read(sandbox.path(".stscreds/credentials.age")).unwrap(),
+        before
+    );
+    let whoami = sandbox.run(&["whoami", "--profile", "enc"], "").success();
+    assert!(
+        whoami
+            .stdout
+            .contains(&format!("User:       {}\n", user.name)),
+        "the stored (new) key is the user's: {whoami:#?}"
     );
 }
 

@@ -68,12 +68,23 @@ fn keyring_keys_work_end_to_end_init_auth_read_rotate_remove() {
     let rotated = sandbox.run(&["rotate", "--profile", profile], "").success();
     let stored = keyring_entry(profile).expect("still in the keyring");
     assert!(!stored.contains(&user.access_key_id), "{rotated:#?}");
+    let keys = moto.access_key_ids(&user);
+    assert!(
+        keys.len() == 1 && stored.contains(&keys[0]),
+        "the user's only key is the stored one: {keys:?}"
+    );
     for line in stored.lines() {
         if let Some(secret) = line.strip_prefix("aws_secret_access_key = ") {
             register_secret(secret);
         }
     }
-    sandbox.run(&["whoami", "--profile", profile], "").success();
+    let whoami = sandbox.run(&["whoami", "--profile", profile], "").success();
+    assert!(
+        whoami
+            .stdout
+            .contains(&format!("User:       {}\n", user.name)),
+        "the stored key is the user's (moto calls an unknown key's owner default_user): {whoami:#?}"
+    );
 
     sandbox
         .run(&["remove", "--profile", profile, "--yes"], "")
@@ -121,7 +132,13 @@ fn keys_migrate_from_file_to_keyring_to_encrypted_file_and_back() {
         .run(&["migrate", "--profile", profile, "--to", "keyring"], "")
         .success();
     assert!(!sandbox.path(".stscreds/credentials.age").exists());
-    sandbox.run(&["whoami", "--profile", profile], "").success();
+    let whoami = sandbox.run(&["whoami", "--profile", profile], "").success();
+    assert!(
+        whoami
+            .stdout
+            .contains(&format!("User:       {}\n", user.name)),
+        "the stored key is the user's (moto calls an unknown key's owner default_user): {whoami:#?}"
+    );
     sandbox
         .run(&["remove", "--profile", profile, "--yes"], "")
         .success();
