@@ -37,6 +37,20 @@ pub struct Chain {
     pub name: String,
 }
 
+/// For commands about stored keys (`rotate`, `migrate`, `remove`): an error pointing
+/// to the profile that holds the keys when `profile` is a role profile, which has none.
+pub fn refuse_role_profile(config: &ConfigFile, profile: &str, command: &str) -> Result<(), Error> {
+    let chain = resolve(config, profile, None)?;
+    match chain.roles.last() {
+        None => Ok(()),
+        Some(role) => Err(InputError::Invalid(format!(
+            "profile '{profile}' assumes role {} and has no keys of its own; they belong to profile '{}': run `stscreds {command} --profile {}`",
+            role.role_arn, chain.base, chain.base
+        ))
+        .into()),
+    }
+}
+
 /// Follows `source_profile` from `profile` to a profile without `role_arn`, then adds
 /// the ad hoc `--role-arn` on top. A profile met twice is a cycle, named in the error.
 pub fn resolve(

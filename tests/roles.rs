@@ -383,3 +383,20 @@ fn with_moto_checking_signatures_the_role_credentials_are_real() {
         "{whoami:#?}"
     );
 }
+
+#[test]
+fn key_commands_on_a_role_profile_point_to_the_profile_with_the_keys() {
+    let config = role_profile("prod", "arn:aws:iam::123456789012:role/P", "base", "");
+    let roles = Roles::new(&config);
+    for command in [
+        vec!["rotate", "--profile", "prod"],
+        vec!["migrate", "--profile", "prod", "--to", "file"],
+        vec!["remove", "--profile", "prod", "--yes"],
+    ] {
+        roles.run(&command, "").failure(&format!(
+            "they belong to profile 'base': run `stscreds {} --profile base`",
+            command[0]
+        ));
+    }
+    assert!(roles.counter.actions().is_empty(), "no AWS call");
+}

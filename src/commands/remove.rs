@@ -1,9 +1,11 @@
 //! `stscreds remove`: delete a profile's stored long-term keys (after confirmation),
 //! what stscreds learned about it, and with `--sessions` its cached sessions too.
 
+use crate::config::ConfigFile;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::{Ask, InputError};
+use crate::roles;
 use crate::state::{self, ProfileState};
 use crate::store::KeyStore;
 
@@ -15,6 +17,7 @@ pub fn run(
     sessions: bool,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
+    roles::refuse_role_profile(&ConfigFile::load(paths)?, profile, "remove")?;
     let store = KeyStore::of_profile(paths, profile)?;
     let keys = store.require(profile, ask)?;
     let location = store.location(profile);

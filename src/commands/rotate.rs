@@ -12,12 +12,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::aws::{Aws, AwsError};
-use crate::config::ProfileConfig;
+use crate::config::{ConfigFile, ProfileConfig};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::interrupt;
 use crate::prompt::{Ask, InputError};
 use crate::renew::{self, SessionArgs};
+use crate::roles;
 use crate::session;
 use crate::state;
 use crate::store::{KeyStore, LongTermKeys};
@@ -41,6 +42,7 @@ pub fn run(
         )
         .into());
     }
+    roles::refuse_role_profile(&ConfigFile::load(paths)?, profile, "rotate")?;
     let wait = propagation_wait()?;
     let store = KeyStore::of_profile(paths, profile)?;
     let old = store.require(profile, ask)?;
