@@ -17,7 +17,6 @@ use secrecy::ExposeSecret;
 use crate::config::{self, ProfileConfig};
 use crate::error::Error;
 use crate::mfa::TokenCode;
-use crate::prompt::InputError;
 use crate::session::{SessionCredentials, SessionDuration};
 use crate::store::LongTermKeys;
 
@@ -435,19 +434,10 @@ impl Aws {
 /// How long one attempt of an AWS call may take: 20 s, or `STSCREDS_TIMEOUT` (a
 /// duration like `5s` or `1m`) for very slow or very fast networks.
 fn attempt_timeout() -> Result<Duration, Error> {
-    const DEFAULT: Duration = Duration::from_secs(20);
-    match std::env::var("STSCREDS_TIMEOUT") {
-        Ok(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())
-            .ok()
-            .filter(|timeout| !timeout.is_zero())
-            .ok_or_else(|| {
-                InputError::Invalid(format!(
-                    "STSCREDS_TIMEOUT: '{text}' is not a duration like 10s or 1m"
-                ))
-                .into()
-            }),
-        _ => Ok(DEFAULT),
-    }
+    Ok(config::duration_from_env(
+        "STSCREDS_TIMEOUT",
+        Duration::from_secs(20),
+    )?)
 }
 
 /// What to assume: a role, under a session name, for a duration; with an external id

@@ -2,9 +2,12 @@
 //! are applied on top by the commands; environment variables that AWS defines win over
 //! the file, as in the AWS CLI.
 
+use std::time::Duration;
+
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::profile::Document;
+use crate::prompt::InputError;
 use crate::session::SessionDuration;
 
 /// The region used when nothing configures one.
@@ -149,7 +152,7 @@ fn parse_duration_seconds(text: &str, profile: &str, file: &str) -> Result<Sessi
         .ok()
         .and_then(|seconds| SessionDuration::parse(&format!("{seconds}s")).ok())
         .ok_or_else(|| {
-            crate::prompt::InputError::Invalid(format!(
+            InputError::Invalid(format!(
                 "{file}: duration_seconds = {text} in profile '{profile}' must be a number of seconds from 900 to 129600"
             ))
             .into()
@@ -200,6 +203,21 @@ pub fn iam_signing_region(region: &str) -> &'static str {
         "us-gov-west-1"
     } else {
         DEFAULT_REGION
+    }
+}
+
+/// A duration from the environment variable `name` (like `30s`, `2m`), or `default`
+/// when it is unset or empty; zero and anything unparsable are refused, naming the
+/// variable.
+pub fn duration_from_env(name: &str, default: Duration) -> Result<Duration, InputError> {
+    match std::env::var(name) {
+        Ok(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())
+            .ok()
+            .filter(|duration| !duration.is_zero())
+            .ok_or_else(|| {
+                InputError::Invalid(format!("{name}: '{text}' is not a duration like 30s or 2m"))
+            }),
+        _ => Ok(default),
     }
 }
 

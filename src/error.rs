@@ -126,7 +126,8 @@ pub enum Error {
 
     /// The user has two access keys already (AWS's limit), so `rotate` cannot make one.
     #[error(
-        "IAM user '{user}' already has two access keys, AWS's limit: {stored} (stored by stscreds, in use) and {extra}; delete the one you do not use (`aws iam delete-access-key --user-name {user} --access-key-id {extra}`) and run `stscreds rotate` again; nothing was changed"
+        "IAM user '{user}' already has two access keys, AWS's limit: {stored} (stored by stscreds, in use) and {extra}; delete the one you do not use ({}) and run `stscreds rotate` again; nothing was changed",
+        delete_key_command(user, extra)
     )]
     TooManyAccessKeys {
         /// The IAM user.
@@ -152,7 +153,7 @@ pub enum Error {
     },
 
     /// `rotate` made a new key but could not put it in use; the old key stays.
-    #[error("rotation stopped: the new access key {new} {what_failed} ({cause}); {}; the stored key {old} is unchanged and still active", if *new_deleted { "the new key was deleted again".to_owned() } else { format!("the new key could not be deleted, so delete it yourself (`aws iam delete-access-key --user-name {user} --access-key-id {new}`)") })]
+    #[error("rotation stopped: the new access key {new} {what_failed} ({cause}); {}; the stored key {old} is unchanged and still active", if *new_deleted { "the new key was deleted again".to_owned() } else { format!("the new key could not be deleted, so delete it yourself ({})", delete_key_command(user, new)) })]
     RotationAbandoned {
         /// What went wrong with the new key.
         what_failed: &'static str,
@@ -185,7 +186,8 @@ pub enum Error {
 
     /// `rotate` stored the new key but could not delete the old one.
     #[error(
-        "the new access key {new} is stored and active, but the old key {old} could not be deleted ({cause}); delete it yourself (`aws iam delete-access-key --user-name {user} --access-key-id {old}`)"
+        "the new access key {new} is stored and active, but the old key {old} could not be deleted ({cause}); delete it yourself ({})",
+        delete_key_command(user, old)
     )]
     OldKeyNotDeleted {
         /// The IAM user.
@@ -258,6 +260,11 @@ pub enum Error {
     /// An AWS call failed.
     #[error("{0}")]
     Aws(#[from] AwsError),
+}
+
+/// The AWS CLI command that deletes `user`'s access key `key_id`, in backquotes.
+pub fn delete_key_command(user: &str, key_id: &str) -> String {
+    format!("`aws iam delete-access-key --user-name {user} --access-key-id {key_id}`")
 }
 
 /// ` --profile NAME` for any profile but `default`, for use in suggested commands.

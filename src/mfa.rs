@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::prompt::Ask;
+use crate::prompt::{Ask, InputError};
 
 /// A well-formed MFA code: exactly six digits.
 #[derive(Clone, PartialEq, Eq)]
@@ -115,9 +115,9 @@ pub enum MfaError {
         /// The command.
         command: String,
     },
-    /// `STSCREDS_MFA_TIMEOUT` is not a duration.
-    #[error("STSCREDS_MFA_TIMEOUT: '{0}' is not a duration like 30s or 2m")]
-    BadTimeout(String),
+    /// A setting (`STSCREDS_MFA_TIMEOUT`) is not usable.
+    #[error("{0}")]
+    Setting(#[from] InputError),
 }
 
 /// Runs `command` with `sh -c` to get an MFA code (from `ykman`, a password manager, …)
@@ -184,13 +184,10 @@ pub fn code_from_command(
 }
 
 fn command_timeout() -> Result<Duration, MfaError> {
-    match std::env::var("STSCREDS_MFA_TIMEOUT") {
-        Ok(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())
-            .ok()
-            .filter(|timeout| !timeout.is_zero())
-            .ok_or(MfaError::BadTimeout(text)),
-        _ => Ok(Duration::from_secs(60)),
-    }
+    Ok(crate::config::duration_from_env(
+        "STSCREDS_MFA_TIMEOUT",
+        Duration::from_secs(60),
+    )?)
 }
 
 /// Asks for the MFA code with the prompt users of the original tool know.

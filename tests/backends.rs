@@ -70,13 +70,7 @@ fn encrypted_file_keys_work_end_to_end_init_auth_read_rotate_and_never_touch_dis
         fs::read(sandbox.path(".stscreds/credentials.age")).unwrap(),
         before
     );
-    let whoami = sandbox.run(&["whoami", "--profile", "enc"], "").success();
-    assert!(
-        whoami
-            .stdout
-            .contains(&format!("User:       {}\n", user.name)),
-        "the stored (new) key is the user's: {whoami:#?}"
-    );
+    sandbox.assert_stored_key_is("enc", &user.name);
 }
 
 #[test]

@@ -78,13 +78,7 @@ fn keyring_keys_work_end_to_end_init_auth_read_rotate_remove() {
             register_secret(secret);
         }
     }
-    let whoami = sandbox.run(&["whoami", "--profile", profile], "").success();
-    assert!(
-        whoami
-            .stdout
-            .contains(&format!("User:       {}\n", user.name)),
-        "the stored key is the user's (moto calls an unknown key's owner default_user): {whoami:#?}"
-    );
+    sandbox.assert_stored_key_is(profile, &user.name);
 
     sandbox
         .run(&["remove", "--profile", profile, "--yes"], "")
@@ -132,13 +126,7 @@ fn keys_migrate_from_file_to_keyring_to_encrypted_file_and_back() {
         .run(&["migrate", "--profile", profile, "--to", "keyring"], "")
         .success();
     assert!(!sandbox.path(".stscreds/credentials.age").exists());
-    let whoami = sandbox.run(&["whoami", "--profile", profile], "").success();
-    assert!(
-        whoami
-            .stdout
-            .contains(&format!("User:       {}\n", user.name)),
-        "the stored key is the user's (moto calls an unknown key's owner default_user): {whoami:#?}"
-    );
+    sandbox.assert_stored_key_is(profile, &user.name);
     sandbox
         .run(&["remove", "--profile", profile, "--yes"], "")
         .success();

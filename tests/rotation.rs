@@ -104,18 +104,10 @@ impl Rotating {
             .collect()
     }
 
-    /// `stscreds whoami` straight against moto finds the user with the stored key (with
-    /// authentication off, moto names an unknown key's caller `default_user`).
+    /// `stscreds whoami` straight against moto finds the user with the stored key.
     #[track_caller]
     fn assert_stored_key_works(&self) {
-        let run = self.direct.run(&["whoami"], "").success();
-        assert!(
-            run.stdout
-                .contains(&format!("User:       {}\n", self.user.name)),
-            "the stored key {} belongs to {}: {run:#?}",
-            self.stored_key(),
-            self.user.name
-        );
+        self.direct.assert_stored_key_is("default", &self.user.name);
     }
 
     /// The old key is still stored, still the user's only key, and works.
@@ -186,13 +178,7 @@ fn rotation_with_authentication_on_replaces_the_key_and_the_old_one_stops_workin
     sandbox
         .run(&["init", "--profile", "old"], &keys)
         .failure("does not recognise the access key");
-    let whoami = sandbox.run(&["whoami"], "").success();
-    assert!(
-        whoami
-            .stdout
-            .contains(&format!("User:       {}\n", user.name)),
-        "{whoami:#?}"
-    );
+    sandbox.assert_stored_key_is("default", &user.name);
     sandbox.auth("default");
 }
 

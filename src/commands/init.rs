@@ -21,8 +21,8 @@ pub fn run(
 ) -> Result<(), Error> {
     interrupt::install();
     warn_about_environment();
-    let backend = Backend::for_new_keys(paths, profile, backend)?;
     let previous = Backend::of_profile(paths, profile)?;
+    let backend = Backend::for_new_keys(backend, previous)?;
     let store = KeyStore::new(paths, backend);
     store.check_usable(profile, ask)?;
     let keys = ask_keys(ask)?;

@@ -12,8 +12,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::aws::{Aws, AwsError};
-use crate::config::{ConfigFile, ProfileConfig};
-use crate::error::Error;
+use crate::config::{self, ConfigFile, ProfileConfig};
+use crate::error::{Error, delete_key_command};
 use crate::files::Paths;
 use crate::interrupt;
 use crate::prompt::{Ask, InputError};
@@ -225,7 +225,7 @@ impl Rotation<'_> {
     fn verify(&self, config: &ProfileConfig, profile: &str, wait: Duration) -> Result<Aws, Error> {
         interrupt::if_stopped_say(Some(format!(
             "the new access key {new} exists in IAM but is not stored, and the stored key {old} is still active; delete the new one ({}) or let the next `stscreds rotate` name it",
-            self.delete_command(&self.new.access_key_id),
+            delete_key_command(self.user, &self.new.access_key_id),
             new = self.new.access_key_id,
             old = self.old.access_key_id,
         )));
@@ -241,7 +241,7 @@ impl Rotation<'_> {
         let Err(cause) = store.save_verified(profile, self.new, ask) else {
             interrupt::if_stopped_say(Some(format!(
                 "the new access key {new} is stored and active, and the old key {old} may still exist; delete it ({})",
-                self.delete_command(&self.old.access_key_id),
+                delete_key_command(self.user, &self.old.access_key_id),
                 new = self.new.access_key_id,
                 old = self.old.access_key_id,
             )));
@@ -300,27 +300,13 @@ impl Rotation<'_> {
             cause: Box::new(cause),
         }
     }
-
-    fn delete_command(&self, key_id: &str) -> String {
-        format!(
-            "`aws iam delete-access-key --user-name {} --access-key-id {key_id}`",
-            self.user
-        )
-    }
 }
 
 fn propagation_wait() -> Result<Duration, Error> {
-    match std::env::var("STSCREDS_ROTATE_WAIT") {
-        Ok(text) if !text.trim().is_empty() => {
-            humantime::parse_duration(text.trim()).map_err(|_| {
-                InputError::Invalid(format!(
-                    "STSCREDS_ROTATE_WAIT: '{text}' is not a duration like 30s or 2m"
-                ))
-                .into()
-            })
-        }
-        _ => Ok(DEFAULT_PROPAGATION_WAIT),
-    }
+    Ok(config::duration_from_env(
+        "STSCREDS_ROTATE_WAIT",
+        DEFAULT_PROPAGATION_WAIT,
+    )?)
 }
 
 #[cfg(test)]

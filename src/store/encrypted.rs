@@ -60,7 +60,7 @@ pub fn load(
     let Some(ciphertext) = files::read_bytes(&path)? else {
         return Ok(None);
     };
-    let document = decrypt(&path, &ciphertext, ask)?;
+    let (document, _) = decrypt(&path, &ciphertext, ask)?;
     Ok(LongTermKeys::from_document(&document, profile))
 }
 
@@ -95,23 +95,17 @@ fn edit<T>(
 ) -> Result<T, Error> {
     let path = paths.encrypted_credentials();
     let _lock = files::lock_for_edit(paths)?;
-    let (mut document, key) = match files::read_bytes(&path)? {
-        Some(ciphertext) => {
-            let document = decrypt(&path, &ciphertext, ask)?;
-            let key = known_passphrase(&path).expect("decryption remembers the passphrase");
-            (document, key)
-        }
-        None => {
-            let key = match known_passphrase(&path) {
-                Some(key) => key,
-                None => new_passphrase(&path, ask)?,
-            };
-            (Document::empty(), key)
-        }
+    let existing = files::read_bytes(&path)?;
+    let (mut document, key) = match &existing {
+        Some(ciphertext) => decrypt(&path, ciphertext, ask)?,
+        None => match known_passphrase(&path) {
+            Some(key) => (Document::empty(), key),
+            None => (Document::empty(), new_passphrase(&path, ask)?),
+        },
     };
     let original = document.clone();
     let outcome = change(&mut document);
-    if document == original && path.exists() {
+    if existing.is_some() && document == original {
         return Ok(outcome);
     }
     if document.sections().is_empty() {
@@ -138,8 +132,13 @@ fn encrypt(passphrase: &SecretString, plaintext: &[u8]) -> Result<Vec<u8>, Strin
     age::encrypt(&recipient, plaintext).map_err(|error| error.to_string())
 }
 
-/// The document in `ciphertext`, decrypted with the known passphrase or one asked for.
-fn decrypt(path: &Path, ciphertext: &[u8], ask: &mut dyn Ask) -> Result<Document, Error> {
+/// The document in `ciphertext`, decrypted with the known passphrase or one asked for
+/// (which is remembered), and that passphrase.
+fn decrypt(
+    path: &Path,
+    ciphertext: &[u8],
+    ask: &mut dyn Ask,
+) -> Result<(Document, SecretString), Error> {
     let (key, from_environment) = match known_passphrase(path) {
         Some(key) => (key, false),
         None => existing_passphrase(path, ask)?,
@@ -155,7 +154,7 @@ fn decrypt(path: &Path, ciphertext: &[u8], ask: &mut dyn Ask) -> Result<Document
         detail: format!("its contents do not parse ({error})"),
     })?;
     remember_passphrase(path, &key);
-    Ok(document)
+    Ok((document, key))
 }
 
 fn decrypt_error(path: &Path, error: DecryptError, from_environment: bool) -> Error {

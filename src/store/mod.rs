@@ -121,12 +121,8 @@ impl Backend {
     }
 
     /// The backend for a profile being set up: `chosen` (`--backend`), else
-    /// `STSCREDS_BACKEND`, else the one remembered for the profile, else `file`.
-    pub fn for_new_keys(
-        paths: &Paths,
-        profile: &str,
-        chosen: Option<Backend>,
-    ) -> Result<Backend, Error> {
+    /// `STSCREDS_BACKEND`, else `current` (the profile's backend so far).
+    pub fn for_new_keys(chosen: Option<Backend>, current: Backend) -> Result<Backend, Error> {
         if let Some(backend) = chosen {
             return Ok(backend);
         }
@@ -134,7 +130,7 @@ impl Backend {
             Ok(value) if !value.trim().is_empty() => value.parse().map_err(|error: InputError| {
                 InputError::Invalid(format!("{BACKEND_VARIABLE}: {error}")).into()
             }),
-            _ => Backend::of_profile(paths, profile),
+            _ => Ok(current),
         }
     }
 

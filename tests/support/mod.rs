@@ -193,6 +193,18 @@ impl Sandbox {
         .success()
     }
 
+    /// Runs `stscreds whoami --profile PROFILE` and checks that the stored key is
+    /// `user`'s: with authentication off, moto calls the owner of an unknown key
+    /// `default_user`, so a successful run alone proves nothing.
+    #[track_caller]
+    pub fn assert_stored_key_is(&self, profile: &str, user: &str) {
+        let whoami = self.run(&["whoami", "--profile", profile], "").success();
+        assert!(
+            whoami.stdout.contains(&format!("User:       {user}\n")),
+            "the stored key of profile '{profile}' is not {user}'s: {whoami:#?}"
+        );
+    }
+
     /// `stscreds init` for `user` under `profile` (must succeed).
     pub fn init(&self, profile: &str, user: &moto::TestUser) {
         self.init_with(profile, user, &[]).success();
