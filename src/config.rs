@@ -107,7 +107,8 @@ impl ProfileConfig {
         let setting = |key| {
             document
                 .and_then(|doc| setting(doc, profile, key))
-                .map(str::to_owned)
+                .map(|value| checked_value(value, key, profile, file))
+                .transpose()
         };
         let env_setting = |names: &[&str]| {
             names
@@ -116,35 +117,70 @@ impl ProfileConfig {
                 .map(|value| value.trim().to_owned())
                 .find(|value| !value.is_empty())
         };
-        let region = env_setting(&["AWS_REGION", "AWS_DEFAULT_REGION"])
-            .or_else(|| setting("region"))
-            .unwrap_or_else(|| DEFAULT_REGION.to_owned());
-        let legacy_sts = env_setting(&["AWS_STS_REGIONAL_ENDPOINTS"])
-            .or_else(|| setting("sts_regional_endpoints"))
-            .is_some_and(|mode| mode.eq_ignore_ascii_case("legacy"));
+        let region = match env_setting(&["AWS_REGION", "AWS_DEFAULT_REGION"]) {
+            Some(region) => region,
+            None => setting("region")?.unwrap_or_else(|| DEFAULT_REGION.to_owned()),
+        };
+        let legacy_sts = match env_setting(&["AWS_STS_REGIONAL_ENDPOINTS"]) {
+            Some(mode) => Some(mode),
+            None => setting("sts_regional_endpoints")?,
+        }
+        .is_some_and(|mode| mode.eq_ignore_ascii_case("legacy"));
         let sts_region = if legacy_sts && LEGACY_GLOBAL_STS_REGIONS.contains(&region.as_str()) {
             DEFAULT_REGION.to_owned()
         } else {
             region.clone()
         };
-        let duration = setting("duration_seconds")
+        let duration = setting("duration_seconds")?
             .map(|seconds| parse_duration_seconds(&seconds, profile, file))
             .transpose()?;
+        let role = match setting("role_arn")? {
+            Some(role_arn) => Some(RoleConfig {
+                role_arn,
+                source_profile: setting("source_profile")?
+                    .map(|source| checked_profile_name(source, profile, file))
+                    .transpose()?,
+                external_id: setting("external_id")?,
+                role_session_name: setting("role_session_name")?,
+            }),
+            None => None,
+        };
         Ok(Self {
             region,
             sts_region,
-            mfa_serial: setting("mfa_serial"),
+            mfa_serial: setting("mfa_serial")?,
             duration,
-            mfa_process: setting("mfa_process"),
-            role: setting("role_arn").map(|role_arn| RoleConfig {
-                role_arn,
-                source_profile: setting("source_profile"),
-                external_id: setting("external_id"),
-                role_session_name: setting("role_session_name"),
-            }),
-            has_credential_process: setting("credential_process").is_some(),
+            mfa_process: setting("mfa_process")?,
+            role,
+            has_credential_process: setting("credential_process")?.is_some(),
         })
     }
+}
+
+/// A setting's value, refused if it holds control characters: no AWS setting does,
+/// and such a value would reach messages, requests and commands as it stands.
+fn checked_value(value: &str, key: &str, profile: &str, file: &str) -> Result<String, Error> {
+    if value.chars().any(char::is_control) {
+        return Err(InputError::Invalid(format!(
+            "{file}: {key} in profile '{profile}' holds a control character ({}); fix that line",
+            crate::error::printable(value)
+        ))
+        .into());
+    }
+    Ok(value.to_owned())
+}
+
+/// A `source_profile` value, refused unless it is a profile name the AWS tools accept:
+/// the name goes into file names and into commands that messages suggest.
+fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<String, Error> {
+    if crate::profile::is_valid_profile_name(&source) {
+        return Ok(source);
+    }
+    Err(InputError::Invalid(format!(
+        "{file}: source_profile = {} in profile '{profile}' is not a profile name AWS tools accept (letters, digits and _-/.%@:+); fix that line",
+        crate::error::printable(&source)
+    ))
+    .into())
 }
 
 fn parse_duration_seconds(text: &str, profile: &str, file: &str) -> Result<SessionDuration, Error> {
@@ -153,7 +189,8 @@ fn parse_duration_seconds(text: &str, profile: &str, file: &str) -> Result<Sessi
         .and_then(|seconds| SessionDuration::parse(&format!("{seconds}s")).ok())
         .ok_or_else(|| {
             InputError::Invalid(format!(
-                "{file}: duration_seconds = {text} in profile '{profile}' must be a number of seconds from 900 to 129600"
+                "{file}: duration_seconds = {} in profile '{profile}' must be a number of seconds from 900 to 129600",
+                crate::error::printable(text)
             ))
             .into()
         })

@@ -59,6 +59,22 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// Another process held a lock for longer than we wait.
+    #[error(
+        "gave up after {} waiting for another stscreds process ({}) that holds {}; answer its prompt or stop it, then try again (STSCREDS_LOCK_TIMEOUT sets how long to wait)",
+        humantime::format_duration(*waited),
+        holder.as_deref().unwrap_or("which left no note of what it is doing"),
+        path.display()
+    )]
+    LockTimeout {
+        /// The lock file.
+        path: PathBuf,
+        /// What the holder said it is doing (`pid N, …`).
+        holder: Option<String>,
+        /// How long we waited.
+        waited: std::time::Duration,
+    },
+
     /// `auth` (or `read`, `whoami`) ran before `init` for this profile.
     #[error(
         "no long-term keys are stored for profile '{profile}'; run `stscreds init{}` first",
@@ -219,7 +235,7 @@ pub enum Error {
     },
 
     /// Writing session credentials would destroy long-term keys stscreds has not stored.
-    #[error("[{profile}] in {} holds the long-term access key {key_id}, which stscreds has not stored; writing session credentials there would lose it. Run `stscreds init{}` with that key first, or use another --profile", path.display(), profile_flag(profile))]
+    #[error("[{profile}] in {} holds the long-term access key {}, which stscreds has not stored; writing session credentials there would lose it. Run `stscreds init{}` with that key first, or use another --profile", path.display(), printable(key_id), profile_flag(profile))]
     WouldOverwriteLongTermKey {
         /// The credentials file.
         path: PathBuf,
@@ -272,6 +288,58 @@ pub fn profile_flag(profile: &str) -> String {
     if profile == "default" {
         String::new()
     } else {
-        format!(" --profile {profile}")
+        format!(" --profile {}", shell_word(profile))
+    }
+}
+
+/// `text` as one word of a POSIX shell command, quoted only where it needs it: a name
+/// read from a file must not turn a command a message suggests into another command.
+pub fn shell_word(text: &str) -> String {
+    match shlex::try_quote(text) {
+        Ok(word) => word.into_owned(),
+        // Only a NUL byte cannot be quoted; such a name cannot be typed either.
+        Err(_) => format!("'{}'", printable(text).replace('\'', "")),
+    }
+}
+
+/// `text` with its control characters (line breaks, escape sequences, NUL) written as
+/// escapes, for quoting text from a file or the environment in a message: what a
+/// message shows must not rewrite the terminal or fake another line.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggested_commands_quote_names_that_a_shell_would_run() {
+        assert_eq!(profile_flag("default"), "");
+        assert_eq!(profile_flag("dev"), " --profile dev");
+        assert_eq!(
+            profile_flag("team/dev:eu@x+1"),
+            " --profile team/dev:eu@x+1"
+        );
+        assert_eq!(
+            profile_flag("$(touch /tmp/x)"),
+            " --profile '$(touch /tmp/x)'"
+        );
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word("a\0b"), "'a\\u{0}b'");
+    }
+
+    #[test]
+    fn control_characters_in_quoted_text_are_escaped() {
+        assert_eq!(printable("a\nb\u{1b}[2J\0"), "a\\nb\\u{1b}[2J\\u{0}");
+        assert_eq!(printable("ok é"), "ok é");
     }
 }

@@ -6,7 +6,9 @@ use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
 
+use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 use zeroize::Zeroizing;
 
@@ -87,6 +89,21 @@ impl Paths {
         self.stscreds_dir.join(".lock")
     }
 
+    /// The directories our files live in (where a killed write may have left a
+    /// temporary file), each once.
+    fn file_directories(&self) -> Vec<PathBuf> {
+        let mut directories: Vec<PathBuf> = Vec::new();
+        for file in [&self.aws_credentials, &self.aws_config, &self.state()] {
+            let target = follow_symlinks(file).unwrap_or_else(|_| file.clone());
+            if let Some(parent) = target.parent()
+                && !directories.iter().any(|known| known == parent)
+            {
+                directories.push(parent.to_owned());
+            }
+        }
+        directories
+    }
+
     /// `~/.stscreds/locks/PROFILE.lock`: held while a profile's session is renewed, so
     /// that concurrent processes prompt once between them.
     pub fn session_lock(&self, profile: &str) -> PathBuf {
@@ -96,10 +113,16 @@ impl Paths {
     }
 }
 
+/// The longest file name we derive from a profile name; file systems allow 255 bytes,
+/// and `.lock` goes after it.
+const MAX_DERIVED_NAME: usize = 200;
+
 /// A profile name as a single file name: `/`, `%`, `:` and any other byte that is not
-/// plainly safe become `%XX`, so distinct profiles never share a lock file.
+/// plainly safe become `%XX`, so distinct profiles never share a lock file. A name too
+/// long for a file name keeps its beginning and ends with a digest of the whole, so it
+/// still fits and still differs from every other profile's.
 fn file_name_safe(profile: &str) -> String {
-    profile
+    let escaped: String = profile
         .bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' | b'.' | b'@' | b'+' => {
@@ -107,7 +130,16 @@ fn file_name_safe(profile: &str) -> String {
             }
             _ => format!("%{b:02X}"),
         })
-        .collect()
+        .collect();
+    if escaped.len() <= MAX_DERIVED_NAME {
+        return escaped;
+    }
+    let digest: String = Sha256::digest(profile.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let kept = MAX_DERIVED_NAME - digest.len() - 1;
+    format!("{}~{digest}", &escaped[..kept])
 }
 
 fn expand_home(home: &Path, value: OsString) -> PathBuf {
@@ -143,33 +175,74 @@ pub fn read_bytes(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, Error> {
 /// Takes our edit lock (see [`edit_document`]) for an edit of a file that is not an
 /// INI document; held until the returned [`Lock`] is dropped.
 pub fn lock_for_edit(paths: &Paths) -> Result<Lock, Error> {
-    Lock::acquire(&paths.edit_lock())
+    Lock::acquire(&paths.edit_lock(), "editing a file", lock_patience()?)
 }
 
 /// The bytes of a regular file of at most [`MAX_FILE_SIZE`], wiped from memory when
 /// dropped (they may hold secrets); `None` if there is no file.
 fn read_small_file(path: &Path) -> io::Result<Option<Zeroizing<Vec<u8>>>> {
-    let file = match File::open(path) {
+    let file = match open_regular_file(path) {
         Ok(file) => file,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(error),
     };
-    let metadata = file.metadata()?;
-    if metadata.is_dir() {
-        return Err(io::Error::other("it is a directory, not a file"));
-    }
-    if !metadata.is_file() {
-        return Err(io::Error::other("it is not a regular file"));
-    }
-    if metadata.len() > MAX_FILE_SIZE {
+    let length = file.metadata()?.len();
+    if length > MAX_FILE_SIZE {
         return Err(io::Error::other(format!(
-            "it is {} bytes, far more than any AWS credentials or config file; is it the right file?",
-            metadata.len()
+            "it is {length} bytes, far more than any AWS credentials or config file; is it the right file?"
         )));
     }
-    let mut bytes = Zeroizing::new(Vec::with_capacity(metadata.len() as usize));
+    let mut bytes = Zeroizing::new(Vec::with_capacity(length as usize));
     file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes)?;
     Ok(Some(bytes))
+}
+
+/// Opens `path` for reading if it is a regular file. Anything else (a FIFO, a socket, a
+/// device, a directory) is refused before it is opened, and the file is opened without
+/// blocking, so that nothing swapped in meanwhile can make us wait forever.
+fn open_regular_file(path: &Path) -> io::Result<File> {
+    ensure_regular(&fs::metadata(path)?)?;
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        rustix::fs::OFlags::NONBLOCK.bits() as i32,
+    );
+    let file = options.open(path)?;
+    ensure_regular(&file.metadata()?)?;
+    Ok(file)
+}
+
+fn ensure_regular(metadata: &fs::Metadata) -> io::Result<()> {
+    if metadata.is_file() {
+        return Ok(());
+    }
+    Err(io::Error::other(format!(
+        "it is {}, not a regular file; put the real file there",
+        describe_file_type(metadata.file_type())
+    )))
+}
+
+fn describe_file_type(file_type: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
 }
 
 /// Reads a file, applies `edit` to it, and atomically replaces it with the result, all
@@ -184,7 +257,11 @@ pub fn edit_document<T>(
     let original = read_document(path)?;
     let mut document = original.clone().unwrap_or_else(Document::empty);
     let outcome = edit(&mut document)?;
-    if original.as_ref() != Some(&document) {
+    let changed = match &original {
+        Some(original) => *original != document,
+        None => !document.render().is_empty(),
+    };
+    if changed {
         let contents = Zeroizing::new(document.render());
         replace_atomically(path, contents.as_bytes())?;
     }
@@ -198,6 +275,7 @@ pub fn edit_document<T>(
 pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
     let _no_interrupt = hold_writes();
     let (target, directory) = target_and_directory(path)?;
+    remove_stale_temporaries_in(&directory);
     let mut temporary = temporary_file_in(&directory)?;
     temporary
         .write_all(contents)
@@ -215,10 +293,33 @@ pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
 }
 
 /// Fails now if [`replace_atomically`] could not write `path` (its directory cannot be
-/// created or written to), so that no MFA code is spent on a write that cannot happen.
+/// created or written to, or the file itself cannot be replaced), so that no MFA code
+/// is spent on a write that cannot happen.
 pub fn check_writable(path: &Path) -> Result<(), Error> {
-    let (_, directory) = target_and_directory(path)?;
+    let (target, directory) = target_and_directory(path)?;
+    ensure_replaceable(&target).map_err(|source| write_error(&target, source))?;
     temporary_file_in(&directory).map(drop)
+}
+
+/// Fails if the file at `target` exists and a rename cannot replace it: it is not a
+/// regular file, or it is marked immutable or append-only (`chattr +i`, `+a`), which
+/// stops a rename even for root.
+fn ensure_replaceable(target: &Path) -> io::Result<()> {
+    let file = match open_regular_file(target) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    #[cfg(target_os = "linux")]
+    if let Ok(flags) = rustix::fs::ioctl_getflags(&file)
+        && flags.intersects(rustix::fs::IFlags::IMMUTABLE | rustix::fs::IFlags::APPEND)
+    {
+        return Err(io::Error::other(
+            "it is marked immutable or append-only (see `lsattr`); clear that with `chattr -i -a` as root",
+        ));
+    }
+    drop(file);
+    Ok(())
 }
 
 /// The file a write to `path` really replaces, and its directory (created if missing).
@@ -232,13 +333,75 @@ fn target_and_directory(path: &Path) -> Result<(PathBuf, PathBuf), Error> {
     Ok((target, directory))
 }
 
+/// Our temporary files are named `.stscreds-RANDOM.tmp`.
+const TEMPORARY_PREFIX: &str = ".stscreds-";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// How old a temporary file of ours must be before it is taken for the leftover of a
+/// killed write: a live write finishes in milliseconds.
+const STALE_TEMPORARY_AGE: Duration = Duration::from_secs(60);
+
 fn temporary_file_in(directory: &Path) -> Result<NamedTempFile, Error> {
     // tempfile creates the file readable and writable by its owner only (0600).
     tempfile::Builder::new()
-        .prefix(".stscreds-")
-        .suffix(".tmp")
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(TEMPORARY_SUFFIX)
         .tempfile_in(directory)
         .map_err(|source| write_error(directory, source))
+}
+
+/// Removes, from every directory our files live in, the temporary files that killed
+/// writes left behind (each a full copy of a file, sessions included), under our edit
+/// lock. For `clear` and `remove`, which promise that what they drop is gone. Creates
+/// nothing when none of the directories exists.
+pub fn remove_stale_temporaries(paths: &Paths) -> Result<(), Error> {
+    let directories = paths.file_directories();
+    if !directories.iter().any(|directory| directory.is_dir()) {
+        return Ok(());
+    }
+    let _lock = lock_for_edit(paths)?;
+    for directory in &directories {
+        remove_stale_temporaries_in(directory);
+    }
+    Ok(())
+}
+
+/// Removes the files in `directory` that are named like our temporary files, belong to
+/// us and are older than [`STALE_TEMPORARY_AGE`]. Called with the edit lock held, so no
+/// live write of ours is using them. Best effort: what cannot be removed now is tried
+/// again on the next write.
+fn remove_stale_temporaries_in(directory: &Path) {
+    let Ok(entries) = fs::read_dir(directory) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX)) {
+            continue;
+        }
+        if let Ok(metadata) = entry.metadata()
+            && is_stale_temporary_of_ours(&metadata, now)
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn is_stale_temporary_of_ours(metadata: &fs::Metadata, now: SystemTime) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.uid() != rustix::process::geteuid().as_raw() {
+            return false;
+        }
+    }
+    let age = metadata
+        .modified()
+        .ok()
+        .and_then(|modified| now.duration_since(modified).ok());
+    metadata.is_file() && age.is_some_and(|age| age >= STALE_TEMPORARY_AGE)
 }
 
 /// Blocks while a file is being replaced, and keeps new replacements from starting
@@ -307,28 +470,76 @@ pub fn create_private_dir(directory: &Path) -> io::Result<()> {
 }
 
 /// An exclusive cross-process lock on a file, released when dropped or when the
-/// process dies (the operating system drops it), so it can never go stale.
+/// process dies (the operating system drops it), so it can never go stale. The holder
+/// writes its process id and what it is doing into the file, so that a process that
+/// waits can say what it is waiting for.
 #[derive(Debug)]
 pub struct Lock {
     _file: File,
 }
 
+/// How long a process waits for a lock another one holds: 2 minutes, or
+/// `STSCREDS_LOCK_TIMEOUT`. Enough for a person to type an MFA code and for AWS's
+/// slowest answer; a holder stuck on a prompt nobody answers does not hold everyone
+/// else forever.
+pub fn lock_patience() -> Result<Duration, Error> {
+    Ok(crate::config::duration_from_env(
+        "STSCREDS_LOCK_TIMEOUT",
+        Duration::from_secs(120),
+    )?)
+}
+
 impl Lock {
-    /// Blocks until the lock on `path` is ours, creating the file if needed.
-    pub fn acquire(path: &Path) -> Result<Self, Error> {
-        let file = open_lock_file(path)?;
-        file.lock().map_err(|source| lock_error(path, source))?;
-        Ok(Self { _file: file })
+    /// Takes the lock on `path` (creating the file if needed), waiting at most
+    /// `patience` while another process holds it. `doing` says what this process
+    /// does while it holds the lock, for anyone who waits.
+    pub fn acquire(path: &Path, doing: &str, patience: Duration) -> Result<Self, Error> {
+        let deadline = Instant::now() + patience;
+        loop {
+            if let Some(lock) = Self::try_acquire(path, doing)? {
+                return Ok(lock);
+            }
+            if Instant::now() >= deadline {
+                return Err(Error::LockTimeout {
+                    path: path.to_owned(),
+                    holder: Self::holder(path),
+                    waited: patience,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
     }
 
     /// The lock on `path` if no other process holds it, else `None`.
-    pub fn try_acquire(path: &Path) -> Result<Option<Self>, Error> {
-        let file = open_lock_file(path)?;
+    pub fn try_acquire(path: &Path, doing: &str) -> Result<Option<Self>, Error> {
+        let mut file = open_lock_file(path)?;
         match file.try_lock() {
-            Ok(()) => Ok(Some(Self { _file: file })),
+            Ok(()) => {
+                // Only a note for people who wait: a failure to write it is harmless.
+                let note = format!("{} {doing}", std::process::id());
+                let _ = file
+                    .set_len(0)
+                    .and_then(|()| file.write_all(note.as_bytes()));
+                Ok(Some(Self { _file: file }))
+            }
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(source)) => Err(lock_error(path, source)),
         }
+    }
+
+    /// What the process holding the lock on `path` said it is doing, as
+    /// `pid 1234, renewing …`; `None` if it left no note.
+    pub fn holder(path: &Path) -> Option<String> {
+        let note = read_small_file(path).ok()??;
+        let note = String::from_utf8_lossy(&note);
+        let (pid, doing) = note.split_once(' ')?;
+        pid.parse::<u32>().ok()?;
+        let doing: String = doing
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        Some(format!("pid {pid}, {doing}"))
     }
 }
 
@@ -339,10 +550,19 @@ fn open_lock_file(path: &Path) -> Result<File, Error> {
     let mut options = File::options();
     options.create(true).truncate(false).write(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+        // A FIFO put in the lock file's place must not block the open.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options
         .open(path)
-        .map_err(|source| lock_error(path, source))
+        .map_err(|source| lock_error(path, source))?;
+    file.metadata()
+        .and_then(|metadata| ensure_regular(&metadata))
+        .map_err(|source| lock_error(path, source))?;
+    Ok(file)
 }
 
 fn lock_error(path: &Path, source: io::Error) -> Error {
@@ -451,14 +671,16 @@ mod tests {
     fn a_held_lock_is_reported_busy_and_freed_on_drop() {
         let home = tempfile::tempdir().unwrap();
         let path = home.path().join("locks").join("p.lock");
-        let held = Lock::try_acquire(&path).unwrap().expect("free at first");
+        let held = Lock::try_acquire(&path, "testing")
+            .unwrap()
+            .expect("free at first");
         assert!(
-            Lock::try_acquire(&path).unwrap().is_none(),
+            Lock::try_acquire(&path, "testing").unwrap().is_none(),
             "busy while held"
         );
         drop(held);
         assert!(
-            Lock::try_acquire(&path).unwrap().is_some(),
+            Lock::try_acquire(&path, "testing").unwrap().is_some(),
             "free once dropped"
         );
     }

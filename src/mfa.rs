@@ -4,6 +4,7 @@ use std::fmt;
 use std::io::{self, Read};
 use std::process::{Command, Stdio};
 use std::str::FromStr;
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -124,8 +125,10 @@ pub enum MfaError {
 /// and reads the code from its standard output. The device's serial and the profile
 /// are passed in the environment (`STSCREDS_MFA_SERIAL`, `STSCREDS_PROFILE`), never
 /// spliced into the command line; its standard input and error stay on the terminal so
-/// that "touch your key" prompts are seen. It is stopped after 60 s, or
-/// `STSCREDS_MFA_TIMEOUT`.
+/// that "touch your key" prompts are seen. It runs in a process group of its own, so
+/// that when it is stopped after 60 s (or `STSCREDS_MFA_TIMEOUT`) everything it started
+/// stops too: a leftover child holding our standard error would keep an SDK that reads
+/// it waiting forever.
 pub fn code_from_command(
     command: &str,
     serial: &str,
@@ -136,51 +139,151 @@ pub fn code_from_command(
         command: command.to_owned(),
         reason: error.to_string(),
     };
-    let mut child = Command::new("sh")
+    let mut shell = Command::new("sh");
+    shell
         .arg("-c")
         .arg(command)
         .env("STSCREDS_MFA_SERIAL", serial)
         .env("STSCREDS_PROFILE", profile)
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(not_run)?;
+        .env_remove(crate::store::PASSPHRASE_VARIABLE)
+        .stdout(Stdio::piped());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut shell, 0);
+    let mut child = shell.spawn().map_err(not_run)?;
+    let group = ProcessGroup::led_by(&child);
     let mut stdout = child
         .stdout
         .take()
         .ok_or_else(|| not_run(io::Error::other("no output pipe")))?;
-    let output = thread::spawn(move || {
+    let (sender, printed) = mpsc::channel();
+    thread::spawn(move || {
         let mut text = String::new();
         let _ = (&mut stdout).take(4096).read_to_string(&mut text);
-        text
+        let _ = sender.send(text);
     });
     let deadline = Instant::now() + timeout;
     let status = loop {
-        if let Some(status) = child.try_wait().map_err(not_run)? {
+        let finished = group.leader_has_finished(&mut child);
+        let timed_out = !finished && Instant::now() >= deadline;
+        if finished || timed_out {
+            // Ended while its leader is not yet reaped, so the group's id cannot have
+            // been handed to anyone else.
+            group.end();
+            let status = child.wait().map_err(not_run)?;
+            if timed_out {
+                return Err(MfaError::CommandTimedOut {
+                    command: command.to_owned(),
+                    seconds: timeout.as_secs(),
+                });
+            }
             break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(MfaError::CommandTimedOut {
-                command: command.to_owned(),
-                seconds: timeout.as_secs(),
-            });
         }
         thread::sleep(Duration::from_millis(20));
     };
+    drop(group);
     if !status.success() {
         return Err(MfaError::CommandFailed {
             command: command.to_owned(),
             status: status.to_string(),
         });
     }
-    let printed = output.join().unwrap_or_default();
+    // Only a process that left the group could still hold the pipe open; the code was
+    // printed by then.
+    let printed = printed
+        .recv_timeout(Duration::from_secs(1))
+        .unwrap_or_default();
     printed
         .trim()
         .parse()
         .map_err(|_| MfaError::CommandGarbage {
             command: command.to_owned(),
         })
+}
+
+/// The process group an MFA command runs in. While it runs, it has the terminal (when
+/// we had it), so that the command can ask the person for a PIN; dropping it gives
+/// the terminal back.
+struct ProcessGroup {
+    #[cfg(unix)]
+    id: rustix::process::Pid,
+    #[cfg(unix)]
+    lent_terminal_by: Option<rustix::process::Pid>,
+}
+
+#[cfg(unix)]
+impl ProcessGroup {
+    /// The group `child` leads (it was spawned with `process_group(0)`), given the
+    /// terminal if this process is in the terminal's foreground.
+    fn led_by(child: &std::process::Child) -> Self {
+        use rustix::process::{Pid, Signal, getpgrp, kill_process_group};
+        use rustix::termios::{isatty, tcgetpgrp, tcsetpgrp};
+        let id = Pid::from_raw(child.id() as i32).unwrap_or(Pid::INIT);
+        let stdin = rustix::stdio::stdin();
+        let ours = getpgrp();
+        let in_foreground = isatty(stdin) && tcgetpgrp(stdin).is_ok_and(|group| group == ours);
+        let lent_terminal_by = (in_foreground && tcsetpgrp(stdin, id).is_ok()).then(|| {
+            // It may have tried to read the terminal before it had it, and been stopped.
+            let _ = kill_process_group(id, Signal::CONT);
+            ours
+        });
+        Self {
+            id,
+            lent_terminal_by,
+        }
+    }
+
+    /// Whether the group's leader (the shell) has exited; it is left unreaped.
+    fn leader_has_finished(&self, _child: &mut std::process::Child) -> bool {
+        use rustix::process::{WaitId, WaitIdOptions, waitid};
+        let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
+        // An error (the child is gone somehow) counts as finished: `wait` then says.
+        waitid(WaitId::Pid(self.id), options).map_or(true, |status| status.is_some())
+    }
+
+    /// Kills every process left in the group: what the command started and left
+    /// running ends with it.
+    fn end(&self) {
+        let _ = rustix::process::kill_process_group(self.id, rustix::process::Signal::KILL);
+    }
+}
+
+#[cfg(unix)]
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        if let Some(ours) = self.lent_terminal_by {
+            take_back_terminal(ours);
+        }
+    }
+}
+
+/// Makes `group` (ours) the terminal's foreground again. From the background that
+/// raises SIGTTOU, which would stop us, unless it is blocked meanwhile.
+#[cfg(unix)]
+fn take_back_terminal(group: rustix::process::Pid) {
+    // SAFETY: sigemptyset/sigaddset fill the local sets; pthread_sigmask changes the
+    // mask of this thread only, and the old mask is put back right after.
+    unsafe {
+        let mut blocked: libc::sigset_t = std::mem::zeroed();
+        let mut previous: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut blocked);
+        libc::sigaddset(&mut blocked, libc::SIGTTOU);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, &mut previous);
+        let _ = rustix::termios::tcsetpgrp(rustix::stdio::stdin(), group);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &previous, std::ptr::null_mut());
+    }
+}
+
+#[cfg(not(unix))]
+impl ProcessGroup {
+    fn led_by(_child: &std::process::Child) -> Self {
+        Self {}
+    }
+
+    fn leader_has_finished(&self, child: &mut std::process::Child) -> bool {
+        child.try_wait().map_or(true, |status| status.is_some())
+    }
+
+    fn end(&self) {}
 }
 
 fn command_timeout() -> Result<Duration, MfaError> {

@@ -408,13 +408,18 @@ fn mfa_code(
 /// whether we had to wait.
 fn lock_session(paths: &Paths, profile: &str) -> Result<(Lock, bool), Error> {
     let path = paths.session_lock(profile);
-    if let Some(lock) = Lock::try_acquire(&path)? {
+    let doing = format!("renewing the session of profile '{profile}'");
+    if let Some(lock) = Lock::try_acquire(&path, &doing)? {
         return Ok((lock, false));
     }
-    eprintln!(
-        "Waiting for another stscreds process to finish authenticating profile '{profile}'..."
-    );
-    Ok((Lock::acquire(&path)?, true))
+    match Lock::holder(&path) {
+        Some(holder) => eprintln!("Waiting for another stscreds process ({holder})..."),
+        None => eprintln!(
+            "Waiting for another stscreds process to finish authenticating profile '{profile}'..."
+        ),
+    }
+    let patience = files::lock_patience()?;
+    Ok((Lock::acquire(&path, &doing, patience)?, true))
 }
 
 /// Fails now, rather than after the MFA code is spent, if the sessions file cannot be

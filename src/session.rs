@@ -141,18 +141,19 @@ pub fn home(paths: &Paths, config: &ProfileConfig) -> PathBuf {
 }
 
 /// Refuses to write session credentials over long-term keys that exist nowhere else:
-/// a profile section with an access key but no session token holds long-term keys,
-/// and unless they are the ones stscreds stores, overwriting them would lose them.
+/// unless they are the ones stscreds stores, overwriting them would lose them.
 pub fn ensure_no_unsaved_long_term_key(
     document: &Document,
     path: &Path,
     profile: &str,
     stored_key_id: &str,
 ) -> Result<(), Error> {
-    let key_id = document.get(profile, CredentialKey::AccessKeyId.name());
-    let token = document.get(profile, CredentialKey::SessionToken.name());
-    match (key_id, token) {
-        (Some(key_id), None) if !key_id.is_empty() && key_id != stored_key_id => {
+    match document.get(profile, CredentialKey::AccessKeyId.name()) {
+        Some(key_id)
+            if !key_id.is_empty()
+                && key_id != stored_key_id
+                && holds_long_term_key(document, profile, key_id) =>
+        {
             Err(Error::WouldOverwriteLongTermKey {
                 path: path.to_owned(),
                 profile: profile.to_owned(),
@@ -161,6 +162,16 @@ pub fn ensure_no_unsaved_long_term_key(
         }
         _ => Ok(()),
     }
+}
+
+/// Whether the key `key_id` in `profile` is a long-term key: an `AKIA…` id (AWS's prefix
+/// for long-term keys), or any id with no usable session token beside it (a missing,
+/// empty or comment-only token line).
+fn holds_long_term_key(document: &Document, profile: &str, key_id: &str) -> bool {
+    let token = document
+        .get(profile, CredentialKey::SessionToken.name())
+        .filter(|token| !token.trim().is_empty());
+    key_id.starts_with("AKIA") || token.is_none()
 }
 
 /// How long session credentials should last: 15 minutes to 36 hours, as STS allows for
@@ -273,6 +284,28 @@ mod tests {
             Document::parse("[default]\naws_access_key_id = ASIA\naws_session_token = t\n")
                 .unwrap();
         assert!(ensure_no_unsaved_long_term_key(&session, path, "default", "AKIASTORED").is_ok());
+    }
+
+    #[test]
+    fn a_key_with_an_unusable_token_line_or_an_akia_id_is_long_term() {
+        let path = Path::new("/tmp/credentials");
+        for token_line in ["aws_session_token =\n", "aws_session_token =   \n"] {
+            let text = format!(
+                "[dev]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n{token_line}"
+            );
+            let doc = Document::parse(&text).unwrap();
+            let error = ensure_no_unsaved_long_term_key(&doc, path, "dev", "AKIASTORED");
+            assert!(error.is_err(), "{token_line:?}");
+        }
+        let with_token = Document::parse(
+            "[dev]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\naws_session_token = t\n",
+        )
+        .unwrap();
+        assert!(ensure_no_unsaved_long_term_key(&with_token, path, "dev", "AKIASTORED").is_err());
+        let no_token =
+            Document::parse("[dev]\naws_access_key_id = ASIAOLD\naws_secret_access_key = s\n")
+                .unwrap();
+        assert!(ensure_no_unsaved_long_term_key(&no_token, path, "dev", "AKIASTORED").is_err());
     }
 
     #[test]

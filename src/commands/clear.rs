@@ -14,6 +14,8 @@ pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
     let in_private_file = clear_in(paths, &paths.private_sessions(), &|name| {
         name == profile || name.starts_with(&ad_hoc_roles)
     })?;
+    // Copies of the files that killed writes left behind hold sessions too.
+    files::remove_stale_temporaries(paths)?;
     if in_shared_file + in_private_file == 0 {
         eprintln!("Profile '{profile}' has no cached session; nothing to clear.");
     } else {
@@ -26,9 +28,12 @@ pub fn run(paths: &Paths, profile: &str) -> Result<(), Error> {
 }
 
 /// Removes the stscreds sessions of the sections `matches` picks from `file` (and a
-/// section left empty); returns how many. A section without `stscreds_expiration` was
+/// section left empty); returns how many. A missing file has none, and is not created. A section without `stscreds_expiration` was
 /// not written by stscreds and is left alone.
 fn clear_in(paths: &Paths, file: &Path, matches: &dyn Fn(&str) -> bool) -> Result<usize, Error> {
+    if !file.exists() {
+        return Ok(0);
+    }
     files::edit_document(paths, file, |document| {
         let names: Vec<String> = document
             .sections()

@@ -61,6 +61,8 @@ pub fn run(
     for name in CONFLICTING {
         child.env_remove(name);
     }
+    // The passphrase of the encrypted key file is for stscreds only.
+    child.env_remove(crate::store::PASSPHRASE_VARIABLE);
     child
         .envs(export::variables(&credentials))
         .env("AWS_REGION", &region)

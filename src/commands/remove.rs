@@ -3,7 +3,7 @@
 
 use crate::config::ConfigFile;
 use crate::error::Error;
-use crate::files::Paths;
+use crate::files::{self, Paths};
 use crate::prompt::{Ask, InputError};
 use crate::roles;
 use crate::state::{self, ProfileState};
@@ -32,9 +32,11 @@ pub fn run(
         keys.access_key_id
     );
     if sessions {
-        super::clear::run(paths, profile)?;
+        super::clear::run(paths, profile)
+    } else {
+        // Leftovers of killed writes may hold copies of the keys (file backend).
+        files::remove_stale_temporaries(paths)
     }
-    Ok(())
 }
 
 fn confirmed(

@@ -158,7 +158,8 @@ impl FromStr for Backend {
             .find(|backend| backend.name() == value.trim())
             .ok_or_else(|| {
                 InputError::Invalid(format!(
-                    "unknown backend '{value}'; use file, keyring or encrypted-file"
+                    "unknown backend '{}'; use file, keyring or encrypted-file",
+                    crate::error::printable(value)
                 ))
             })
     }
