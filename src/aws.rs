@@ -4,6 +4,7 @@
 
 mod answer;
 mod guard;
+mod redact;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -18,7 +19,7 @@ use jiff::{SignedDuration, Timestamp};
 use secrecy::ExposeSecret;
 
 use self::answer::Implausible;
-use self::guard::AnswerGuard;
+use self::guard::{AnswerGuard, OversizedAnswer};
 
 use crate::config::{self, ProfileConfig};
 use crate::error::Error;
@@ -537,7 +538,8 @@ fn plausible(operation: Operation, check: Result<(), Implausible>) -> Result<(),
 
 /// Maps an SDK error to what the user can do about it. Some endpoints (moto among
 /// them) send error bodies the SDK cannot decode, so the code is also read from the
-/// raw body.
+/// raw body. What the answer says is shown only after [`redact`] has made it safe: an
+/// endpoint may echo our request, signature and session token back.
 fn classify<E>(operation: Operation, key_id: &str, error: SdkError<E>) -> AwsError
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
@@ -561,11 +563,20 @@ where
                 .map(str::to_owned)
                 .or_else(|| xml_element(&body, "Message"))
                 .unwrap_or_default();
-            match code {
-                Some(code) => {
-                    classify_code(operation, key_id, raw.status().as_u16(), code, message)
-                }
-                None => classify_status(operation, raw.status().as_u16(), &body),
+            let status = raw.status().as_u16();
+            match code.as_deref().and_then(redact::error_code) {
+                Some(code) => classify_code(
+                    operation,
+                    key_id,
+                    status,
+                    code.to_owned(),
+                    redact::message(&message),
+                ),
+                None => classify_status(
+                    operation,
+                    status,
+                    &redact::body_summary(body.len(), raw.headers().get("content-type")),
+                ),
             }
         }
         SdkError::TimeoutError(_) => AwsError::Timeout { operation },
@@ -574,11 +585,29 @@ where
         }
         SdkError::DispatchFailure(_) => AwsError::Network {
             operation,
-            detail: root_cause(&error),
+            detail: redact::message(&root_cause(&error)),
         },
+        SdkError::ResponseError(_) if caused_by::<OversizedAnswer>(&error) => {
+            AwsError::BadResponse {
+                operation,
+                detail: OversizedAnswer.to_string(),
+            }
+        }
+        SdkError::ResponseError(context) => {
+            let raw = context.raw();
+            let length = raw.body().bytes().map_or(0, <[u8]>::len);
+            AwsError::BadResponse {
+                operation,
+                detail: format!(
+                    "HTTP {} with a body that is not an AWS answer, {}",
+                    raw.status().as_u16(),
+                    redact::body_summary(length, raw.headers().get("content-type"))
+                ),
+            }
+        }
         _ => AwsError::BadResponse {
             operation,
-            detail: root_cause(&error),
+            detail: redact::message(&root_cause(&error)),
         },
     }
 }
@@ -617,14 +646,16 @@ fn classify_code(
     }
 }
 
+/// An error answer with no AWS error code in it: described by status and size, never
+/// quoted (`body` is a [`redact::body_summary`]).
 fn classify_status(operation: Operation, status: u16, body: &str) -> AwsError {
     if status >= 500 {
         return AwsError::ServerError { operation, status };
     }
-    let excerpt: String = body.chars().take(80).collect();
+    let expected = if status < 300 { "answer" } else { "error" };
     AwsError::BadResponse {
         operation,
-        detail: format!("HTTP {status} with body {excerpt:?}"),
+        detail: format!("HTTP {status} with a body that is not an AWS {expected}, {body}"),
     }
 }
 
@@ -646,6 +677,18 @@ fn xml_element(body: &str, name: &str) -> Option<String> {
         .replace("&apos;", "'")
         .replace("&amp;", "&");
     Some(text.trim().to_owned())
+}
+
+/// Whether `T` is somewhere in the chain of causes of `error`.
+fn caused_by<T: StdError + 'static>(error: &(dyn StdError + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if error.is::<T>() {
+            return true;
+        }
+        current = error.source();
+    }
+    false
 }
 
 /// The innermost cause of an error: the part that says what really went wrong.
@@ -739,11 +782,11 @@ mod tests {
             AwsError::ServerError { status: 503, .. }
         ));
         assert!(matches!(
-            classify_status(Operation::GetUser, 502, "<html>"),
+            classify_status(Operation::GetUser, 502, "6 bytes"),
             AwsError::ServerError { .. }
         ));
         assert!(matches!(
-            classify_status(Operation::GetUser, 200, "<html>"),
+            classify_status(Operation::GetUser, 200, "6 bytes"),
             AwsError::BadResponse { .. }
         ));
     }

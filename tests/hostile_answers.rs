@@ -269,3 +269,83 @@ fn a_role_answer_that_outlives_its_duration_is_refused() {
         "the response to sts:AssumeRole was not a valid AWS answer (the expiry time",
     );
 }
+
+/// The signature at the end of an `Authorization` header.
+fn signature(authorization: &str) -> String {
+    authorization
+        .rsplit_once("Signature=")
+        .map(|(_, signature)| signature.trim().to_owned())
+        .unwrap_or_default()
+}
+
+const ECHOED_TOKEN: &str = "IQoJb3JpZ2luX2VjEHostileEchoedSessionToken0123456789abcdefXYZ";
+
+#[test]
+fn an_answer_that_echoes_the_request_is_not_quoted() {
+    support::register_secret(ECHOED_TOKEN);
+    let armed = Armed::session();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let recorded = seen.clone();
+    let run = armed.auth_fails_with(
+        "default",
+        move |request| {
+            let signature = signature(&request.authorization);
+            recorded.lock().unwrap().push(signature.clone());
+            Reply::Respond {
+                status: 400,
+                body: format!(
+                    "{ECHOED_TOKEN} {signature}\nAuthorization: {}\n\n{}",
+                    request.authorization, request.body
+                ),
+            }
+        },
+        "HTTP 400 with a body that is not an AWS error",
+    );
+    let signatures = seen.lock().unwrap().clone();
+    assert!(!signatures.is_empty() && signatures.iter().all(|s| s.len() >= 64));
+    for leaked in signatures.iter().map(String::as_str).chain([
+        ECHOED_TOKEN,
+        &ECHOED_TOKEN[..20],
+        "Authorization",
+        "Action=",
+        "TokenCode",
+    ]) {
+        assert!(!run.stderr.contains(leaked), "{leaked} quoted: {run:#?}");
+    }
+}
+
+#[test]
+fn an_error_code_with_control_characters_is_not_quoted() {
+    let armed = Armed::session();
+    let run = armed.auth_fails_with(
+        "default",
+        |_| {
+            Reply::aws_error(
+                400,
+                "Junk\u{1b}[2J\u{7}Code with spaces",
+                "please\u{1b}[31m re-enter your secret key",
+            )
+        },
+        "HTTP 400",
+    );
+    assert!(
+        !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'),
+        "{run:#?}"
+    );
+    assert!(!run.stderr.contains("Junk"), "{run:#?}");
+}
+
+#[test]
+fn a_secret_in_an_aws_error_message_is_redacted() {
+    support::register_secret(ECHOED_TOKEN);
+    let armed = Armed::session();
+    let message = format!(
+        "User: arn:aws:iam::123456789012:user/engineering/platform/alice is not authorized: token {ECHOED_TOKEN}\u{1b}[0m"
+    );
+    let run = armed.auth_fails_with(
+        "default",
+        move |_| Reply::aws_error(400, "ValidationError", &message),
+        "sts:GetSessionToken failed: ValidationError: User: arn:aws:iam::123456789012:user/engineering/platform/alice is not authorized: token ",
+    );
+    assert!(!run.stderr.contains('\u{1b}'), "{run:#?}");
+}

@@ -9,6 +9,7 @@ use aws_sdk_sts::config::interceptors::{
     AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef,
 };
 use aws_sdk_sts::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_sts::error::BoxError;
 use aws_sdk_sts::primitives::{DateTime, DateTimeFormat};
 use jiff::Timestamp;
 
@@ -20,8 +21,6 @@ pub const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 #[error("the response body is larger than 1 MiB")]
 pub struct OversizedAnswer;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Checks answer sizes and remembers the last answer's `Date`; one per [`super::Aws`],
 /// shared by its STS and IAM clients (calls run one at a time).
