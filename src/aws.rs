@@ -495,7 +495,7 @@ impl Aws {
             eprintln!(
                 "stscreds: {operation} {outcome} in {} ms (request id {})",
                 started.elapsed().as_millis(),
-                request_id.unwrap_or("none")
+                request_id.and_then(redact::request_id).unwrap_or("none")
             );
         }
         result.map_err(|error| classify(operation, &self.key_id, error).into())

@@ -23,6 +23,14 @@ pub fn error_code(code: &str) -> Option<&str> {
     shaped.then_some(code)
 }
 
+/// `id` if it is shaped like an AWS request id (a UUID or similar:
+/// `[A-Za-z0-9-]{1,64}`); it comes from the answer, so it could be anything.
+pub fn request_id(id: &str) -> Option<&str> {
+    let shaped =
+        (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    shaped.then_some(id)
+}
+
 /// `text` made safe to show: control characters become spaces, runs of spaces shrink
 /// to one, secret-looking runs are replaced (words with an ARN in them are kept whole,
 /// since ARNs say which user or role was meant), and it is cut to 200 characters.
@@ -113,6 +121,14 @@ mod tests {
         assert_eq!(error_code("two words"), None);
         assert_eq!(error_code(""), None);
         assert_eq!(error_code(&"A".repeat(65)), None);
+    }
+
+    #[test]
+    fn only_request_id_shaped_ids_are_shown() {
+        let real = "4b1fa5e2-7c4d-4c3e-9a1b-2f3e4d5c6b7a";
+        assert_eq!(request_id(real), Some(real));
+        assert_eq!(request_id("id\u{1b}[2J"), None);
+        assert_eq!(request_id(&"a".repeat(65)), None);
     }
 
     #[test]
