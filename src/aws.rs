@@ -2,6 +2,10 @@
 //! blocking interface, and the mapping of every failure to a message that says what to
 //! do. A Tokio runtime exists only while an [`Aws`] does.
 
+mod answer;
+mod guard;
+mod redact;
+
 use std::error::Error as StdError;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,8 +15,11 @@ use aws_config::{BehaviorVersion, Region, timeout::TimeoutConfig};
 use aws_sdk_sts::config::Credentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::operation::RequestId;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use secrecy::ExposeSecret;
+
+use self::answer::Implausible;
+use self::guard::{AnswerGuard, OversizedAnswer};
 
 use crate::config::{self, ProfileConfig};
 use crate::error::Error;
@@ -193,6 +200,7 @@ pub struct Aws {
     sts: aws_sdk_sts::Client,
     iam: aws_sdk_iam::Client,
     key_id: String,
+    guard: AnswerGuard,
 }
 
 impl Aws {
@@ -256,19 +264,23 @@ impl Aws {
                 .timeout_config(timeouts)
                 .load(),
         );
+        let guard = AnswerGuard::default();
         let iam_config = aws_sdk_iam::config::Builder::from(&shared)
             .region(Region::from_static(config::iam_signing_region(
                 &config.region,
             )))
+            .interceptor(guard.clone())
             .build();
         let sts_config = aws_sdk_sts::config::Builder::from(&shared)
             .region(Region::new(config.sts_region.clone()))
+            .interceptor(guard.clone())
             .build();
         Ok(Self {
             sts: aws_sdk_sts::Client::from_conf(sts_config),
             iam: aws_sdk_iam::Client::from_conf(iam_config),
             runtime,
             key_id,
+            guard,
         })
     }
 
@@ -282,11 +294,13 @@ impl Aws {
         let output = self.call(Operation::GetUser, self.iam.get_user().send())?;
         let user = output.user();
         let (name, arn) = user.map(|u| (u.user_name(), u.arn())).unwrap_or_default();
+        plausible(Operation::GetUser, answer::arn(arn))?;
         if name.is_empty() || arn.ends_with(":root") {
             return Err(Error::RootKeys {
                 arn: arn.to_owned(),
             });
         }
+        plausible(Operation::GetUser, answer::user_name(name))?;
         Ok(User {
             name: name.to_owned(),
             arn: arn.to_owned(),
@@ -299,11 +313,15 @@ impl Aws {
             Operation::ListMfaDevices,
             self.iam.list_mfa_devices().user_name(user_name).send(),
         )?;
-        Ok(output
+        output
             .mfa_devices()
             .iter()
-            .map(|device| device.serial_number().to_owned())
-            .collect())
+            .map(|device| {
+                let serial = device.serial_number();
+                plausible(Operation::ListMfaDevices, answer::mfa_serial(serial))?;
+                Ok(serial.to_owned())
+            })
+            .collect()
     }
 
     /// Exchanges the long-term keys and an MFA code for session credentials.
@@ -320,7 +338,7 @@ impl Aws {
             .token_code(code.as_str())
             .duration_seconds(duration.as_secs());
         let output = self.call(Operation::GetSessionToken, request.send())?;
-        session_credentials(Operation::GetSessionToken, output.credentials())
+        self.session_credentials(Operation::GetSessionToken, output.credentials(), duration)
     }
 
     /// Assumes `role` with the clients' credentials; with `mfa`, the serial and code are
@@ -346,7 +364,7 @@ impl Aws {
                     .into(),
                     other => other,
                 })?;
-        session_credentials(Operation::AssumeRole, output.credentials())
+        self.session_credentials(Operation::AssumeRole, output.credentials(), role.duration)
     }
 
     /// The ids of `user_name`'s access keys (at most two, AWS's limit).
@@ -355,11 +373,15 @@ impl Aws {
             Operation::ListAccessKeys,
             self.iam.list_access_keys().user_name(user_name).send(),
         )?;
-        Ok(output
+        output
             .access_key_metadata()
             .iter()
-            .filter_map(|key| key.access_key_id().map(str::to_owned))
-            .collect())
+            .filter_map(|key| key.access_key_id())
+            .map(|key_id| {
+                plausible(Operation::ListAccessKeys, answer::access_key_id(key_id))?;
+                Ok(key_id.to_owned())
+            })
+            .collect()
     }
 
     /// A new access key for `user_name`; AWS shows its secret only in this answer.
@@ -372,6 +394,11 @@ impl Aws {
             operation: Operation::CreateAccessKey,
             detail: "no access key in the response".into(),
         })?;
+        plausible(
+            Operation::CreateAccessKey,
+            answer::access_key_id(key.access_key_id())
+                .and_then(|()| answer::secret_access_key(key.secret_access_key())),
+        )?;
         Ok(LongTermKeys {
             access_key_id: key.access_key_id().to_owned(),
             secret_access_key: key.secret_access_key().to_owned().into(),
@@ -397,10 +424,54 @@ impl Aws {
             Operation::GetCallerIdentity,
             self.sts.get_caller_identity().send(),
         )?;
-        Ok((
-            output.arn().unwrap_or_default().to_owned(),
-            output.account().unwrap_or_default().to_owned(),
-        ))
+        let (arn, account) = (
+            output.arn().unwrap_or_default(),
+            output.account().unwrap_or_default(),
+        );
+        plausible(
+            Operation::GetCallerIdentity,
+            answer::arn(arn).and_then(|()| answer::account(account)),
+        )?;
+        Ok((arn.to_owned(), account.to_owned()))
+    }
+
+    /// The temporary credentials in an STS answer for a session of `duration`, each
+    /// value checked; the expiry is judged by AWS's clock when the answer gave it.
+    fn session_credentials(
+        &self,
+        operation: Operation,
+        credentials: Option<&aws_sdk_sts::types::Credentials>,
+        duration: SessionDuration,
+    ) -> Result<SessionCredentials, Error> {
+        let bad_response = |detail: &str| AwsError::BadResponse {
+            operation,
+            detail: detail.to_owned(),
+        };
+        let credentials =
+            credentials.ok_or_else(|| bad_response("no credentials in the response"))?;
+        let expiration = Timestamp::new(credentials.expiration().secs(), 0)
+            .map_err(|_| bad_response("the expiry time is out of range"))?;
+        let now = Timestamp::now();
+        plausible(
+            operation,
+            answer::access_key_id(credentials.access_key_id())
+                .and_then(|()| answer::secret_access_key(credentials.secret_access_key()))
+                .and_then(|()| answer::session_token(credentials.session_token()))
+                .and_then(|()| {
+                    answer::expiration(
+                        expiration,
+                        SignedDuration::from_secs(duration.as_secs().into()),
+                        self.guard.server_time().unwrap_or(now),
+                        now,
+                    )
+                }),
+        )?;
+        Ok(SessionCredentials {
+            access_key_id: credentials.access_key_id().to_owned(),
+            secret_access_key: credentials.secret_access_key().to_owned().into(),
+            session_token: credentials.session_token().to_owned().into(),
+            expiration,
+        })
     }
 
     /// Runs one AWS call to completion, tracing it with `--verbose`, and turns its
@@ -424,7 +495,7 @@ impl Aws {
             eprintln!(
                 "stscreds: {operation} {outcome} in {} ms (request id {})",
                 started.elapsed().as_millis(),
-                request_id.unwrap_or("none")
+                request_id.and_then(redact::request_id).unwrap_or("none")
             );
         }
         result.map_err(|error| classify(operation, &self.key_id, error).into())
@@ -456,29 +527,19 @@ pub struct RoleRequest<'a> {
     pub mfa: Option<(&'a str, &'a TokenCode)>,
 }
 
-/// The temporary credentials in an STS answer.
-fn session_credentials(
-    operation: Operation,
-    credentials: Option<&aws_sdk_sts::types::Credentials>,
-) -> Result<SessionCredentials, Error> {
-    let bad_response = |detail: &str| AwsError::BadResponse {
+/// Turns an implausible value in the answer to `operation` into the error that says
+/// so (naming the value, never quoting it).
+fn plausible(operation: Operation, check: Result<(), Implausible>) -> Result<(), AwsError> {
+    check.map_err(|implausible| AwsError::BadResponse {
         operation,
-        detail: detail.to_owned(),
-    };
-    let credentials = credentials.ok_or_else(|| bad_response("no credentials in the response"))?;
-    let expiration = Timestamp::new(credentials.expiration().secs(), 0)
-        .map_err(|_| bad_response("the expiry time is out of range"))?;
-    Ok(SessionCredentials {
-        access_key_id: credentials.access_key_id().to_owned(),
-        secret_access_key: credentials.secret_access_key().to_owned().into(),
-        session_token: credentials.session_token().to_owned().into(),
-        expiration,
+        detail: implausible.to_string(),
     })
 }
 
 /// Maps an SDK error to what the user can do about it. Some endpoints (moto among
 /// them) send error bodies the SDK cannot decode, so the code is also read from the
-/// raw body.
+/// raw body. What the answer says is shown only after [`redact`] has made it safe: an
+/// endpoint may echo our request, signature and session token back.
 fn classify<E>(operation: Operation, key_id: &str, error: SdkError<E>) -> AwsError
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
@@ -502,11 +563,20 @@ where
                 .map(str::to_owned)
                 .or_else(|| xml_element(&body, "Message"))
                 .unwrap_or_default();
-            match code {
-                Some(code) => {
-                    classify_code(operation, key_id, raw.status().as_u16(), code, message)
-                }
-                None => classify_status(operation, raw.status().as_u16(), &body),
+            let status = raw.status().as_u16();
+            match code.as_deref().and_then(redact::error_code) {
+                Some(code) => classify_code(
+                    operation,
+                    key_id,
+                    status,
+                    code.to_owned(),
+                    redact::message(&message),
+                ),
+                None => classify_status(
+                    operation,
+                    status,
+                    &redact::body_summary(body.len(), raw.headers().get("content-type")),
+                ),
             }
         }
         SdkError::TimeoutError(_) => AwsError::Timeout { operation },
@@ -515,11 +585,29 @@ where
         }
         SdkError::DispatchFailure(_) => AwsError::Network {
             operation,
-            detail: root_cause(&error),
+            detail: redact::message(&root_cause(&error)),
         },
+        SdkError::ResponseError(_) if caused_by::<OversizedAnswer>(&error) => {
+            AwsError::BadResponse {
+                operation,
+                detail: OversizedAnswer.to_string(),
+            }
+        }
+        SdkError::ResponseError(context) => {
+            let raw = context.raw();
+            let length = raw.body().bytes().map_or(0, <[u8]>::len);
+            AwsError::BadResponse {
+                operation,
+                detail: format!(
+                    "HTTP {} with a body that is not an AWS answer, {}",
+                    raw.status().as_u16(),
+                    redact::body_summary(length, raw.headers().get("content-type"))
+                ),
+            }
+        }
         _ => AwsError::BadResponse {
             operation,
-            detail: root_cause(&error),
+            detail: redact::message(&root_cause(&error)),
         },
     }
 }
@@ -558,14 +646,16 @@ fn classify_code(
     }
 }
 
+/// An error answer with no AWS error code in it: described by status and size, never
+/// quoted (`body` is a [`redact::body_summary`]).
 fn classify_status(operation: Operation, status: u16, body: &str) -> AwsError {
     if status >= 500 {
         return AwsError::ServerError { operation, status };
     }
-    let excerpt: String = body.chars().take(80).collect();
+    let expected = if status < 300 { "answer" } else { "error" };
     AwsError::BadResponse {
         operation,
-        detail: format!("HTTP {status} with body {excerpt:?}"),
+        detail: format!("HTTP {status} with a body that is not an AWS {expected}, {body}"),
     }
 }
 
@@ -587,6 +677,18 @@ fn xml_element(body: &str, name: &str) -> Option<String> {
         .replace("&apos;", "'")
         .replace("&amp;", "&");
     Some(text.trim().to_owned())
+}
+
+/// Whether `T` is somewhere in the chain of causes of `error`.
+fn caused_by<T: StdError + 'static>(error: &(dyn StdError + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if error.is::<T>() {
+            return true;
+        }
+        current = error.source();
+    }
+    false
 }
 
 /// The innermost cause of an error: the part that says what really went wrong.
@@ -680,11 +782,11 @@ mod tests {
             AwsError::ServerError { status: 503, .. }
         ));
         assert!(matches!(
-            classify_status(Operation::GetUser, 502, "<html>"),
+            classify_status(Operation::GetUser, 502, "6 bytes"),
             AwsError::ServerError { .. }
         ));
         assert!(matches!(
-            classify_status(Operation::GetUser, 200, "<html>"),
+            classify_status(Operation::GetUser, 200, "6 bytes"),
             AwsError::BadResponse { .. }
         ));
     }

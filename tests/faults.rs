@@ -274,5 +274,6 @@ fn an_answer_that_is_not_xml_is_reported_as_such() {
         status: 200,
         body: "<html>captive portal: please log in</html>".to_owned(),
     });
-    prepared.auth_fails_with("was not a valid AWS answer");
+    let run = prepared.auth_fails_with("was not a valid AWS answer");
+    assert!(!run.stderr.contains("captive portal"), "{run:#?}");
 }
