@@ -333,7 +333,8 @@ mod tests {
             profile_flag("$(touch /tmp/x)"),
             " --profile '$(touch /tmp/x)'"
         );
-        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word("it's"), "\"it's\"");
+        assert_eq!(shell_word("it's $HOME"), "\"it's \"'$HOME'");
         assert_eq!(shell_word("a\0b"), "'a\\u{0}b'");
     }
 
