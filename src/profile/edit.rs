@@ -20,7 +20,7 @@ impl Document {
         }
     }
 
-    /// Removes every line that sets `key` in `section` (with its continuation lines).
+    /// Removes every line that sets `key` in `section` (with the indented lines it owns).
     /// Returns whether anything was removed.
     pub fn remove(&mut self, section: &str, key: &str) -> bool {
         let mut removed = false;
@@ -51,14 +51,19 @@ impl Document {
 
     /// Whether `section` has no setting at all (or does not exist).
     pub fn section_is_empty(&self, section: &str) -> bool {
-        !self.lines.iter().enumerate().any(|(index, line)| {
-            matches!(&line.kind, LineKind::Section(name) if name == section)
-                && self.insertion_point_after(index) > index + 1
+        let mut current = None;
+        !self.lines.iter().any(|line| match &line.kind {
+            LineKind::Section(name) => {
+                current = Some(name);
+                false
+            }
+            LineKind::Property { .. } => current.is_some_and(|name| name == section),
+            _ => false,
         })
     }
 
-    /// Rewrites the property line at `index`, keeping its terminator and dropping its
-    /// continuation lines (the new value is a single line).
+    /// Rewrites the property line at `index`, keeping its terminator and dropping the
+    /// indented lines it owns (the new value is a single line).
     fn replace_property(&mut self, index: usize, text: String, key: &str, value: &str) {
         let end = self.continuation_end(index);
         self.lines.drain(index + 1..end);
@@ -69,14 +74,14 @@ impl Document {
         };
     }
 
-    /// The index just past the property at `index` and its continuation lines. The SDKs
-    /// read an indented line as a continuation even after blank or comment lines, so
-    /// the value runs to the last such line before the next setting or section.
+    /// The index just past the property at `index` and the indented lines it owns. The
+    /// SDKs read an indented line as a continuation even after blank or comment lines,
+    /// so the value runs to the last such line before the next setting or section.
     fn continuation_end(&self, index: usize) -> usize {
         let mut end = index + 1;
         for (position, line) in self.lines.iter().enumerate().skip(index + 1) {
             match line.kind {
-                LineKind::Continuation => end = position + 1,
+                LineKind::Continuation | LineKind::IndentedComment => end = position + 1,
                 LineKind::Blank | LineKind::Comment => {}
                 LineKind::Property { .. } | LineKind::Section(_) => break,
             }
@@ -84,7 +89,7 @@ impl Document {
         end
     }
 
-    /// Where a new key for `section` goes: after the last property (or continuation) of
+    /// Where a new key for `section` goes: after the last property (or a line it owns) of
     /// the section's last occurrence, else straight after its header.
     fn insertion_point(&self, section: &str) -> Option<usize> {
         let header = self
@@ -94,8 +99,9 @@ impl Document {
         Some(self.insertion_point_after(header))
     }
 
-    /// The index just past the last setting of the section whose header is at `header`
-    /// (just past the header if it has none).
+    /// The index just past the last setting of the section whose header is at `header`,
+    /// or past its last indented line if that comes later (just past the header if it has
+    /// neither): a key put above an indented line would be continued by it.
     fn insertion_point_after(&self, header: usize) -> usize {
         let body = self.lines[header + 1..]
             .iter()
@@ -105,7 +111,7 @@ impl Document {
             .filter(|(_, line)| {
                 matches!(
                     line.kind,
-                    LineKind::Property { .. } | LineKind::Continuation
+                    LineKind::Property { .. } | LineKind::Continuation | LineKind::IndentedComment
                 )
             })
             .map(|(offset, _)| header + 1 + offset)

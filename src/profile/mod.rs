@@ -46,6 +46,11 @@ enum LineKind {
     },
     /// An indented line that continues the previous property's value.
     Continuation,
+    /// An indented `#`/`;` line. botocore reads it as a comment, but the Rust/Java/Go SDKs
+    /// read it as a continuation of the property above it, so edits treat it as part of
+    /// that property: it goes when the property is replaced or removed, and a new key is
+    /// never put above it (where it would continue the new key).
+    IndentedComment,
 }
 
 /// Why a file could not be parsed, and on which line (1-based).
@@ -156,7 +161,10 @@ impl Document {
                     can_continue = false;
                 }
                 LineKind::Property { .. } => can_continue = true,
-                LineKind::Blank | LineKind::Comment | LineKind::Continuation => {}
+                LineKind::Blank
+                | LineKind::Comment
+                | LineKind::Continuation
+                | LineKind::IndentedComment => {}
             }
             lines.push(Line {
                 raw: raw.to_owned(),
@@ -186,7 +194,7 @@ impl Document {
     pub fn get(&self, section: &str, key: &str) -> Option<&str> {
         self.property_index(section, key)
             .and_then(|index| match &self.lines[index].kind {
-                LineKind::Property { value, .. } => Some(strip_inline_comment(value)),
+                LineKind::Property { value, .. } => Some(value.as_str()),
                 _ => None,
             })
     }
@@ -252,10 +260,15 @@ fn classify(
     if trimmed.is_empty() {
         return Ok(LineKind::Blank);
     }
-    if trimmed.starts_with('#') || trimmed.starts_with(';') {
-        return Ok(LineKind::Comment);
+    let indented = content.starts_with([' ', '\t']);
+    if trimmed.starts_with(['#', ';']) {
+        return Ok(if indented {
+            LineKind::IndentedComment
+        } else {
+            LineKind::Comment
+        });
     }
-    if content.starts_with([' ', '\t']) {
+    if indented {
         return if can_continue {
             Ok(LineKind::Continuation)
         } else {
@@ -294,17 +307,20 @@ fn parse_property(content: &str) -> Result<LineKind, ParseErrorReason> {
     }
     Ok(LineKind::Property {
         key: key.to_owned(),
-        value: value.trim().to_owned(),
+        value: strip_inline_comment(value).trim().to_owned(),
     })
 }
 
-fn strip_inline_comment(value: &str) -> &str {
-    let bytes = value.as_bytes();
+/// `text` (all that follows the separator) up to an inline comment: a `#` or `;` right
+/// after whitespace, as the Rust/Java SDKs read it. The whitespace after the separator
+/// counts, so `k = # none` is empty while `k =#x` is `#x`.
+fn strip_inline_comment(text: &str) -> &str {
+    let bytes = text.as_bytes();
     let comment_start = (1..bytes.len())
         .find(|&i| matches!(bytes[i], b'#' | b';') && bytes[i - 1].is_ascii_whitespace());
     match comment_start {
-        Some(i) => value[..i].trim_end(),
-        None => value,
+        Some(i) => &text[..i],
+        None => text,
     }
 }
 

@@ -324,3 +324,70 @@ fn removing_a_section_keeps_the_comments_that_introduce_the_next_one() {
     let doc = Document::parse("[a]\n# only a comment\n").unwrap();
     assert!(doc.section_is_empty("a"));
 }
+
+/// The Rust/Java/Go SDKs read an indented line after a setting as part of its value, even
+/// when it looks like a comment (botocore reads it as a comment), so it belongs to that
+/// setting: it goes when the setting is replaced or removed, and a new key never lands
+/// between the two.
+const INDENTED_NOTE: &str =
+    "[profile dev]\nregion = eu-west-1\n  # was us-east-1 until 2024\noutput = json\n";
+
+#[test]
+fn replacing_a_setting_takes_the_indented_comment_under_it() {
+    let mut doc = Document::parse(INDENTED_NOTE).unwrap();
+    doc.set("profile dev", "region", "eu-west-3");
+    assert_eq!(
+        doc.render(),
+        "[profile dev]\nregion = eu-west-3\noutput = json\n"
+    );
+}
+
+#[test]
+fn removing_a_setting_takes_the_indented_comment_under_it() {
+    let mut doc = Document::parse(INDENTED_NOTE).unwrap();
+    assert!(doc.remove("profile dev", "region"));
+    assert_eq!(doc.render(), "[profile dev]\noutput = json\n");
+}
+
+#[test]
+fn a_new_key_goes_after_the_indented_comment_of_the_last_setting() {
+    let text = "[default]\naws_access_key_id = AKIA\naws_secret_access_key = s\n  ; rotated in May\n\n[other]\n";
+    let mut doc = Document::parse(text).unwrap();
+    doc.set("default", "aws_session_token", "T");
+    assert_eq!(
+        doc.render(),
+        text.replace(
+            "  ; rotated in May\n",
+            "  ; rotated in May\naws_session_token = T\n"
+        )
+    );
+}
+
+#[test]
+fn an_indented_comment_is_not_part_of_the_value_get_returns() {
+    let doc = Document::parse(INDENTED_NOTE).unwrap();
+    assert_eq!(doc.get("profile dev", "region"), Some("eu-west-1"));
+    assert_eq!(doc.get("profile dev", "output"), Some("json"));
+}
+
+#[test]
+fn an_inline_comment_as_the_whole_value_leaves_it_empty() {
+    let doc = Document::parse(
+        "[a]\ntoken = # none\nbare =\nsemi =\t; none\nglued =#x\nglued2=;y\nkept = a#b\n",
+    )
+    .unwrap();
+    assert_eq!(doc.get("a", "token"), Some(""));
+    assert_eq!(doc.get("a", "bare"), Some(""));
+    assert_eq!(doc.get("a", "semi"), Some(""));
+    assert_eq!(doc.get("a", "glued"), Some("#x"));
+    assert_eq!(doc.get("a", "glued2"), Some(";y"));
+    assert_eq!(doc.get("a", "kept"), Some("a#b"));
+}
+
+#[test]
+fn a_new_key_never_goes_above_an_indented_comment() {
+    let mut doc = Document::parse("[a]\n  # about a\n[b]\n").unwrap();
+    assert!(doc.section_is_empty("a"));
+    doc.set("a", "k", "v");
+    assert_eq!(doc.render(), "[a]\n  # about a\nk = v\n[b]\n");
+}
