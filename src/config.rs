@@ -188,7 +188,7 @@ pub fn save(paths: &Paths, profile: &str, settings: &[(&str, &str)]) -> Result<S
     files::edit_document(paths, &paths.aws_config, |config| {
         let section = writable_section(config, profile);
         for (key, value) in settings {
-            config.set(&section, key, value);
+            config.set(&section, key, value)?;
         }
         Ok(section)
     })

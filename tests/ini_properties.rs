@@ -154,7 +154,9 @@ impl Edit {
                 section,
                 key,
                 value,
-            } => doc.set(section, key, value),
+            } => doc
+                .set(section, key, value)
+                .expect("generated text is single-line"),
             Edit::Remove { section, key } => {
                 doc.remove(section, key);
             }

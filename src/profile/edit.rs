@@ -2,12 +2,57 @@
 //! replace a key's line where it stands, add a new key after the section's last key,
 //! append a new section at the end.
 
+use std::fmt;
+
 use super::{Document, Line, LineKind};
+
+/// Why `set` refused to write: a line break in the section name, key or value would end
+/// the line early, and what follows would be read as lines of its own (a new profile
+/// with a `credential_process`, say); a NUL makes the file unreadable to some tools.
+/// Names the section and key but never the value, which may be a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "cannot write {} in [{}]: the {part} contains a line break or NUL character, which would corrupt the file; nothing was changed, give it on a single line",
+    key.escape_debug(),
+    section.escape_debug()
+)]
+pub struct UnsafeText {
+    /// The section that was to be written.
+    pub section: String,
+    /// The key that was to be written.
+    pub key: String,
+    /// Which of the three holds the character.
+    pub part: TextPart,
+}
+
+/// The parts of a `key = value` line in a `[section]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPart {
+    /// The section name.
+    SectionName,
+    /// The key.
+    Key,
+    /// The value.
+    Value,
+}
+
+impl fmt::Display for TextPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::SectionName => "section name",
+            Self::Key => "key",
+            Self::Value => "value",
+        })
+    }
+}
 
 impl Document {
     /// Sets `key = value` in `section`, creating the key or the section if needed.
     /// Never creates a duplicate key or section, and leaves every other line untouched.
-    pub fn set(&mut self, section: &str, key: &str, value: &str) {
+    /// Refuses (changing nothing) text that would not stay on its line, so that no
+    /// caller can be tricked into writing lines of someone else's choosing.
+    pub fn set(&mut self, section: &str, key: &str, value: &str) -> Result<(), UnsafeText> {
+        check_single_line(section, key, value)?;
         let text = format!("{key} = {value}");
         if let Some(index) = self.property_index(section, key) {
             self.replace_property(index, text, key, value);
@@ -18,6 +63,7 @@ impl Document {
             let end = self.lines.len();
             self.insert_line(end, text, property(key, value));
         }
+        Ok(())
     }
 
     /// Removes every line that sets `key` in `section` (with the indented lines it owns).
@@ -146,6 +192,26 @@ impl Document {
         }
         let raw = text + self.newline;
         self.lines.insert(index, Line { raw, kind });
+    }
+}
+
+/// Fails on the first of `section`, `key` and `value` that holds a CR, LF or NUL.
+fn check_single_line(section: &str, key: &str, value: &str) -> Result<(), UnsafeText> {
+    let parts = [
+        (TextPart::SectionName, section),
+        (TextPart::Key, key),
+        (TextPart::Value, value),
+    ];
+    match parts
+        .iter()
+        .find(|(_, text)| text.contains(['\r', '\n', '\0']))
+    {
+        Some(&(part, _)) => Err(UnsafeText {
+            section: section.to_owned(),
+            key: key.to_owned(),
+            part,
+        }),
+        None => Ok(()),
     }
 }
 

@@ -12,6 +12,8 @@
 
 mod edit;
 
+pub use edit::{TextPart, UnsafeText};
+
 use std::fmt;
 
 use zeroize::Zeroize;

@@ -143,7 +143,7 @@ fn binary_garbage_is_not_text_and_names_the_line() {
 #[test]
 fn replacing_a_key_changes_only_its_line() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("work", "aws_access_key_id", "ASIANEW");
+    doc.set("work", "aws_access_key_id", "ASIANEW").unwrap();
     let expected = REAL_WORLD.replace(
         "aws_access_key_id = AKIAWORK",
         "aws_access_key_id = ASIANEW",
@@ -154,7 +154,8 @@ fn replacing_a_key_changes_only_its_line() {
 #[test]
 fn replacing_a_key_is_written_plainly_whatever_its_old_spacing() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("default", "aws_secret_access_key", "s3cr3t");
+    doc.set("default", "aws_secret_access_key", "s3cr3t")
+        .unwrap();
     let expected = REAL_WORLD.replace(
         "aws_secret_access_key   =    secretdefault   # trailing note",
         "aws_secret_access_key = s3cr3t",
@@ -165,7 +166,7 @@ fn replacing_a_key_is_written_plainly_whatever_its_old_spacing() {
 #[test]
 fn replacing_a_multi_line_value_drops_its_continuation_lines() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("default", "s3", "none");
+    doc.set("default", "s3", "none").unwrap();
     let expected = REAL_WORLD.replace(
         "s3 =\n    max_concurrent_requests = 20\n    addressing_style = path\n",
         "s3 = none\n",
@@ -176,7 +177,7 @@ fn replacing_a_multi_line_value_drops_its_continuation_lines() {
 #[test]
 fn a_new_key_goes_after_the_sections_last_key_and_its_continuations() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("default", "aws_session_token", "TOKEN");
+    doc.set("default", "aws_session_token", "TOKEN").unwrap();
     let expected = REAL_WORLD.replace(
         "    addressing_style = path\n",
         "    addressing_style = path\naws_session_token = TOKEN\n",
@@ -187,7 +188,7 @@ fn a_new_key_goes_after_the_sections_last_key_and_its_continuations() {
 #[test]
 fn a_new_key_in_a_section_without_keys_goes_right_after_its_header() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("empty", "k", "v");
+    doc.set("empty", "k", "v").unwrap();
     let expected = REAL_WORLD.replace("[empty]\n", "[empty]\nk = v\n");
     assert_eq!(doc.render(), expected);
 }
@@ -195,23 +196,23 @@ fn a_new_key_in_a_section_without_keys_goes_right_after_its_header() {
 #[test]
 fn a_new_section_is_appended_after_a_blank_line() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("new", "k", "v");
+    doc.set("new", "k", "v").unwrap();
     assert_eq!(doc.render(), format!("{REAL_WORLD}\n[new]\nk = v\n"));
 }
 
 #[test]
 fn a_file_without_a_trailing_newline_gets_one_only_where_a_line_is_added() {
     let mut doc = Document::parse("[a]\nk = v").unwrap();
-    doc.set("a", "k", "w");
+    doc.set("a", "k", "w").unwrap();
     assert_eq!(
         doc.render(),
         "[a]\nk = w",
         "replacing keeps the missing newline"
     );
-    doc.set("a", "j", "x");
+    doc.set("a", "j", "x").unwrap();
     assert_eq!(doc.render(), "[a]\nk = w\nj = x\n");
     let mut doc = Document::parse("[a]\nk = v").unwrap();
-    doc.set("b", "k", "v");
+    doc.set("b", "k", "v").unwrap();
     assert_eq!(doc.render(), "[a]\nk = v\n\n[b]\nk = v\n");
 }
 
@@ -219,9 +220,9 @@ fn a_file_without_a_trailing_newline_gets_one_only_where_a_line_is_added() {
 fn crlf_files_stay_crlf() {
     let original = "[a]\r\nk = v\r\n";
     let mut doc = Document::parse(original).unwrap();
-    doc.set("a", "k", "w");
-    doc.set("a", "j", "x");
-    doc.set("b", "y", "z");
+    doc.set("a", "k", "w").unwrap();
+    doc.set("a", "j", "x").unwrap();
+    doc.set("b", "y", "z").unwrap();
     assert_eq!(
         doc.render(),
         "[a]\r\nk = w\r\nj = x\r\n\r\n[b]\r\ny = z\r\n"
@@ -231,8 +232,9 @@ fn crlf_files_stay_crlf() {
 #[test]
 fn an_empty_document_grows_a_section_without_leading_blank_lines() {
     let mut doc = Document::empty();
-    doc.set("default", "aws_access_key_id", "AKIA");
-    doc.set("default", "aws_secret_access_key", "secret");
+    doc.set("default", "aws_access_key_id", "AKIA").unwrap();
+    doc.set("default", "aws_secret_access_key", "secret")
+        .unwrap();
     assert_eq!(
         doc.render(),
         "[default]\naws_access_key_id = AKIA\naws_secret_access_key = secret\n"
@@ -242,23 +244,23 @@ fn an_empty_document_grows_a_section_without_leading_blank_lines() {
 #[test]
 fn setting_a_key_in_a_repeated_section_edits_the_effective_line() {
     let mut doc = Document::parse("[a]\nk = 1\n[b]\n[a]\nk = 2\n").unwrap();
-    doc.set("a", "k", "3");
+    doc.set("a", "k", "3").unwrap();
     assert_eq!(doc.render(), "[a]\nk = 1\n[b]\n[a]\nk = 3\n");
-    doc.set("a", "new", "x");
+    doc.set("a", "new", "x").unwrap();
     assert_eq!(doc.render(), "[a]\nk = 1\n[b]\n[a]\nk = 3\nnew = x\n");
 }
 
 #[test]
 fn setting_keys_matches_existing_keys_case_insensitively() {
     let mut doc = Document::parse("[a]\nAWS_ACCESS_KEY_ID = old\n").unwrap();
-    doc.set("a", "aws_access_key_id", "new");
+    doc.set("a", "aws_access_key_id", "new").unwrap();
     assert_eq!(doc.render(), "[a]\naws_access_key_id = new\n");
 }
 
 #[test]
 fn a_new_key_goes_before_trailing_comments_and_blank_lines_of_its_section() {
     let mut doc = Document::parse("[a]\nk = v\n# about b\n\n[b]\n").unwrap();
-    doc.set("a", "j", "w");
+    doc.set("a", "j", "w").unwrap();
     assert_eq!(doc.render(), "[a]\nk = v\nj = w\n# about b\n\n[b]\n");
 }
 
@@ -273,8 +275,8 @@ fn removing_a_key_takes_every_occurrence_and_nothing_else() {
 #[test]
 fn an_edited_document_parses_back_to_the_intended_values() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("work", "aws_session_token", "T/+=");
-    doc.set("fresh", "aws_access_key_id", "ASIA");
+    doc.set("work", "aws_session_token", "T/+=").unwrap();
+    doc.set("fresh", "aws_access_key_id", "ASIA").unwrap();
     let reparsed = Document::parse(&doc.render()).unwrap();
     assert_eq!(reparsed.get("work", "aws_session_token"), Some("T/+="));
     assert_eq!(reparsed.get("fresh", "aws_access_key_id"), Some("ASIA"));
@@ -308,7 +310,7 @@ fn removing_or_replacing_a_value_takes_continuations_behind_blank_and_comment_li
         "[default]\ns3 =\n  # tuning\n  max_concurrent_requests = 20\nregion = x\n",
     )
     .unwrap();
-    doc.set("default", "s3", "none");
+    doc.set("default", "s3", "none").unwrap();
     assert_eq!(doc.render(), "[default]\ns3 = none\nregion = x\n");
 }
 
@@ -335,7 +337,7 @@ const INDENTED_NOTE: &str =
 #[test]
 fn replacing_a_setting_takes_the_indented_comment_under_it() {
     let mut doc = Document::parse(INDENTED_NOTE).unwrap();
-    doc.set("profile dev", "region", "eu-west-3");
+    doc.set("profile dev", "region", "eu-west-3").unwrap();
     assert_eq!(
         doc.render(),
         "[profile dev]\nregion = eu-west-3\noutput = json\n"
@@ -353,7 +355,7 @@ fn removing_a_setting_takes_the_indented_comment_under_it() {
 fn a_new_key_goes_after_the_indented_comment_of_the_last_setting() {
     let text = "[default]\naws_access_key_id = AKIA\naws_secret_access_key = s\n  ; rotated in May\n\n[other]\n";
     let mut doc = Document::parse(text).unwrap();
-    doc.set("default", "aws_session_token", "T");
+    doc.set("default", "aws_session_token", "T").unwrap();
     assert_eq!(
         doc.render(),
         text.replace(
@@ -388,6 +390,39 @@ fn an_inline_comment_as_the_whole_value_leaves_it_empty() {
 fn a_new_key_never_goes_above_an_indented_comment() {
     let mut doc = Document::parse("[a]\n  # about a\n[b]\n").unwrap();
     assert!(doc.section_is_empty("a"));
-    doc.set("a", "k", "v");
+    doc.set("a", "k", "v").unwrap();
     assert_eq!(doc.render(), "[a]\n  # about a\nk = v\n[b]\n");
+}
+
+#[test]
+fn set_refuses_line_breaks_and_nul_anywhere_and_changes_nothing() {
+    let original = "[a]\nk = v\n";
+    for (section, key, value, part) in [
+        ("a", "k", "eu-west-1\n[profile x]", TextPart::Value),
+        ("a", "k", "x\ry", TextPart::Value),
+        ("a", "k", "x\0y", TextPart::Value),
+        ("a", "k\nj", "v", TextPart::Key),
+        ("a]\n[b", "k", "v", TextPart::SectionName),
+    ] {
+        let mut doc = Document::parse(original).unwrap();
+        let error = doc.set(section, key, value).unwrap_err();
+        assert_eq!(error.part, part, "{section:?} {key:?}");
+        assert_eq!(doc.render(), original, "nothing changed");
+        let message = error.to_string();
+        assert!(
+            !message.contains('\n') && !message.contains('\r'),
+            "{message}"
+        );
+        assert!(
+            !message.contains("profile x") && !message.contains("x\0y"),
+            "{message}"
+        );
+    }
+    let mut doc = Document::parse(original).unwrap();
+    assert_eq!(
+        doc.set("profile dev", "region", "eu-west-1\n[profile x]")
+            .unwrap_err()
+            .to_string(),
+        "cannot write region in [profile dev]: the value contains a line break or NUL character, which would corrupt the file; nothing was changed, give it on a single line"
+    );
 }
