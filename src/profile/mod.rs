@@ -55,6 +55,22 @@ enum LineKind {
     IndentedComment,
 }
 
+/// A section header or key repeated in a way botocore (the AWS CLI, boto3) refuses: it
+/// reads the files with Python's strict `configparser`, which fails on the whole file,
+/// while the Rust/Java/Go SDKs merge the repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The section, as written between the brackets (trimmed).
+    pub section: String,
+    /// The repeated key as written the second time; `None` when the section header
+    /// itself is repeated.
+    pub key: Option<String>,
+    /// The 1-based line of the first occurrence.
+    pub first_line: usize,
+    /// The 1-based line of the repeat.
+    pub second_line: usize,
+}
+
 /// Why a file could not be parsed, and on which line (1-based).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {reason}")]
@@ -221,6 +237,51 @@ impl Document {
             .any(|line| matches!(&line.kind, LineKind::Section(name) if name == section))
     }
 
+    /// The first repeat botocore would refuse the file for, in file order: a section
+    /// header seen before (names compared as written, trimmed), or a key seen before in
+    /// the same occurrence of a section (compared case-insensitively). Lets a caller
+    /// warn that the AWS CLI cannot read a file the SDKs (and stscreds) accept.
+    pub fn first_duplicate(&self) -> Option<Duplicate> {
+        let mut headers: Vec<(&str, usize)> = Vec::new();
+        let mut keys: Vec<(&str, usize)> = Vec::new();
+        let mut section = "";
+        for (index, line) in self.lines.iter().enumerate() {
+            let number = index + 1;
+            match &line.kind {
+                LineKind::Section(_) => {
+                    section = header_as_written(&line.raw);
+                    if let Some(&(_, first_line)) =
+                        headers.iter().find(|(name, _)| *name == section)
+                    {
+                        return Some(Duplicate {
+                            section: section.to_owned(),
+                            key: None,
+                            first_line,
+                            second_line: number,
+                        });
+                    }
+                    headers.push((section, number));
+                    keys.clear();
+                }
+                LineKind::Property { key, .. } => {
+                    if let Some(&(_, first_line)) =
+                        keys.iter().find(|(seen, _)| seen.eq_ignore_ascii_case(key))
+                    {
+                        return Some(Duplicate {
+                            section: section.to_owned(),
+                            key: Some(key.clone()),
+                            first_line,
+                            second_line: number,
+                        });
+                    }
+                    keys.push((key, number));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// The index of the line holding the effective value of `key` in `section`.
     fn property_index(&self, section: &str, key: &str) -> Option<usize> {
         let mut current: Option<&str> = None;
@@ -238,6 +299,16 @@ impl Document {
         }
         found
     }
+}
+
+/// The name of a header line as written between its brackets, trimmed but with its
+/// inner whitespace kept (botocore compares names this way).
+fn header_as_written(raw: &str) -> &str {
+    let after_bracket = raw.split_once('[').map_or(raw, |(_, rest)| rest);
+    after_bracket
+        .split_once(']')
+        .map_or(after_bracket, |(name, _)| name)
+        .trim()
 }
 
 /// A line without its `\n` or `\r\n` terminator.

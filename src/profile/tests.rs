@@ -426,3 +426,43 @@ fn set_refuses_line_breaks_and_nul_anywhere_and_changes_nothing() {
         "cannot write region in [profile dev]: the value contains a line break or NUL character, which would corrupt the file; nothing was changed, give it on a single line"
     );
 }
+
+#[test]
+fn first_duplicate_finds_what_botocore_refuses_in_file_order() {
+    let duplicate = |text: &str| Document::parse(text).unwrap().first_duplicate();
+    assert_eq!(duplicate(REAL_WORLD), None);
+    assert_eq!(
+        duplicate("[a]\nk = 1\n[b]\n[a]\nk = 2\n"),
+        Some(Duplicate {
+            section: "a".into(),
+            key: None,
+            first_line: 1,
+            second_line: 4,
+        })
+    );
+    assert_eq!(
+        duplicate("[profile dev]\nRegion = a\n  more\nregion: b\n[profile dev]\n"),
+        Some(Duplicate {
+            section: "profile dev".into(),
+            key: Some("region".into()),
+            first_line: 2,
+            second_line: 4,
+        }),
+        "keys compare case-insensitively, and the first repeat in the file wins"
+    );
+    assert_eq!(
+        duplicate("\u{feff}[ a ]\n[a]\n"),
+        Some(Duplicate {
+            section: "a".into(),
+            key: None,
+            first_line: 1,
+            second_line: 2,
+        }),
+        "names are trimmed"
+    );
+    assert_eq!(
+        duplicate("[profile  dev]\n[profile dev]\n[a]\nk = 1\n[b]\nk = 1\n"),
+        None,
+        "inner whitespace counts, and keys only repeat within one section"
+    );
+}
