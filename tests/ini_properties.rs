@@ -309,7 +309,15 @@ fn property(key: &'static str) -> impl Strategy<Value = Property> {
         1 => prop::collection::vec(continuation(), 1..3),
     ];
     (separator_and_value, trailer, continuations).prop_map(
-        move |((separator, value), trailer, continuations)| {
+        move |((separator, value), trailer, mut continuations)| {
+            // Under an empty value, indented lines are `key = value` sub-properties.
+            if value.is_empty() {
+                for line in &mut continuations {
+                    if !line.contains('=') {
+                        line.push_str(" = on");
+                    }
+                }
+            }
             // `k = # x` is empty, as `k =` is: the whitespace after `=` starts the comment.
             Property {
                 key,
@@ -717,8 +725,10 @@ proptest! {
 #[test]
 fn removing_a_key_never_orphans_its_continuation_lines() {
     let cases = [
-        // The fuzzer's minimized input.
-        ("[e]\nw=\n\n\tr", "e", "w"),
+        // The fuzzer's minimized input (`\tr` was enough then; under an empty value
+        // the line must now be a `key = value` sub-property to parse at all).
+        ("[e]\nw=\n\n\tr = 1", "e", "w"),
+        ("[e]\nw=x\n\n\tr", "e", "w"),
         // Sub-properties with a comment among them, as people write them.
         (
             "[default]\ns3 =\n  # tuning\n  max_concurrent_requests = 20\n",

@@ -96,6 +96,10 @@ pub enum ParseErrorReason {
     EmptyKey,
     /// An indented line with no property before it to continue.
     OrphanContinuation,
+    /// An indented line under a setting with an empty value that is not `key = value`.
+    SubPropertyNotAProperty,
+    /// `= value` with nothing before the `=`, in an indented sub-property line.
+    EmptySubPropertyKey,
     /// Bytes that are not UTF-8 text.
     NotText,
 }
@@ -109,6 +113,10 @@ impl fmt::Display for ParseErrorReason {
             Self::NotAProperty => "expected 'key = value', a [section] header or a comment",
             Self::EmptyKey => "setting has no name before '='",
             Self::OrphanContinuation => "indented line does not follow a setting",
+            Self::SubPropertyNotAProperty => {
+                "indented line under an empty setting is not 'key = value'"
+            }
+            Self::EmptySubPropertyKey => "sub-setting has no name before '='",
             Self::NotText => "file is not UTF-8 text",
         })
     }
@@ -160,7 +168,7 @@ impl Document {
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         let mut lines: Vec<Line> = Vec::new();
         let mut in_section = false;
-        let mut can_continue = false;
+        let mut continues = Continues::Nothing;
         for (index, raw) in text.split_inclusive('\n').enumerate() {
             let content = line_content(raw);
             let content = if index == 0 {
@@ -168,17 +176,19 @@ impl Document {
             } else {
                 content
             };
-            let kind =
-                classify(content, in_section, can_continue).map_err(|reason| ParseError {
-                    line: index + 1,
-                    reason,
-                })?;
+            let kind = classify(content, in_section, continues).map_err(|reason| ParseError {
+                line: index + 1,
+                reason,
+            })?;
             match &kind {
                 LineKind::Section(_) => {
                     in_section = true;
-                    can_continue = false;
+                    continues = Continues::Nothing;
                 }
-                LineKind::Property { .. } => can_continue = true,
+                LineKind::Property { value, .. } if value.is_empty() => {
+                    continues = Continues::SubProperties;
+                }
+                LineKind::Property { .. } => continues = Continues::Value,
                 LineKind::Blank
                 | LineKind::Comment
                 | LineKind::Continuation
@@ -282,6 +292,43 @@ impl Document {
         None
     }
 
+    /// Every setting of `section` as the Rust/Java/Go SDKs read it: keys lowercased,
+    /// repeated sections merged with the last value winning, and each value with its
+    /// indented lines joined by `\n`, trimmed (sub-properties are such lines). [`get`]
+    /// gives only the first line, which is all stscreds' own settings use; this is the
+    /// whole picture, for checking the parser against the SDKs' shared test suite.
+    ///
+    /// [`get`]: Self::get
+    pub fn sdk_settings(&self, section: &str) -> Vec<(String, String)> {
+        let mut settings: Vec<(String, String)> = Vec::new();
+        let mut current: Option<&str> = None;
+        let mut last: Option<usize> = None;
+        for line in &self.lines {
+            match &line.kind {
+                LineKind::Section(name) => {
+                    current = Some(name);
+                    last = None;
+                }
+                LineKind::Property { key, value } if current == Some(section) => {
+                    let key = key.to_ascii_lowercase();
+                    settings.retain(|(seen, _)| *seen != key);
+                    settings.push((key, value.clone()));
+                    last = Some(settings.len() - 1);
+                }
+                LineKind::Property { .. } => last = None,
+                LineKind::Continuation | LineKind::IndentedComment => {
+                    if let Some(index) = last {
+                        let value = &mut settings[index].1;
+                        value.push('\n');
+                        value.push_str(line_content(&line.raw).trim_matches([' ', '\t']));
+                    }
+                }
+                LineKind::Blank | LineKind::Comment => {}
+            }
+        }
+        settings
+    }
+
     /// The index of the line holding the effective value of `key` in `section`.
     fn property_index(&self, section: &str, key: &str) -> Option<usize> {
         let mut current: Option<&str> = None;
@@ -324,10 +371,21 @@ fn detect_newline(text: &str) -> &'static str {
     }
 }
 
+/// What an indented line continues, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Continues {
+    /// No property yet in this section: an indented line is an error.
+    Nothing,
+    /// A property with a value: any text continues it.
+    Value,
+    /// A property with an empty value: indented lines are `key = value` sub-properties.
+    SubProperties,
+}
+
 fn classify(
     content: &str,
     in_section: bool,
-    can_continue: bool,
+    continues: Continues,
 ) -> Result<LineKind, ParseErrorReason> {
     let trimmed = content.trim();
     if trimmed.is_empty() {
@@ -342,10 +400,12 @@ fn classify(
         });
     }
     if indented {
-        return if can_continue {
-            Ok(LineKind::Continuation)
-        } else {
-            Err(ParseErrorReason::OrphanContinuation)
+        return match continues {
+            Continues::Nothing => Err(ParseErrorReason::OrphanContinuation),
+            Continues::Value => Ok(LineKind::Continuation),
+            Continues::SubProperties => {
+                check_sub_property(trimmed).map(|()| LineKind::Continuation)
+            }
         };
     }
     if let Some(rest) = content.strip_prefix('[') {
@@ -355,6 +415,16 @@ fn classify(
         return Err(ParseErrorReason::PropertyOutsideSection);
     }
     parse_property(content)
+}
+
+/// A sub-property line must be `key = value` with a key, as in all the SDKs (botocore
+/// fails on it too).
+fn check_sub_property(trimmed: &str) -> Result<(), ParseErrorReason> {
+    match strip_inline_comment(trimmed).split_once('=') {
+        None => Err(ParseErrorReason::SubPropertyNotAProperty),
+        Some((key, _)) if key.trim().is_empty() => Err(ParseErrorReason::EmptySubPropertyKey),
+        Some(_) => Ok(()),
+    }
 }
 
 fn parse_section_header(after_bracket: &str) -> Result<LineKind, ParseErrorReason> {

@@ -303,7 +303,7 @@ fn debug_output_never_shows_values() {
 
 #[test]
 fn removing_or_replacing_a_value_takes_continuations_behind_blank_and_comment_lines() {
-    let mut doc = Document::parse("[e]\nw=\n\n\tr\n# after\n").unwrap();
+    let mut doc = Document::parse("[e]\nw=\n\n\tr = 1\n# after\n").unwrap();
     doc.remove("e", "w");
     assert_eq!(doc.render(), "[e]\n# after\n");
     let mut doc = Document::parse(
@@ -464,5 +464,48 @@ fn first_duplicate_finds_what_botocore_refuses_in_file_order() {
         duplicate("[profile  dev]\n[profile dev]\n[a]\nk = 1\n[b]\nk = 1\n"),
         None,
         "inner whitespace counts, and keys only repeat within one section"
+    );
+}
+
+#[test]
+fn sub_property_lines_must_be_settings_with_a_name() {
+    for (text, reason) in [
+        (
+            "[a]\ns3 =\n  invalid\n",
+            ParseErrorReason::SubPropertyNotAProperty,
+        ),
+        (
+            "[a]\ns3 = # none\n  invalid\n",
+            ParseErrorReason::SubPropertyNotAProperty,
+        ),
+        ("[a]\ns3 =\n  = 20\n", ParseErrorReason::EmptySubPropertyKey),
+    ] {
+        assert_eq!(
+            Document::parse(text),
+            Err(ParseError { line: 3, reason }),
+            "{text:?}"
+        );
+    }
+    for text in [
+        "[a]\ns3 =\n  max = 20\n\n  # tuning\n  style =\n",
+        "[a]\ns3 = on\n  just words\n",
+    ] {
+        assert!(Document::parse(text).is_ok(), "{text:?}");
+    }
+}
+
+#[test]
+fn sdk_settings_join_indented_lines_and_merge_repeated_sections() {
+    let doc = Document::parse(
+        "[a]\nK = 1\ns3 =\n  max = 20\n\n# c\n\t style = path \n[b]\nk = x\n[a]\nr = v # c\n  # note\n",
+    )
+    .unwrap();
+    assert_eq!(
+        doc.sdk_settings("a"),
+        [
+            ("k".to_owned(), "1".to_owned()),
+            ("s3".to_owned(), "\nmax = 20\nstyle = path".to_owned()),
+            ("r".to_owned(), "v\n# note".to_owned()),
+        ]
     );
 }
