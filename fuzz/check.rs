@@ -59,25 +59,28 @@ pub fn check(data: &[u8]) {
             doc.has_section(section),
             "[{section}] is not seen: {text:?}"
         );
-        if let Some((_, key)) = settings.iter().find(|(s, _)| s == section) {
-            doc.set(section, key, REPLACED_VALUE);
+        if let Some((_, key)) = settings.iter().find(|(s, _)| s == section)
+            && set_unless_unsafe(&mut doc, section, key, REPLACED_VALUE)
+        {
             assert_eq!(doc.get(section, key), Some(REPLACED_VALUE), "{text:?}");
             assert!(doc.remove(section, key), "[{section}] {key}: {text:?}");
             assert_eq!(doc.get(section, key), None, "{text:?}");
             assert!(!doc.remove(section, key), "removed twice: {text:?}");
             expected.insert((section.clone(), key.to_ascii_lowercase()), None);
         }
-        doc.set(section, SET_KEY, SET_VALUE);
-        expected.insert(
-            (section.clone(), SET_KEY.to_owned()),
-            Some(SET_VALUE.to_owned()),
-        );
+        if set_unless_unsafe(&mut doc, section, SET_KEY, SET_VALUE) {
+            expected.insert(
+                (section.clone(), SET_KEY.to_owned()),
+                Some(SET_VALUE.to_owned()),
+            );
+        }
     }
     let mut new_section = NEW_SECTION.to_owned();
     while doc.has_section(&new_section) {
         new_section.push('x');
     }
-    doc.set(&new_section, NEW_KEY, NEW_VALUE);
+    doc.set(&new_section, NEW_KEY, NEW_VALUE)
+        .expect("fixed text is single-line");
     expected.insert(
         (new_section.clone(), NEW_KEY.to_owned()),
         Some(NEW_VALUE.to_owned()),
@@ -117,6 +120,27 @@ pub fn check(data: &[u8]) {
     );
     if text.contains('\n') && all_crlf(text) {
         assert!(all_crlf(&output), "CRLF not kept: {text:?} -> {output:?}");
+    }
+}
+
+/// Sets `key = value` in `section`, which must be refused, leaving the document as it
+/// was, exactly when one of them holds a CR, LF or NUL (a lone CR can sit inside a line
+/// the parser accepts). Whether it was set.
+fn set_unless_unsafe(doc: &mut Document, section: &str, key: &str, value: &str) -> bool {
+    let is_unsafe = [section, key, value]
+        .iter()
+        .any(|text| text.contains(['\r', '\n', '\0']));
+    let before = doc.clone();
+    match doc.set(section, key, value) {
+        Ok(()) => {
+            assert!(!is_unsafe, "set wrote [{section:?}] {key:?}");
+            true
+        }
+        Err(_) => {
+            assert!(is_unsafe, "set refused [{section:?}] {key:?}");
+            assert!(*doc == before, "a refused set changed the document");
+            false
+        }
     }
 }
 

@@ -196,21 +196,18 @@ fn parse_duration_seconds(text: &str, profile: &str, file: &str) -> Result<Sessi
         })
 }
 
-/// A profile's setting in a config file: `[profile NAME]`, and for `default` also
-/// `[default]` (which `[profile default]` overrides).
+/// A profile's setting in a config file, from the section the SDKs read it from.
 fn setting<'a>(config: &'a Document, profile: &str, key: &str) -> Option<&'a str> {
-    let prefixed = config.get(&format!("profile {profile}"), key);
-    let bare = || {
-        (profile == "default")
-            .then(|| config.get("default", key))
-            .flatten()
-    };
-    prefixed.or_else(bare).filter(|value| !value.is_empty())
+    config
+        .get(&profile_section(config, profile), key)
+        .filter(|value| !value.is_empty())
 }
 
-/// The config-file section to write a profile's settings in: `[profile NAME]`; for
-/// `default`, an existing `[default]` (a new `[profile default]` would hide it).
-fn writable_section(config: &Document, profile: &str) -> String {
+/// The config-file section that holds `profile`, for reading and writing alike:
+/// `[profile NAME]`. For `default`, the SDKs read `[default]` only while the file has no
+/// `[profile default]` (which hides every key of `[default]`, not key by key), so an
+/// existing `[default]` is used then, and otherwise `[profile default]`.
+pub fn profile_section(config: &Document, profile: &str) -> String {
     let prefixed = format!("profile {profile}");
     if profile == "default" && config.has_section("default") && !config.has_section(&prefixed) {
         "default".to_owned()
@@ -223,9 +220,9 @@ fn writable_section(config: &Document, profile: &str) -> String {
 /// byte of the file. Returns the section name written.
 pub fn save(paths: &Paths, profile: &str, settings: &[(&str, &str)]) -> Result<String, Error> {
     files::edit_document(paths, &paths.aws_config, |config| {
-        let section = writable_section(config, profile);
+        let section = profile_section(config, profile);
         for (key, value) in settings {
-            config.set(&section, key, value);
+            config.set(&section, key, value)?;
         }
         Ok(section)
     })
@@ -296,6 +293,22 @@ mod tests {
         let doc =
             Document::parse("[default]\nregion = a\n[profile default]\nregion = b\n").unwrap();
         assert_eq!(setting(&doc, "default", "region"), Some("b"));
+    }
+
+    #[test]
+    fn profile_default_hides_every_key_of_default_as_in_the_sdks() {
+        for text in [
+            "[default]\nregion = a\noutput = json\n[profile default]\nregion = b\n",
+            "[profile default]\nregion = b\n[default]\nregion = a\noutput = json\n",
+            "[profile\tdefault]\nregion = b\n[default]\noutput = json\n",
+        ] {
+            let doc = Document::parse(text).unwrap();
+            assert_eq!(setting(&doc, "default", "region"), Some("b"), "{text:?}");
+            assert_eq!(setting(&doc, "default", "output"), None, "{text:?}");
+            assert_eq!(profile_section(&doc, "default"), "profile default");
+        }
+        let doc = Document::parse("[default]\noutput = json\n").unwrap();
+        assert_eq!(setting(&doc, "default", "output"), Some("json"));
     }
 
     #[test]
@@ -378,12 +391,12 @@ mod tests {
     #[test]
     fn settings_for_default_go_into_an_existing_default_section() {
         let doc = Document::parse("[default]\nregion = eu-west-1\n").unwrap();
-        assert_eq!(writable_section(&doc, "default"), "default");
-        assert_eq!(writable_section(&doc, "work"), "profile work");
+        assert_eq!(profile_section(&doc, "default"), "default");
+        assert_eq!(profile_section(&doc, "work"), "profile work");
         let both = Document::parse("[default]\n[profile default]\n").unwrap();
-        assert_eq!(writable_section(&both, "default"), "profile default");
+        assert_eq!(profile_section(&both, "default"), "profile default");
         assert_eq!(
-            writable_section(&Document::empty(), "default"),
+            profile_section(&Document::empty(), "default"),
             "profile default"
         );
     }

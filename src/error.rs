@@ -265,6 +265,10 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// An edit would have put a line break (or NUL) into a file; nothing was written.
+    #[error("{0}")]
+    UnsafeText(#[from] crate::profile::UnsafeText),
+
     /// Something typed or passed in is not usable.
     #[error("{0}")]
     Input(#[from] crate::prompt::InputError),

@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 
+use crate::profile::UnsafeText;
 use crate::session::{CredentialKey, SessionCredentials};
 
 /// The syntaxes `stscreds export` prints.
@@ -42,16 +43,21 @@ pub fn rfc3339(timestamp: Timestamp) -> String {
     timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// The credentials in `format`; `profile` names the section of the `ini` format.
-pub fn render(credentials: &SessionCredentials, format: Format, profile: &str) -> String {
-    match format {
+/// The credentials in `format`; `profile` names the section of the `ini` format, which
+/// refuses a profile name or value that would not stay on its line.
+pub fn render(
+    credentials: &SessionCredentials,
+    format: Format,
+    profile: &str,
+) -> Result<String, UnsafeText> {
+    Ok(match format {
         Format::Json => json(credentials),
-        Format::Ini => ini(credentials, profile),
+        Format::Ini => ini(credentials, profile)?,
         _ => variables(credentials)
             .iter()
             .map(|(name, value)| assignment(format, name, value))
             .collect(),
-    }
+    })
 }
 
 fn assignment(format: Format, name: &str, value: &str) -> String {
@@ -106,16 +112,16 @@ fn json_string(value: &str) -> String {
     quoted
 }
 
-fn ini(credentials: &SessionCredentials, profile: &str) -> String {
+fn ini(credentials: &SessionCredentials, profile: &str) -> Result<String, UnsafeText> {
     let mut document = crate::profile::Document::empty();
     for key in [
         CredentialKey::AccessKeyId,
         CredentialKey::SecretAccessKey,
         CredentialKey::SessionToken,
     ] {
-        document.set(profile, key.name(), credentials.value(key));
+        document.set(profile, key.name(), credentials.value(key))?;
     }
-    document.render()
+    Ok(document.render())
 }
 
 #[cfg(test)]
@@ -135,6 +141,7 @@ mod tests {
     fn each_shell_gets_its_own_quoting() {
         let token = |format| {
             render(&sample(), format, "p")
+                .unwrap()
                 .lines()
                 .find(|line| line.contains("AWS_SESSION_TOKEN"))
                 .unwrap()
@@ -155,7 +162,7 @@ mod tests {
 
     #[test]
     fn the_expiration_travels_with_the_keys() {
-        let sh = render(&sample(), Format::Sh, "p");
+        let sh = render(&sample(), Format::Sh, "p").unwrap();
         assert!(
             sh.ends_with("export AWS_CREDENTIAL_EXPIRATION='2030-01-02T03:04:05Z'\n"),
             "{sh}"
@@ -165,7 +172,7 @@ mod tests {
     #[test]
     fn json_is_the_credential_process_document() {
         assert_eq!(
-            render(&sample(), Format::Json, "p"),
+            render(&sample(), Format::Json, "p").unwrap(),
             "{\"Version\": 1, \"AccessKeyId\": \"ASIA\", \"SecretAccessKey\": \"a/b+c\", \"SessionToken\": \"it's\\\"\\\\\", \"Expiration\": \"2030-01-02T03:04:05Z\"}\n"
         );
         assert_eq!(json_string("a\nb\u{1}"), "\"a\\u000ab\\u0001\"");
@@ -174,7 +181,7 @@ mod tests {
     #[test]
     fn ini_is_a_credentials_file_section() {
         assert_eq!(
-            render(&sample(), Format::Ini, "work"),
+            render(&sample(), Format::Ini, "work").unwrap(),
             "[work]\naws_access_key_id = ASIA\naws_secret_access_key = a/b+c\naws_session_token = it's\"\\\n"
         );
     }

@@ -698,8 +698,7 @@ mod tests {
         let paths = Paths::under(home.path());
         fs::write(&paths.aws_credentials, "[broken\nsecret = keep\n").unwrap();
         let result = edit_document(&paths, &paths.aws_credentials, |doc| {
-            doc.set("a", "k", "v");
-            Ok(())
+            Ok(doc.set("a", "k", "v")?)
         });
         assert!(matches!(result, Err(Error::Parse { .. })));
         assert_eq!(

@@ -130,8 +130,7 @@ fn assume_chain(
     let credentials = credentials
         .ok_or_else(|| InputError::Invalid(format!("profile '{profile}' has no role to assume")))?;
     files::edit_document(paths, &cache, |document| {
-        credentials.write_to(document, &chain.name);
-        Ok(())
+        Ok(credentials.write_to(document, &chain.name)?)
     })?;
     eprintln!(
         "Assumed role {} for profile '{profile}'; wrote credentials to {}",
@@ -356,8 +355,7 @@ pub fn authenticate(
             profile,
             &keys.access_key_id,
         )?;
-        credentials.write_to(document, profile);
-        Ok(())
+        Ok(credentials.write_to(document, profile)?)
     })?;
     eprintln!("Wrote credentials to {}", sessions.display());
     eprintln!(

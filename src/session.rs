@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::config::ProfileConfig;
 use crate::error::Error;
 use crate::files::{self, Paths};
-use crate::profile::Document;
+use crate::profile::{Document, UnsafeText};
 
 /// The key that records when a profile's session credentials expire (RFC 3339).
 pub const EXPIRATION_KEY: &str = "stscreds_expiration";
@@ -81,15 +81,15 @@ impl SessionCredentials {
     }
 
     /// Writes all four values into `profile`, leaving the rest of the file alone.
-    pub fn write_to(&self, document: &mut Document, profile: &str) {
+    pub fn write_to(&self, document: &mut Document, profile: &str) -> Result<(), UnsafeText> {
         for key in [
             CredentialKey::AccessKeyId,
             CredentialKey::SecretAccessKey,
             CredentialKey::SessionToken,
         ] {
-            document.set(profile, key.name(), self.value(key));
+            document.set(profile, key.name(), self.value(key))?;
         }
-        document.set(profile, EXPIRATION_KEY, &self.expiration.to_string());
+        document.set(profile, EXPIRATION_KEY, &self.expiration.to_string())
     }
 
     /// Removes the session of `profile` (the keys stscreds writes) from `document`;
@@ -230,7 +230,9 @@ mod tests {
     #[test]
     fn credentials_round_trip_through_a_document() {
         let mut doc = Document::parse("[other]\nk = v\n").unwrap();
-        sample("2030-01-02T03:04:05Z").write_to(&mut doc, "work");
+        sample("2030-01-02T03:04:05Z")
+            .write_to(&mut doc, "work")
+            .unwrap();
         assert_eq!(
             doc.render(),
             "[other]\nk = v\n\n[work]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = se/cr+et\naws_session_token = to/ken+==\nstscreds_expiration = 2030-01-02T03:04:05Z\n"

@@ -58,7 +58,7 @@ pub fn save(paths: &Paths, profile: &str, state: &ProfileState) -> Result<(), Er
             (MFA_SERIAL, &state.mfa_serial),
         ] {
             match value {
-                Some(value) => document.set(profile, key, value),
+                Some(value) => document.set(profile, key, value)?,
                 None => {
                     document.remove(profile, key);
                 }

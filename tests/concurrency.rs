@@ -55,7 +55,8 @@ fn twenty_readers_of_an_expired_session_share_one_prompt_and_one_sts_call() {
         .run(&["auth", "--token-code", "123456"], "")
         .success();
     let mut doc = document(&sandbox);
-    doc.set("default", "stscreds_expiration", "2020-01-01T00:00:00Z");
+    doc.set("default", "stscreds_expiration", "2020-01-01T00:00:00Z")
+        .unwrap();
     sandbox.write(".aws/credentials", &doc.render());
     let calls_before = server.count("GetSessionToken");
 

@@ -125,7 +125,8 @@ fn cached_credentials_are_served_without_network_and_renewed_with_15_minutes_lef
         "default",
         "stscreds_expiration",
         &in_ten_minutes.to_string(),
-    );
+    )
+    .unwrap();
     sandbox.write(".aws/credentials", &doc.render());
     sandbox.set_env("AWS_ENDPOINT_URL", &moto.url());
     let renewed = sandbox

@@ -154,7 +154,9 @@ impl Edit {
                 section,
                 key,
                 value,
-            } => doc.set(section, key, value),
+            } => doc
+                .set(section, key, value)
+                .expect("generated text is single-line"),
             Edit::Remove { section, key } => {
                 doc.remove(section, key);
             }
@@ -307,13 +309,16 @@ fn property(key: &'static str) -> impl Strategy<Value = Property> {
         1 => prop::collection::vec(continuation(), 1..3),
     ];
     (separator_and_value, trailer, continuations).prop_map(
-        move |((separator, value), trailer, continuations)| {
-            // `k = # x` is a value of "# x": inline comments only follow a value.
-            let trailer = if value.is_empty() && trailer.trim_start().starts_with(['#', ';']) {
-                ""
-            } else {
-                trailer
-            };
+        move |((separator, value), trailer, mut continuations)| {
+            // Under an empty value, indented lines are `key = value` sub-properties.
+            if value.is_empty() {
+                for line in &mut continuations {
+                    if !line.contains('=') {
+                        line.push_str(" = on");
+                    }
+                }
+            }
+            // `k = # x` is empty, as `k =` is: the whitespace after `=` starts the comment.
             Property {
                 key,
                 line: format!("{key}{separator}{value}{trailer}"),
@@ -654,14 +659,76 @@ proptest! {
     }
 }
 
+/// Whether the last line in `text` that sets `key` in `section` is followed, behind blank
+/// and column-0 comment lines, by an indented line: the Rust/Java/Go SDKs would read that
+/// line as part of the value.
+fn value_runs_on(text: &str, section: &str, key: &str) -> bool {
+    let lines: Vec<&str> = text
+        .split_inclusive('\n')
+        .map(|line| line.trim_end_matches(['\r', '\n']))
+        .collect();
+    let mut current = None;
+    let mut last_setting = None;
+    for (index, line) in lines.iter().enumerate() {
+        if let Some(name) = header_name(line) {
+            current = Some(name);
+        } else if current.as_deref() == Some(section)
+            && !line.starts_with([' ', '\t'])
+            && !line.trim_start().starts_with(['#', ';'])
+            && line
+                .split_once('=')
+                .or_else(|| line.split_once(':'))
+                .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case(key))
+        {
+            last_setting = Some(index);
+        }
+    }
+    let Some(index) = last_setting else {
+        return false;
+    };
+    lines[index + 1..]
+        .iter()
+        .find(|line| !line.trim().is_empty() && !line.starts_with(['#', ';']))
+        .is_some_and(|line| line.starts_with([' ', '\t']))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// (f) A value written by `set` is read whole by every SDK: no indented line (a
+    /// continuation, or a comment the Rust SDK reads as one) is left under it.
+    #[test]
+    fn a_value_set_is_never_continued_by_an_indented_line(file in file(), edits in edits()) {
+        let text = file.render();
+        let output = apply_all(&text, &edits).render();
+        let mut last_edit: BTreeMap<(&str, String), &Edit> = BTreeMap::new();
+        for edit in &edits {
+            let key = match edit {
+                Edit::Set { key, .. } | Edit::Remove { key, .. } => key.to_ascii_lowercase(),
+            };
+            last_edit.insert((edit.section(), key), edit);
+        }
+        for ((section, key), edit) in last_edit {
+            if matches!(edit, Edit::Set { .. }) {
+                prop_assert!(
+                    !value_runs_on(&output, section, &key),
+                    "[{}] {} runs on into an indented line: {:?} -> {:?}", section, key, text, output
+                );
+            }
+        }
+    }
+}
+
 /// Found by the fuzzer: an indented line that follows a blank or comment line after a
 /// property is that property's continuation, so removing the property must take it too,
 /// or the edited file no longer parses (`OrphanContinuation`).
 #[test]
 fn removing_a_key_never_orphans_its_continuation_lines() {
     let cases = [
-        // The fuzzer's minimized input.
-        ("[e]\nw=\n\n\tr", "e", "w"),
+        // The fuzzer's minimized input (`\tr` was enough then; under an empty value
+        // the line must now be a `key = value` sub-property to parse at all).
+        ("[e]\nw=\n\n\tr = 1", "e", "w"),
+        ("[e]\nw=x\n\n\tr", "e", "w"),
         // Sub-properties with a comment among them, as people write them.
         (
             "[default]\ns3 =\n  # tuning\n  max_concurrent_requests = 20\n",

@@ -23,8 +23,9 @@ fn authed(moto: &Moto, profile: &str) -> (Sandbox, TestUser, String) {
 /// Rewrites `profile`'s session as an old one: another key, expired at `expiration`.
 fn age_session(sandbox: &Sandbox, profile: &str, expiration: &str) {
     let mut doc = Document::parse(&sandbox.read(".aws/credentials")).unwrap();
-    doc.set(profile, "aws_access_key_id", "ASIAOLDOLDOLDOLDOLD");
-    doc.set(profile, "stscreds_expiration", expiration);
+    doc.set(profile, "aws_access_key_id", "ASIAOLDOLDOLDOLDOLD")
+        .unwrap();
+    doc.set(profile, "stscreds_expiration", expiration).unwrap();
     sandbox.write(".aws/credentials", &doc.render());
 }
 
@@ -188,7 +189,8 @@ fn botocore_loads_the_profile_stscreds_wrote_and_calls_sts_with_it() {
     let (sandbox, _, _) = authed(moto, "work");
     // A hand-written neighbour with comments must not trip botocore either.
     let mut doc = Document::parse(&sandbox.read(".aws/credentials")).unwrap();
-    doc.set("other", "aws_access_key_id", "AKIAOTHEROTHEROTHER");
+    doc.set("other", "aws_access_key_id", "AKIAOTHEROTHEROTHER")
+        .unwrap();
     sandbox.write(".aws/credentials", &format!("# comment\n{}", doc.render()));
 
     let mut command = Command::new(python());

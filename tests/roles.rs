@@ -246,7 +246,8 @@ fn five_roles_share_one_prompt_and_a_new_one_only_when_the_source_session_expire
             .map(str::to_owned)
             .collect::<Vec<_>>()
         {
-            doc.set(&section, "stscreds_expiration", "2020-01-01T00:00:00Z");
+            doc.set(&section, "stscreds_expiration", "2020-01-01T00:00:00Z")
+                .unwrap();
         }
         roles.sandbox.write(file, &doc.render());
     }

@@ -23,7 +23,7 @@ pub fn run(
             &credentials,
             Format::Sh,
             profile,
-        )))?;
+        )?))?;
     }
     Ok(())
 }

@@ -56,8 +56,7 @@ fn move_session_out_of_credentials_file(paths: &Paths, profile: &str) -> Result<
     };
     let private = session::home(paths, &ProfileConfig::load(paths, profile)?);
     files::edit_document(paths, &private, |document| {
-        credentials.write_to(document, profile);
-        Ok(())
+        Ok(credentials.write_to(document, profile)?)
     })?;
     files::edit_document(paths, &paths.aws_credentials, |document| {
         SessionCredentials::remove_from(document, profile);

@@ -24,5 +24,5 @@ pub fn run(paths: &Paths, profile: &str, args: &SessionArgs) -> Result<(), Error
         &credentials,
         Format::Json,
         profile,
-    )))
+    )?))
 }

@@ -23,5 +23,5 @@ pub fn run(
         &credentials,
         format,
         profile,
-    )))
+    )?))
 }

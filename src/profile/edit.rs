@@ -2,12 +2,57 @@
 //! replace a key's line where it stands, add a new key after the section's last key,
 //! append a new section at the end.
 
+use std::fmt;
+
 use super::{Document, Line, LineKind};
+
+/// Why `set` refused to write: a line break in the section name, key or value would end
+/// the line early, and what follows would be read as lines of its own (a new profile
+/// with a `credential_process`, say); a NUL makes the file unreadable to some tools.
+/// Names the section and key but never the value, which may be a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "cannot write {} in [{}]: the {part} contains a line break or NUL character, which would corrupt the file; nothing was changed, give it on a single line",
+    key.escape_debug(),
+    section.escape_debug()
+)]
+pub struct UnsafeText {
+    /// The section that was to be written.
+    pub section: String,
+    /// The key that was to be written.
+    pub key: String,
+    /// Which of the three holds the character.
+    pub part: TextPart,
+}
+
+/// The parts of a `key = value` line in a `[section]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPart {
+    /// The section name.
+    SectionName,
+    /// The key.
+    Key,
+    /// The value.
+    Value,
+}
+
+impl fmt::Display for TextPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::SectionName => "section name",
+            Self::Key => "key",
+            Self::Value => "value",
+        })
+    }
+}
 
 impl Document {
     /// Sets `key = value` in `section`, creating the key or the section if needed.
     /// Never creates a duplicate key or section, and leaves every other line untouched.
-    pub fn set(&mut self, section: &str, key: &str, value: &str) {
+    /// Refuses (changing nothing) text that would not stay on its line, so that no
+    /// caller can be tricked into writing lines of someone else's choosing.
+    pub fn set(&mut self, section: &str, key: &str, value: &str) -> Result<(), UnsafeText> {
+        check_single_line(section, key, value)?;
         let text = format!("{key} = {value}");
         if let Some(index) = self.property_index(section, key) {
             self.replace_property(index, text, key, value);
@@ -18,9 +63,10 @@ impl Document {
             let end = self.lines.len();
             self.insert_line(end, text, property(key, value));
         }
+        Ok(())
     }
 
-    /// Removes every line that sets `key` in `section` (with its continuation lines).
+    /// Removes every line that sets `key` in `section` (with the indented lines it owns).
     /// Returns whether anything was removed.
     pub fn remove(&mut self, section: &str, key: &str) -> bool {
         let mut removed = false;
@@ -51,14 +97,19 @@ impl Document {
 
     /// Whether `section` has no setting at all (or does not exist).
     pub fn section_is_empty(&self, section: &str) -> bool {
-        !self.lines.iter().enumerate().any(|(index, line)| {
-            matches!(&line.kind, LineKind::Section(name) if name == section)
-                && self.insertion_point_after(index) > index + 1
+        let mut current = None;
+        !self.lines.iter().any(|line| match &line.kind {
+            LineKind::Section(name) => {
+                current = Some(name);
+                false
+            }
+            LineKind::Property { .. } => current.is_some_and(|name| name == section),
+            _ => false,
         })
     }
 
-    /// Rewrites the property line at `index`, keeping its terminator and dropping its
-    /// continuation lines (the new value is a single line).
+    /// Rewrites the property line at `index`, keeping its terminator and dropping the
+    /// indented lines it owns (the new value is a single line).
     fn replace_property(&mut self, index: usize, text: String, key: &str, value: &str) {
         let end = self.continuation_end(index);
         self.lines.drain(index + 1..end);
@@ -69,14 +120,14 @@ impl Document {
         };
     }
 
-    /// The index just past the property at `index` and its continuation lines. The SDKs
-    /// read an indented line as a continuation even after blank or comment lines, so
-    /// the value runs to the last such line before the next setting or section.
+    /// The index just past the property at `index` and the indented lines it owns. The
+    /// SDKs read an indented line as a continuation even after blank or comment lines,
+    /// so the value runs to the last such line before the next setting or section.
     fn continuation_end(&self, index: usize) -> usize {
         let mut end = index + 1;
         for (position, line) in self.lines.iter().enumerate().skip(index + 1) {
             match line.kind {
-                LineKind::Continuation => end = position + 1,
+                LineKind::Continuation | LineKind::IndentedComment => end = position + 1,
                 LineKind::Blank | LineKind::Comment => {}
                 LineKind::Property { .. } | LineKind::Section(_) => break,
             }
@@ -84,7 +135,7 @@ impl Document {
         end
     }
 
-    /// Where a new key for `section` goes: after the last property (or continuation) of
+    /// Where a new key for `section` goes: after the last property (or a line it owns) of
     /// the section's last occurrence, else straight after its header.
     fn insertion_point(&self, section: &str) -> Option<usize> {
         let header = self
@@ -94,8 +145,9 @@ impl Document {
         Some(self.insertion_point_after(header))
     }
 
-    /// The index just past the last setting of the section whose header is at `header`
-    /// (just past the header if it has none).
+    /// The index just past the last setting of the section whose header is at `header`,
+    /// or past its last indented line if that comes later (just past the header if it has
+    /// neither): a key put above an indented line would be continued by it.
     fn insertion_point_after(&self, header: usize) -> usize {
         let body = self.lines[header + 1..]
             .iter()
@@ -105,7 +157,7 @@ impl Document {
             .filter(|(_, line)| {
                 matches!(
                     line.kind,
-                    LineKind::Property { .. } | LineKind::Continuation
+                    LineKind::Property { .. } | LineKind::Continuation | LineKind::IndentedComment
                 )
             })
             .map(|(offset, _)| header + 1 + offset)
@@ -140,6 +192,26 @@ impl Document {
         }
         let raw = text + self.newline;
         self.lines.insert(index, Line { raw, kind });
+    }
+}
+
+/// Fails on the first of `section`, `key` and `value` that holds a CR, LF or NUL.
+fn check_single_line(section: &str, key: &str, value: &str) -> Result<(), UnsafeText> {
+    let parts = [
+        (TextPart::SectionName, section),
+        (TextPart::Key, key),
+        (TextPart::Value, value),
+    ];
+    match parts
+        .iter()
+        .find(|(_, text)| text.contains(['\r', '\n', '\0']))
+    {
+        Some(&(part, _)) => Err(UnsafeText {
+            section: section.to_owned(),
+            key: key.to_owned(),
+            part,
+        }),
+        None => Ok(()),
     }
 }
 

@@ -12,6 +12,8 @@
 
 mod edit;
 
+pub use edit::{TextPart, UnsafeText};
+
 use std::fmt;
 
 use zeroize::Zeroize;
@@ -46,6 +48,27 @@ enum LineKind {
     },
     /// An indented line that continues the previous property's value.
     Continuation,
+    /// An indented `#`/`;` line. botocore reads it as a comment, but the Rust/Java/Go SDKs
+    /// read it as a continuation of the property above it, so edits treat it as part of
+    /// that property: it goes when the property is replaced or removed, and a new key is
+    /// never put above it (where it would continue the new key).
+    IndentedComment,
+}
+
+/// A section header or key repeated in a way botocore (the AWS CLI, boto3) refuses: it
+/// reads the files with Python's strict `configparser`, which fails on the whole file,
+/// while the Rust/Java/Go SDKs merge the repeats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The section, as written between the brackets (trimmed).
+    pub section: String,
+    /// The repeated key as written the second time; `None` when the section header
+    /// itself is repeated.
+    pub key: Option<String>,
+    /// The 1-based line of the first occurrence.
+    pub first_line: usize,
+    /// The 1-based line of the repeat.
+    pub second_line: usize,
 }
 
 /// Why a file could not be parsed, and on which line (1-based).
@@ -73,6 +96,10 @@ pub enum ParseErrorReason {
     EmptyKey,
     /// An indented line with no property before it to continue.
     OrphanContinuation,
+    /// An indented line under a setting with an empty value that is not `key = value`.
+    SubPropertyNotAProperty,
+    /// `= value` with nothing before the `=`, in an indented sub-property line.
+    EmptySubPropertyKey,
     /// Bytes that are not UTF-8 text.
     NotText,
 }
@@ -86,6 +113,10 @@ impl fmt::Display for ParseErrorReason {
             Self::NotAProperty => "expected 'key = value', a [section] header or a comment",
             Self::EmptyKey => "setting has no name before '='",
             Self::OrphanContinuation => "indented line does not follow a setting",
+            Self::SubPropertyNotAProperty => {
+                "indented line under an empty setting is not 'key = value'"
+            }
+            Self::EmptySubPropertyKey => "sub-setting has no name before '='",
             Self::NotText => "file is not UTF-8 text",
         })
     }
@@ -137,7 +168,7 @@ impl Document {
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         let mut lines: Vec<Line> = Vec::new();
         let mut in_section = false;
-        let mut can_continue = false;
+        let mut continues = Continues::Nothing;
         for (index, raw) in text.split_inclusive('\n').enumerate() {
             let content = line_content(raw);
             let content = if index == 0 {
@@ -145,18 +176,23 @@ impl Document {
             } else {
                 content
             };
-            let kind =
-                classify(content, in_section, can_continue).map_err(|reason| ParseError {
-                    line: index + 1,
-                    reason,
-                })?;
+            let kind = classify(content, in_section, continues).map_err(|reason| ParseError {
+                line: index + 1,
+                reason,
+            })?;
             match &kind {
                 LineKind::Section(_) => {
                     in_section = true;
-                    can_continue = false;
+                    continues = Continues::Nothing;
                 }
-                LineKind::Property { .. } => can_continue = true,
-                LineKind::Blank | LineKind::Comment | LineKind::Continuation => {}
+                LineKind::Property { value, .. } if value.is_empty() => {
+                    continues = Continues::SubProperties;
+                }
+                LineKind::Property { .. } => continues = Continues::Value,
+                LineKind::Blank
+                | LineKind::Comment
+                | LineKind::Continuation
+                | LineKind::IndentedComment => {}
             }
             lines.push(Line {
                 raw: raw.to_owned(),
@@ -186,7 +222,7 @@ impl Document {
     pub fn get(&self, section: &str, key: &str) -> Option<&str> {
         self.property_index(section, key)
             .and_then(|index| match &self.lines[index].kind {
-                LineKind::Property { value, .. } => Some(strip_inline_comment(value)),
+                LineKind::Property { value, .. } => Some(value.as_str()),
                 _ => None,
             })
     }
@@ -211,6 +247,88 @@ impl Document {
             .any(|line| matches!(&line.kind, LineKind::Section(name) if name == section))
     }
 
+    /// The first repeat botocore would refuse the file for, in file order: a section
+    /// header seen before (names compared as written, trimmed), or a key seen before in
+    /// the same occurrence of a section (compared case-insensitively). Lets a caller
+    /// warn that the AWS CLI cannot read a file the SDKs (and stscreds) accept.
+    pub fn first_duplicate(&self) -> Option<Duplicate> {
+        let mut headers: Vec<(&str, usize)> = Vec::new();
+        let mut keys: Vec<(&str, usize)> = Vec::new();
+        let mut section = "";
+        for (index, line) in self.lines.iter().enumerate() {
+            let number = index + 1;
+            match &line.kind {
+                LineKind::Section(_) => {
+                    section = header_as_written(&line.raw);
+                    if let Some(&(_, first_line)) =
+                        headers.iter().find(|(name, _)| *name == section)
+                    {
+                        return Some(Duplicate {
+                            section: section.to_owned(),
+                            key: None,
+                            first_line,
+                            second_line: number,
+                        });
+                    }
+                    headers.push((section, number));
+                    keys.clear();
+                }
+                LineKind::Property { key, .. } => {
+                    if let Some(&(_, first_line)) =
+                        keys.iter().find(|(seen, _)| seen.eq_ignore_ascii_case(key))
+                    {
+                        return Some(Duplicate {
+                            section: section.to_owned(),
+                            key: Some(key.clone()),
+                            first_line,
+                            second_line: number,
+                        });
+                    }
+                    keys.push((key, number));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Every setting of `section` as the Rust/Java/Go SDKs read it: keys lowercased,
+    /// repeated sections merged with the last value winning, and each value with its
+    /// indented lines joined by `\n`, trimmed (sub-properties are such lines). [`get`]
+    /// gives only the first line, which is all stscreds' own settings use; this is the
+    /// whole picture, for checking the parser against the SDKs' shared test suite.
+    ///
+    /// [`get`]: Self::get
+    pub fn sdk_settings(&self, section: &str) -> Vec<(String, String)> {
+        let mut settings: Vec<(String, String)> = Vec::new();
+        let mut current: Option<&str> = None;
+        let mut last: Option<usize> = None;
+        for line in &self.lines {
+            match &line.kind {
+                LineKind::Section(name) => {
+                    current = Some(name);
+                    last = None;
+                }
+                LineKind::Property { key, value } if current == Some(section) => {
+                    let key = key.to_ascii_lowercase();
+                    settings.retain(|(seen, _)| *seen != key);
+                    settings.push((key, value.clone()));
+                    last = Some(settings.len() - 1);
+                }
+                LineKind::Property { .. } => last = None,
+                LineKind::Continuation | LineKind::IndentedComment => {
+                    if let Some(index) = last {
+                        let value = &mut settings[index].1;
+                        value.push('\n');
+                        value.push_str(line_content(&line.raw).trim_matches([' ', '\t']));
+                    }
+                }
+                LineKind::Blank | LineKind::Comment => {}
+            }
+        }
+        settings
+    }
+
     /// The index of the line holding the effective value of `key` in `section`.
     fn property_index(&self, section: &str, key: &str) -> Option<usize> {
         let mut current: Option<&str> = None;
@@ -230,6 +348,16 @@ impl Document {
     }
 }
 
+/// The name of a header line as written between its brackets, trimmed but with its
+/// inner whitespace kept (botocore compares names this way).
+fn header_as_written(raw: &str) -> &str {
+    let after_bracket = raw.split_once('[').map_or(raw, |(_, rest)| rest);
+    after_bracket
+        .split_once(']')
+        .map_or(after_bracket, |(name, _)| name)
+        .trim()
+}
+
 /// A line without its `\n` or `\r\n` terminator.
 fn line_content(raw: &str) -> &str {
     let without_lf = raw.strip_suffix('\n').unwrap_or(raw);
@@ -243,23 +371,41 @@ fn detect_newline(text: &str) -> &'static str {
     }
 }
 
+/// What an indented line continues, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Continues {
+    /// No property yet in this section: an indented line is an error.
+    Nothing,
+    /// A property with a value: any text continues it.
+    Value,
+    /// A property with an empty value: indented lines are `key = value` sub-properties.
+    SubProperties,
+}
+
 fn classify(
     content: &str,
     in_section: bool,
-    can_continue: bool,
+    continues: Continues,
 ) -> Result<LineKind, ParseErrorReason> {
     let trimmed = content.trim();
     if trimmed.is_empty() {
         return Ok(LineKind::Blank);
     }
-    if trimmed.starts_with('#') || trimmed.starts_with(';') {
-        return Ok(LineKind::Comment);
-    }
-    if content.starts_with([' ', '\t']) {
-        return if can_continue {
-            Ok(LineKind::Continuation)
+    let indented = content.starts_with([' ', '\t']);
+    if trimmed.starts_with(['#', ';']) {
+        return Ok(if indented {
+            LineKind::IndentedComment
         } else {
-            Err(ParseErrorReason::OrphanContinuation)
+            LineKind::Comment
+        });
+    }
+    if indented {
+        return match continues {
+            Continues::Nothing => Err(ParseErrorReason::OrphanContinuation),
+            Continues::Value => Ok(LineKind::Continuation),
+            Continues::SubProperties => {
+                check_sub_property(trimmed).map(|()| LineKind::Continuation)
+            }
         };
     }
     if let Some(rest) = content.strip_prefix('[') {
@@ -269,6 +415,16 @@ fn classify(
         return Err(ParseErrorReason::PropertyOutsideSection);
     }
     parse_property(content)
+}
+
+/// A sub-property line must be `key = value` with a key, as in all the SDKs (botocore
+/// fails on it too).
+fn check_sub_property(trimmed: &str) -> Result<(), ParseErrorReason> {
+    match strip_inline_comment(trimmed).split_once('=') {
+        None => Err(ParseErrorReason::SubPropertyNotAProperty),
+        Some((key, _)) if key.trim().is_empty() => Err(ParseErrorReason::EmptySubPropertyKey),
+        Some(_) => Ok(()),
+    }
 }
 
 fn parse_section_header(after_bracket: &str) -> Result<LineKind, ParseErrorReason> {
@@ -294,17 +450,20 @@ fn parse_property(content: &str) -> Result<LineKind, ParseErrorReason> {
     }
     Ok(LineKind::Property {
         key: key.to_owned(),
-        value: value.trim().to_owned(),
+        value: strip_inline_comment(value).trim().to_owned(),
     })
 }
 
-fn strip_inline_comment(value: &str) -> &str {
-    let bytes = value.as_bytes();
+/// `text` (all that follows the separator) up to an inline comment: a `#` or `;` right
+/// after whitespace, as the Rust/Java SDKs read it. The whitespace after the separator
+/// counts, so `k = # none` is empty while `k =#x` is `#x`.
+fn strip_inline_comment(text: &str) -> &str {
+    let bytes = text.as_bytes();
     let comment_start = (1..bytes.len())
         .find(|&i| matches!(bytes[i], b'#' | b';') && bytes[i - 1].is_ascii_whitespace());
     match comment_start {
-        Some(i) => value[..i].trim_end(),
-        None => value,
+        Some(i) => &text[..i],
+        None => text,
     }
 }
 

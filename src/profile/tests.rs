@@ -143,7 +143,7 @@ fn binary_garbage_is_not_text_and_names_the_line() {
 #[test]
 fn replacing_a_key_changes_only_its_line() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("work", "aws_access_key_id", "ASIANEW");
+    doc.set("work", "aws_access_key_id", "ASIANEW").unwrap();
     let expected = REAL_WORLD.replace(
         "aws_access_key_id = AKIAWORK",
         "aws_access_key_id = ASIANEW",
@@ -154,7 +154,8 @@ fn replacing_a_key_changes_only_its_line() {
 #[test]
 fn replacing_a_key_is_written_plainly_whatever_its_old_spacing() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("default", "aws_secret_access_key", "s3cr3t");
+    doc.set("default", "aws_secret_access_key", "s3cr3t")
+        .unwrap();
     let expected = REAL_WORLD.replace(
         "aws_secret_access_key   =    secretdefault   # trailing note",
         "aws_secret_access_key = s3cr3t",
@@ -165,7 +166,7 @@ fn replacing_a_key_is_written_plainly_whatever_its_old_spacing() {
 #[test]
 fn replacing_a_multi_line_value_drops_its_continuation_lines() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("default", "s3", "none");
+    doc.set("default", "s3", "none").unwrap();
     let expected = REAL_WORLD.replace(
         "s3 =\n    max_concurrent_requests = 20\n    addressing_style = path\n",
         "s3 = none\n",
@@ -176,7 +177,7 @@ fn replacing_a_multi_line_value_drops_its_continuation_lines() {
 #[test]
 fn a_new_key_goes_after_the_sections_last_key_and_its_continuations() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("default", "aws_session_token", "TOKEN");
+    doc.set("default", "aws_session_token", "TOKEN").unwrap();
     let expected = REAL_WORLD.replace(
         "    addressing_style = path\n",
         "    addressing_style = path\naws_session_token = TOKEN\n",
@@ -187,7 +188,7 @@ fn a_new_key_goes_after_the_sections_last_key_and_its_continuations() {
 #[test]
 fn a_new_key_in_a_section_without_keys_goes_right_after_its_header() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("empty", "k", "v");
+    doc.set("empty", "k", "v").unwrap();
     let expected = REAL_WORLD.replace("[empty]\n", "[empty]\nk = v\n");
     assert_eq!(doc.render(), expected);
 }
@@ -195,23 +196,23 @@ fn a_new_key_in_a_section_without_keys_goes_right_after_its_header() {
 #[test]
 fn a_new_section_is_appended_after_a_blank_line() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("new", "k", "v");
+    doc.set("new", "k", "v").unwrap();
     assert_eq!(doc.render(), format!("{REAL_WORLD}\n[new]\nk = v\n"));
 }
 
 #[test]
 fn a_file_without_a_trailing_newline_gets_one_only_where_a_line_is_added() {
     let mut doc = Document::parse("[a]\nk = v").unwrap();
-    doc.set("a", "k", "w");
+    doc.set("a", "k", "w").unwrap();
     assert_eq!(
         doc.render(),
         "[a]\nk = w",
         "replacing keeps the missing newline"
     );
-    doc.set("a", "j", "x");
+    doc.set("a", "j", "x").unwrap();
     assert_eq!(doc.render(), "[a]\nk = w\nj = x\n");
     let mut doc = Document::parse("[a]\nk = v").unwrap();
-    doc.set("b", "k", "v");
+    doc.set("b", "k", "v").unwrap();
     assert_eq!(doc.render(), "[a]\nk = v\n\n[b]\nk = v\n");
 }
 
@@ -219,9 +220,9 @@ fn a_file_without_a_trailing_newline_gets_one_only_where_a_line_is_added() {
 fn crlf_files_stay_crlf() {
     let original = "[a]\r\nk = v\r\n";
     let mut doc = Document::parse(original).unwrap();
-    doc.set("a", "k", "w");
-    doc.set("a", "j", "x");
-    doc.set("b", "y", "z");
+    doc.set("a", "k", "w").unwrap();
+    doc.set("a", "j", "x").unwrap();
+    doc.set("b", "y", "z").unwrap();
     assert_eq!(
         doc.render(),
         "[a]\r\nk = w\r\nj = x\r\n\r\n[b]\r\ny = z\r\n"
@@ -231,8 +232,9 @@ fn crlf_files_stay_crlf() {
 #[test]
 fn an_empty_document_grows_a_section_without_leading_blank_lines() {
     let mut doc = Document::empty();
-    doc.set("default", "aws_access_key_id", "AKIA");
-    doc.set("default", "aws_secret_access_key", "secret");
+    doc.set("default", "aws_access_key_id", "AKIA").unwrap();
+    doc.set("default", "aws_secret_access_key", "secret")
+        .unwrap();
     assert_eq!(
         doc.render(),
         "[default]\naws_access_key_id = AKIA\naws_secret_access_key = secret\n"
@@ -242,23 +244,23 @@ fn an_empty_document_grows_a_section_without_leading_blank_lines() {
 #[test]
 fn setting_a_key_in_a_repeated_section_edits_the_effective_line() {
     let mut doc = Document::parse("[a]\nk = 1\n[b]\n[a]\nk = 2\n").unwrap();
-    doc.set("a", "k", "3");
+    doc.set("a", "k", "3").unwrap();
     assert_eq!(doc.render(), "[a]\nk = 1\n[b]\n[a]\nk = 3\n");
-    doc.set("a", "new", "x");
+    doc.set("a", "new", "x").unwrap();
     assert_eq!(doc.render(), "[a]\nk = 1\n[b]\n[a]\nk = 3\nnew = x\n");
 }
 
 #[test]
 fn setting_keys_matches_existing_keys_case_insensitively() {
     let mut doc = Document::parse("[a]\nAWS_ACCESS_KEY_ID = old\n").unwrap();
-    doc.set("a", "aws_access_key_id", "new");
+    doc.set("a", "aws_access_key_id", "new").unwrap();
     assert_eq!(doc.render(), "[a]\naws_access_key_id = new\n");
 }
 
 #[test]
 fn a_new_key_goes_before_trailing_comments_and_blank_lines_of_its_section() {
     let mut doc = Document::parse("[a]\nk = v\n# about b\n\n[b]\n").unwrap();
-    doc.set("a", "j", "w");
+    doc.set("a", "j", "w").unwrap();
     assert_eq!(doc.render(), "[a]\nk = v\nj = w\n# about b\n\n[b]\n");
 }
 
@@ -273,8 +275,8 @@ fn removing_a_key_takes_every_occurrence_and_nothing_else() {
 #[test]
 fn an_edited_document_parses_back_to_the_intended_values() {
     let mut doc = Document::parse(REAL_WORLD).unwrap();
-    doc.set("work", "aws_session_token", "T/+=");
-    doc.set("fresh", "aws_access_key_id", "ASIA");
+    doc.set("work", "aws_session_token", "T/+=").unwrap();
+    doc.set("fresh", "aws_access_key_id", "ASIA").unwrap();
     let reparsed = Document::parse(&doc.render()).unwrap();
     assert_eq!(reparsed.get("work", "aws_session_token"), Some("T/+="));
     assert_eq!(reparsed.get("fresh", "aws_access_key_id"), Some("ASIA"));
@@ -301,14 +303,14 @@ fn debug_output_never_shows_values() {
 
 #[test]
 fn removing_or_replacing_a_value_takes_continuations_behind_blank_and_comment_lines() {
-    let mut doc = Document::parse("[e]\nw=\n\n\tr\n# after\n").unwrap();
+    let mut doc = Document::parse("[e]\nw=\n\n\tr = 1\n# after\n").unwrap();
     doc.remove("e", "w");
     assert_eq!(doc.render(), "[e]\n# after\n");
     let mut doc = Document::parse(
         "[default]\ns3 =\n  # tuning\n  max_concurrent_requests = 20\nregion = x\n",
     )
     .unwrap();
-    doc.set("default", "s3", "none");
+    doc.set("default", "s3", "none").unwrap();
     assert_eq!(doc.render(), "[default]\ns3 = none\nregion = x\n");
 }
 
@@ -323,4 +325,187 @@ fn removing_a_section_keeps_the_comments_that_introduce_the_next_one() {
     assert!(doc.section_is_empty("a"), "a missing section is empty");
     let doc = Document::parse("[a]\n# only a comment\n").unwrap();
     assert!(doc.section_is_empty("a"));
+}
+
+/// The Rust/Java/Go SDKs read an indented line after a setting as part of its value, even
+/// when it looks like a comment (botocore reads it as a comment), so it belongs to that
+/// setting: it goes when the setting is replaced or removed, and a new key never lands
+/// between the two.
+const INDENTED_NOTE: &str =
+    "[profile dev]\nregion = eu-west-1\n  # was us-east-1 until 2024\noutput = json\n";
+
+#[test]
+fn replacing_a_setting_takes_the_indented_comment_under_it() {
+    let mut doc = Document::parse(INDENTED_NOTE).unwrap();
+    doc.set("profile dev", "region", "eu-west-3").unwrap();
+    assert_eq!(
+        doc.render(),
+        "[profile dev]\nregion = eu-west-3\noutput = json\n"
+    );
+}
+
+#[test]
+fn removing_a_setting_takes_the_indented_comment_under_it() {
+    let mut doc = Document::parse(INDENTED_NOTE).unwrap();
+    assert!(doc.remove("profile dev", "region"));
+    assert_eq!(doc.render(), "[profile dev]\noutput = json\n");
+}
+
+#[test]
+fn a_new_key_goes_after_the_indented_comment_of_the_last_setting() {
+    let text = "[default]\naws_access_key_id = AKIA\naws_secret_access_key = s\n  ; rotated in May\n\n[other]\n";
+    let mut doc = Document::parse(text).unwrap();
+    doc.set("default", "aws_session_token", "T").unwrap();
+    assert_eq!(
+        doc.render(),
+        text.replace(
+            "  ; rotated in May\n",
+            "  ; rotated in May\naws_session_token = T\n"
+        )
+    );
+}
+
+#[test]
+fn an_indented_comment_is_not_part_of_the_value_get_returns() {
+    let doc = Document::parse(INDENTED_NOTE).unwrap();
+    assert_eq!(doc.get("profile dev", "region"), Some("eu-west-1"));
+    assert_eq!(doc.get("profile dev", "output"), Some("json"));
+}
+
+#[test]
+fn an_inline_comment_as_the_whole_value_leaves_it_empty() {
+    let doc = Document::parse(
+        "[a]\ntoken = # none\nbare =\nsemi =\t; none\nglued =#x\nglued2=;y\nkept = a#b\n",
+    )
+    .unwrap();
+    assert_eq!(doc.get("a", "token"), Some(""));
+    assert_eq!(doc.get("a", "bare"), Some(""));
+    assert_eq!(doc.get("a", "semi"), Some(""));
+    assert_eq!(doc.get("a", "glued"), Some("#x"));
+    assert_eq!(doc.get("a", "glued2"), Some(";y"));
+    assert_eq!(doc.get("a", "kept"), Some("a#b"));
+}
+
+#[test]
+fn a_new_key_never_goes_above_an_indented_comment() {
+    let mut doc = Document::parse("[a]\n  # about a\n[b]\n").unwrap();
+    assert!(doc.section_is_empty("a"));
+    doc.set("a", "k", "v").unwrap();
+    assert_eq!(doc.render(), "[a]\n  # about a\nk = v\n[b]\n");
+}
+
+#[test]
+fn set_refuses_line_breaks_and_nul_anywhere_and_changes_nothing() {
+    let original = "[a]\nk = v\n";
+    for (section, key, value, part) in [
+        ("a", "k", "eu-west-1\n[profile x]", TextPart::Value),
+        ("a", "k", "x\ry", TextPart::Value),
+        ("a", "k", "x\0y", TextPart::Value),
+        ("a", "k\nj", "v", TextPart::Key),
+        ("a]\n[b", "k", "v", TextPart::SectionName),
+    ] {
+        let mut doc = Document::parse(original).unwrap();
+        let error = doc.set(section, key, value).unwrap_err();
+        assert_eq!(error.part, part, "{section:?} {key:?}");
+        assert_eq!(doc.render(), original, "nothing changed");
+        let message = error.to_string();
+        assert!(
+            !message.contains('\n') && !message.contains('\r'),
+            "{message}"
+        );
+        assert!(
+            !message.contains("profile x") && !message.contains("x\0y"),
+            "{message}"
+        );
+    }
+    let mut doc = Document::parse(original).unwrap();
+    assert_eq!(
+        doc.set("profile dev", "region", "eu-west-1\n[profile x]")
+            .unwrap_err()
+            .to_string(),
+        "cannot write region in [profile dev]: the value contains a line break or NUL character, which would corrupt the file; nothing was changed, give it on a single line"
+    );
+}
+
+#[test]
+fn first_duplicate_finds_what_botocore_refuses_in_file_order() {
+    let duplicate = |text: &str| Document::parse(text).unwrap().first_duplicate();
+    assert_eq!(duplicate(REAL_WORLD), None);
+    assert_eq!(
+        duplicate("[a]\nk = 1\n[b]\n[a]\nk = 2\n"),
+        Some(Duplicate {
+            section: "a".into(),
+            key: None,
+            first_line: 1,
+            second_line: 4,
+        })
+    );
+    assert_eq!(
+        duplicate("[profile dev]\nRegion = a\n  more\nregion: b\n[profile dev]\n"),
+        Some(Duplicate {
+            section: "profile dev".into(),
+            key: Some("region".into()),
+            first_line: 2,
+            second_line: 4,
+        }),
+        "keys compare case-insensitively, and the first repeat in the file wins"
+    );
+    assert_eq!(
+        duplicate("\u{feff}[ a ]\n[a]\n"),
+        Some(Duplicate {
+            section: "a".into(),
+            key: None,
+            first_line: 1,
+            second_line: 2,
+        }),
+        "names are trimmed"
+    );
+    assert_eq!(
+        duplicate("[profile  dev]\n[profile dev]\n[a]\nk = 1\n[b]\nk = 1\n"),
+        None,
+        "inner whitespace counts, and keys only repeat within one section"
+    );
+}
+
+#[test]
+fn sub_property_lines_must_be_settings_with_a_name() {
+    for (text, reason) in [
+        (
+            "[a]\ns3 =\n  invalid\n",
+            ParseErrorReason::SubPropertyNotAProperty,
+        ),
+        (
+            "[a]\ns3 = # none\n  invalid\n",
+            ParseErrorReason::SubPropertyNotAProperty,
+        ),
+        ("[a]\ns3 =\n  = 20\n", ParseErrorReason::EmptySubPropertyKey),
+    ] {
+        assert_eq!(
+            Document::parse(text),
+            Err(ParseError { line: 3, reason }),
+            "{text:?}"
+        );
+    }
+    for text in [
+        "[a]\ns3 =\n  max = 20\n\n  # tuning\n  style =\n",
+        "[a]\ns3 = on\n  just words\n",
+    ] {
+        assert!(Document::parse(text).is_ok(), "{text:?}");
+    }
+}
+
+#[test]
+fn sdk_settings_join_indented_lines_and_merge_repeated_sections() {
+    let doc = Document::parse(
+        "[a]\nK = 1\ns3 =\n  max = 20\n\n# c\n\t style = path \n[b]\nk = x\n[a]\nr = v # c\n  # note\n",
+    )
+    .unwrap();
+    assert_eq!(
+        doc.sdk_settings("a"),
+        [
+            ("k".to_owned(), "1".to_owned()),
+            ("s3".to_owned(), "\nmax = 20\nstyle = path".to_owned()),
+            ("r".to_owned(), "v\n# note".to_owned()),
+        ]
+    );
 }

@@ -72,7 +72,7 @@ pub fn save(
     keys: &LongTermKeys,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    edit(paths, ask, |document| keys.write_to(document, profile))
+    edit(paths, ask, |document| Ok(keys.write_to(document, profile)?))
 }
 
 /// Deletes the keys of `profile`; whether there were any. Deleting the last profile
@@ -82,16 +82,17 @@ pub fn remove(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<bool, E
         return Ok(false);
     }
     edit(paths, ask, |document| {
-        LongTermKeys::remove_from(document, profile)
+        Ok(LongTermKeys::remove_from(document, profile))
     })
 }
 
 /// Decrypts the file, applies `change`, and replaces the file with the re-encrypted
-/// result, under our edit lock. Nothing is written unless decryption succeeded.
+/// result, under our edit lock. Nothing is written unless decryption and `change`
+/// succeeded.
 fn edit<T>(
     paths: &Paths,
     ask: &mut dyn Ask,
-    change: impl FnOnce(&mut Document) -> T,
+    change: impl FnOnce(&mut Document) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let path = paths.encrypted_credentials();
     let _lock = files::lock_for_edit(paths)?;
@@ -104,7 +105,7 @@ fn edit<T>(
         },
     };
     let original = document.clone();
-    let outcome = change(&mut document);
+    let outcome = change(&mut document)?;
     if existing.is_some() && document == original {
         return Ok(outcome);
     }

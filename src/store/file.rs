@@ -22,8 +22,7 @@ pub fn load(paths: &Paths, profile: &str) -> Result<Option<LongTermKeys>, Error>
 /// Stores `keys` for `profile`, keeping every other profile in the file.
 pub fn save(paths: &Paths, profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
     files::edit_document(paths, &paths.long_term_credentials(), |document| {
-        keys.write_to(document, profile);
-        Ok(())
+        Ok(keys.write_to(document, profile)?)
     })
 }
 

@@ -59,7 +59,7 @@ pub fn check_reachable(profile: &str) -> Result<(), Error> {
 /// Stores `keys` as the entry of `profile`, replacing any.
 pub fn save(profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
     entry(profile)?
-        .set_password(&keys.to_text(profile))
+        .set_password(&keys.to_text(profile)?)
         .map_err(unavailable)
 }
 

@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::files::Paths;
-use crate::profile::Document;
+use crate::profile::{Document, UnsafeText};
 use crate::prompt::{Ask, InputError};
 use crate::state;
 
@@ -60,13 +60,13 @@ impl LongTermKeys {
     }
 
     /// Sets the keys of `profile` in `document`.
-    fn write_to(&self, document: &mut Document, profile: &str) {
-        document.set(profile, ACCESS_KEY_ID, &self.access_key_id);
+    fn write_to(&self, document: &mut Document, profile: &str) -> Result<(), UnsafeText> {
+        document.set(profile, ACCESS_KEY_ID, &self.access_key_id)?;
         document.set(
             profile,
             SECRET_ACCESS_KEY,
             self.secret_access_key.expose_secret(),
-        );
+        )
     }
 
     /// Deletes the keys of `profile` from `document` (and the section, once empty).
@@ -82,10 +82,10 @@ impl LongTermKeys {
 
     /// The keys as the text of a one-section INI document (for stores that hold one
     /// opaque string per profile), wiped from memory when dropped.
-    fn to_text(&self, profile: &str) -> Zeroizing<String> {
+    fn to_text(&self, profile: &str) -> Result<Zeroizing<String>, UnsafeText> {
         let mut document = Document::empty();
-        self.write_to(&mut document, profile);
-        Zeroizing::new(document.render())
+        self.write_to(&mut document, profile)?;
+        Ok(Zeroizing::new(document.render()))
     }
 
     /// The keys of `profile` in `text`, as written by [`Self::to_text`].
@@ -285,7 +285,7 @@ mod tests {
             access_key_id: "AKIAEXAMPLE".into(),
             secret_access_key: "s/e+c=ret".into(),
         };
-        let text = keys.to_text("team/dev");
+        let text = keys.to_text("team/dev").unwrap();
         let back = LongTermKeys::from_text(&text, "team/dev").expect("keys");
         assert!(back.same_as(&keys));
         assert!(LongTermKeys::from_text(&text, "other").is_none());
