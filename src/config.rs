@@ -79,8 +79,12 @@ pub struct ConfigFile {
 impl ConfigFile {
     /// Reads and parses `~/.aws/config` (a missing file has no settings).
     pub fn load(paths: &Paths) -> Result<Self, Error> {
+        let document = files::read_document(&paths.aws_config)?;
+        if let Some(document) = &document {
+            files::warn_if_the_aws_cli_cannot_read(&paths.aws_config, document);
+        }
         Ok(Self {
-            document: files::read_document(&paths.aws_config)?,
+            document,
             file: paths.aws_config.display().to_string(),
         })
     }

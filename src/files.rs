@@ -255,6 +255,11 @@ pub fn edit_document<T>(
 ) -> Result<T, Error> {
     let _lock = lock_for_edit(paths)?;
     let original = read_document(path)?;
+    if let Some(document) = &original
+        && (path == paths.aws_credentials || path == paths.aws_config)
+    {
+        warn_if_the_aws_cli_cannot_read(path, document);
+    }
     let mut document = original.clone().unwrap_or_else(Document::empty);
     let outcome = edit(&mut document)?;
     let changed = match &original {
@@ -440,6 +445,38 @@ fn follow_symlinks(path: &Path) -> io::Result<PathBuf> {
         "more than {MAX_LINKS} symbolic links lead from {}",
         path.display()
     )))
+}
+
+/// Warns (once per file and process) when `document`, read from `path`, repeats a
+/// section or a key: the AWS SDKs merge the repeats and stscreds keeps editing the file,
+/// but the AWS CLI and boto3 refuse the whole file.
+pub fn warn_if_the_aws_cli_cannot_read(path: &Path, document: &Document) {
+    static WARNED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    let Some(duplicate) = document.first_duplicate() else {
+        return;
+    };
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    if warned.iter().any(|known| known == path) {
+        return;
+    }
+    warned.push(path.to_owned());
+    let what = match &duplicate.key {
+        Some(key) => format!(
+            "sets {} twice in [{}]",
+            crate::error::printable(key),
+            crate::error::printable(&duplicate.section)
+        ),
+        None => format!(
+            "has [{}] twice",
+            crate::error::printable(&duplicate.section)
+        ),
+    };
+    eprintln!(
+        "warning: {} {what} (lines {} and {}); the AWS CLI and boto3 refuse such a file, so keep one and merge the other into it by hand",
+        path.display(),
+        duplicate.first_line,
+        duplicate.second_line
+    );
 }
 
 /// Prints a warning, with the command that fixes it, when `path` (which holds long-term

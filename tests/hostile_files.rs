@@ -393,3 +393,33 @@ fn auth_keeps_a_long_term_key_whose_token_line_is_empty() {
         assert_eq!(sandbox.read(".aws/credentials"), original, "{token_line:?}");
     }
 }
+
+#[test]
+fn a_file_the_aws_cli_cannot_read_is_still_edited_with_one_warning() {
+    let sandbox = Sandbox::new(&dead_endpoint());
+    let config = "[profile dev]\nregion = eu-west-1\n\n[profile ops]\nregion = x\n[profile dev]\noutput = json\n";
+    sandbox.write(".aws/config", config);
+    let run = sandbox
+        .run(
+            &["configure", "--profile", "dev", "--region", "eu-west-3"],
+            "",
+        )
+        .success();
+    let warning = format!(
+        "warning: {} has [profile dev] twice (lines 1 and 6); the AWS CLI and boto3 refuse such a file",
+        sandbox.path(".aws/config").display()
+    );
+    assert_eq!(run.stderr.matches(&warning).count(), 1, "{run:#?}");
+    assert!(sandbox.read(".aws/config").contains("region = eu-west-3"));
+
+    sandbox.write(
+        ".aws/credentials",
+        "[dev]\naws_access_key_id = AKIAONE\nAWS_ACCESS_KEY_ID = AKIATWO\n",
+    );
+    let run = sandbox.run(&["clear", "--profile", "dev"], "").success();
+    assert!(
+        run.stderr
+            .contains("sets AWS_ACCESS_KEY_ID twice in [dev] (lines 2 and 3)"),
+        "{run:#?}"
+    );
+}
