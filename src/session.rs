@@ -164,14 +164,16 @@ pub fn ensure_no_unsaved_long_term_key(
     }
 }
 
-/// Whether the key `key_id` in `profile` is a long-term key: an `AKIA…` id (AWS's prefix
-/// for long-term keys), or any id with no usable session token beside it (a missing,
-/// empty or comment-only token line).
+/// Whether the key `key_id` in `profile` is a long-term key: any id with no usable
+/// session token beside it (a missing, empty or comment-only token line), or an `AKIA…`
+/// id (AWS's prefix for long-term keys) in a section stscreds did not write (ours carry
+/// `stscreds_expiration`; moto hands out session keys that start with `AKIA`).
 fn holds_long_term_key(document: &Document, profile: &str, key_id: &str) -> bool {
     let token = document
         .get(profile, CredentialKey::SessionToken.name())
         .filter(|token| !token.trim().is_empty());
-    key_id.starts_with("AKIA") || token.is_none()
+    let written_by_stscreds = document.get(profile, EXPIRATION_KEY).is_some();
+    token.is_none() || (key_id.starts_with("AKIA") && !written_by_stscreds)
 }
 
 /// How long session credentials should last: 15 minutes to 36 hours, as STS allows for
@@ -304,6 +306,11 @@ mod tests {
         )
         .unwrap();
         assert!(ensure_no_unsaved_long_term_key(&with_token, path, "dev", "AKIASTORED").is_err());
+        let ours = Document::parse(
+            "[dev]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\naws_session_token = t\nstscreds_expiration = 2030-01-01T00:00:00Z\n",
+        )
+        .unwrap();
+        assert!(ensure_no_unsaved_long_term_key(&ours, path, "dev", "AKIASTORED").is_ok());
         let no_token =
             Document::parse("[dev]\naws_access_key_id = ASIAOLD\naws_secret_access_key = s\n")
                 .unwrap();
