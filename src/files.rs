@@ -218,13 +218,16 @@ fn ensure_regular(metadata: &fs::Metadata) -> io::Result<()> {
     if metadata.is_file() {
         return Ok(());
     }
+    if metadata.is_dir() {
+        return Err(io::Error::other("it is a directory, not a file"));
+    }
     Err(io::Error::other(format!(
         "it is {}, not a regular file; put the real file there",
-        describe_file_type(metadata.file_type())
+        describe_special_file(metadata.file_type())
     )))
 }
 
-fn describe_file_type(file_type: fs::FileType) -> &'static str {
+fn describe_special_file(file_type: fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -238,11 +241,9 @@ fn describe_file_type(file_type: fs::FileType) -> &'static str {
             return "a device";
         }
     }
-    if file_type.is_dir() {
-        "a directory"
-    } else {
-        "a special file"
-    }
+    #[cfg(not(unix))]
+    let _ = file_type;
+    "a special file"
 }
 
 /// Reads a file, applies `edit` to it, and atomically replaces it with the result, all
