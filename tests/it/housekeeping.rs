@@ -1,11 +1,9 @@
 //! `clear` and `remove`: cached sessions and stored keys go only when asked, and
 //! nothing else in the files moves.
 
-mod support;
-
+use crate::support::moto::Moto;
+use crate::support::{Sandbox, dead_endpoint};
 use stscreds::profile::Document;
-use support::moto::Moto;
-use support::{Sandbox, dead_endpoint};
 
 /// A sandbox with `default` and `work` initialised and authenticated, next to a
 /// hand-written profile with long-term keys in ~/.aws/credentials.

@@ -1,14 +1,12 @@
 //! Bad local files: every one is reported with its path (and line, where there is one)
 //! before any MFA code is asked for, and none is ever overwritten.
 
-mod support;
-
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-use support::moto::Moto;
-use support::{Run, Sandbox, run_with_stdin};
+use crate::support::moto::Moto;
+use crate::support::{Run, Sandbox, run_with_stdin};
 
 fn initialised() -> Sandbox {
     let moto = Moto::shared();

@@ -2,12 +2,10 @@
 //! remembering a backend, moving keys between backends, and a keyring that cannot be
 //! reached (an error, never a silent fallback). The real keyring is in tests/keyring.rs.
 
-mod support;
-
 use std::fs;
 
-use support::moto::{Moto, TestUser};
-use support::{Sandbox, dead_endpoint};
+use crate::support::moto::{Moto, TestUser};
+use crate::support::{Sandbox, dead_endpoint};
 
 const PASSPHRASE: &str = "correct horse battery staple";
 const AGE_HEADER: &str = "age-encryption.org/v1";

@@ -1,19 +1,17 @@
 //! stscreds in the AWS ecosystem: `credential_process` for botocore and the AWS SDK for
 //! Rust, `exec`, `export`, MFA codes from a command, and settings from ~/.aws/config.
 
-mod support;
-
 use std::process::Command;
 use std::time::Duration;
 
+use crate::support::fault::FaultServer;
+use crate::support::moto::{Moto, TestUser};
+use crate::support::{
+    Run, Sandbox, dead_endpoint, python, run_with_stdin, support_file, without_terminal,
+};
 use aws_config::credential_process::CredentialProcessProvider;
 use aws_sdk_sts::config::ProvideCredentials;
 use stscreds::profile::Document;
-use support::fault::FaultServer;
-use support::moto::{Moto, TestUser};
-use support::{
-    Run, Sandbox, dead_endpoint, python, run_with_stdin, support_file, without_terminal,
-};
 
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 
@@ -207,7 +205,7 @@ fn exec_runs_a_command_with_credentials_in_its_environment_only() {
         &fields[..4],
         [MOTO_SESSION_KEY, "eu-central-1", "work", "unset"]
     );
-    let secret = support::MOTO_SESSION_SECRETS[0];
+    let secret = crate::support::MOTO_SESSION_SECRETS[0];
     assert!(
         !fields[4].contains(secret),
         "no secret on a command line: {}",

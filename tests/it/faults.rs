@@ -2,14 +2,12 @@
 //! exit, and no change to any file: wrong codes, bad keys, denials, throttling, server
 //! errors, no network, no DNS, timeouts, TLS, clock skew and garbage answers.
 
-mod support;
-
 use std::process::Command;
 use std::time::Duration;
 
-use support::fault::{FaultServer, Reply};
-use support::moto::{Moto, TestUser};
-use support::{Run, Sandbox, dead_endpoint, run_with_stdin};
+use crate::support::fault::{FaultServer, Reply};
+use crate::support::moto::{Moto, TestUser};
+use crate::support::{Run, Sandbox, dead_endpoint, run_with_stdin};
 
 const OLD_SESSION: &str = "# keep me\n[default]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = old\naws_session_token = old\nstscreds_expiration = 2020-01-01T00:00:00Z\n";
 

@@ -1,7 +1,5 @@
 //! Shared helpers for the integration tests: the moto server, a fault-injecting
 //! loopback server, and a sandbox that runs the real binary with a temporary HOME.
-//! Each test binary uses a different subset, hence the allowance below.
-#![allow(dead_code)]
 
 pub mod fault;
 pub mod moto;
@@ -66,10 +64,10 @@ pub fn python() -> PathBuf {
     venv().join("bin/python")
 }
 
-/// A test file under `tests/support/`.
+/// A test file under `tests/it/support/`.
 pub fn support_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/support")
+        .join("tests/it/support")
         .join(name)
 }
 

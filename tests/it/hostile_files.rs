@@ -3,8 +3,6 @@
 //! MFA commands that leave children behind, names and values that try to inject), each
 //! driven through the binary as a user would meet it.
 
-mod support;
-
 use std::fs::{self, File};
 use std::io::Read;
 use std::path::Path;
@@ -12,9 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use support::fault::FaultServer;
-use support::moto::{Moto, TestUser};
-use support::{Run, Sandbox, dead_endpoint};
+use crate::support::fault::FaultServer;
+use crate::support::moto::{Moto, TestUser};
+use crate::support::{Run, Sandbox, dead_endpoint};
 
 /// A sandbox whose `profile` is initialised for a new user with one MFA device.
 fn initialised(endpoint: &str, profile: &str) -> (Sandbox, TestUser) {

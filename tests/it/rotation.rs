@@ -3,17 +3,15 @@
 //! the new one is stored, the new one after. IAM runs on moto; failures come from the
 //! fault server, keyed on the action and on the key that signed the request.
 
-mod support;
-
 use std::fs;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::fault::{FaultServer, Reply, Request};
+use crate::support::moto::{Moto, TestUser};
+use crate::support::{Run, Sandbox};
 use stscreds::profile::Document;
-use support::fault::{FaultServer, Reply, Request};
-use support::moto::{Moto, TestUser};
-use support::{Run, Sandbox};
 
 /// The key moto hands out for every GetSessionToken (and signs MFA-session calls).
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -132,7 +130,7 @@ impl Rotating {
 fn stored_key(sandbox: &Sandbox, profile: &str) -> String {
     let text = sandbox.read(".stscreds/credentials");
     let document = Document::parse(&text).unwrap();
-    support::register_secret(
+    crate::support::register_secret(
         document
             .get(profile, "aws_secret_access_key")
             .expect("a stored secret"),
@@ -528,7 +526,7 @@ fn a_store_that_fails_after_writing_the_new_key_keeps_the_new_key() {
         .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
     let old = rotating.user.access_key_id.clone();
 
-    let run = support::run_with_stdin(command, "").failure("Input/output error");
+    let run = crate::support::run_with_stdin(command, "").failure("Input/output error");
 
     one_error_line(&run);
     let new = rotating.stored_key();

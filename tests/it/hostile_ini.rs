@@ -2,9 +2,7 @@
 //! never reach an AWS file, whichever command carries it, or it could add a profile of
 //! its own (say, one with a `credential_process` that runs anything).
 
-mod support;
-
-use support::{Run, Sandbox};
+use crate::support::{Run, Sandbox};
 
 const INJECTED_REGION: &str = "eu-west-1\n[profile x]\ncredential_process = touch /tmp/pwned";
 
@@ -29,14 +27,14 @@ fn assert_refused(run: Run) {
 
 #[test]
 fn configure_refuses_a_region_with_a_line_break_and_creates_no_file() {
-    let sandbox = Sandbox::new(&support::dead_endpoint());
+    let sandbox = Sandbox::new(&crate::support::dead_endpoint());
     assert_refused(configure_region(&sandbox, INJECTED_REGION));
     assert!(!sandbox.path(".aws/config").exists());
 }
 
 #[test]
 fn configure_refuses_a_region_with_a_line_break_and_keeps_the_file_byte_for_byte() {
-    let sandbox = Sandbox::new(&support::dead_endpoint());
+    let sandbox = Sandbox::new(&crate::support::dead_endpoint());
     let original = "# mine\n[profile dev]\r\nregion = us-east-1\n  # note\n";
     sandbox.write(".aws/config", original);
     assert_refused(configure_region(&sandbox, INJECTED_REGION));
@@ -47,7 +45,7 @@ fn configure_refuses_a_region_with_a_line_break_and_keeps_the_file_byte_for_byte
 /// NUL, which the editor's own tests cover.
 #[test]
 fn configure_refuses_a_region_with_a_carriage_return() {
-    let sandbox = Sandbox::new(&support::dead_endpoint());
+    let sandbox = Sandbox::new(&crate::support::dead_endpoint());
     let original = "[profile dev]\n";
     sandbox.write(".aws/config", original);
     assert_refused(configure_region(&sandbox, "eu-west-1\r[profile x]"));

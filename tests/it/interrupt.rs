@@ -1,15 +1,13 @@
 //! Ctrl-C and SIGTERM while stscreds waits for an answer: exit 130 / 143 with one clear
 //! line, every file as it was, and the terminal's echo back on.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use support::moto::Moto;
-use support::{Sandbox, assert_no_secret_in};
+use crate::support::moto::Moto;
+use crate::support::{Sandbox, assert_no_secret_in};
 
 /// A running process whose stderr is collected in the background.
 struct Watched {
@@ -143,7 +141,7 @@ fn ctrl_c_while_read_renews_prints_nothing_on_stdout() {
 /// prompt with `stop`, and returns everything the terminal showed, which ends with the
 /// exit code and the terminal's echo flag as `stty` reports it afterwards.
 fn stop_at_the_secret_prompt(stop: impl FnOnce(&mut std::process::ChildStdin, u32)) -> String {
-    let sandbox = Sandbox::new(&support::dead_endpoint());
+    let sandbox = Sandbox::new(&crate::support::dead_endpoint());
     let stscreds = sandbox.command(&["init"]);
     // The outer shell survives Ctrl-C (a no-op trap is not inherited), the inner one
     // tells its pid and becomes stscreds, in the foreground of the terminal.

@@ -2,16 +2,14 @@
 //! durations, one MFA code for many roles, and a real client using a role through
 //! credential_process. AssumeRole runs on moto; denials come from the fault server.
 
-mod support;
-
 use std::process::Command;
 
-use stscreds::profile::Document;
-use support::fault::{FaultServer, Reply};
-use support::moto::{Moto, TestUser};
-use support::{
+use crate::support::fault::{FaultServer, Reply};
+use crate::support::moto::{Moto, TestUser};
+use crate::support::{
     Run, Sandbox, dead_endpoint, python, run_with_stdin, support_file, without_terminal,
 };
+use stscreds::profile::Document;
 
 /// A sandbox whose `base` profile holds a user's keys, behind a counting server.
 struct Roles {

@@ -1,14 +1,12 @@
 //! `stscreds read KEY` and `stscreds whoami`, and a real client (botocore) reading what
 //! stscreds wrote.
 
-mod support;
-
 use std::process::Command;
 
+use crate::support::fault::FaultServer;
+use crate::support::moto::{Moto, TestUser};
+use crate::support::{Sandbox, dead_endpoint, python, run_with_stdin, support_file};
 use stscreds::profile::Document;
-use support::fault::FaultServer;
-use support::moto::{Moto, TestUser};
-use support::{Sandbox, dead_endpoint, python, run_with_stdin, support_file};
 
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 

@@ -1,14 +1,12 @@
 //! `stscreds auth`, driven as a user would, against moto and the fault server.
 
-mod support;
-
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
+use crate::support::fault::{FaultServer, Reply};
+use crate::support::moto::{Moto, TestUser};
+use crate::support::{Sandbox, dead_endpoint};
 use stscreds::profile::Document;
-use support::fault::{FaultServer, Reply};
-use support::moto::{Moto, TestUser};
-use support::{Sandbox, dead_endpoint};
 
 /// The fixed session key moto's GetSessionToken returns.
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";

@@ -2,10 +2,8 @@
 //! against all secrets the suite knows (see `support::Run`); this file proves that the
 //! check itself works, and drives the paths most likely to leak.
 
-mod support;
-
-use support::moto::Moto;
-use support::{MOTO_SESSION_SECRETS, Sandbox, assert_no_secret_in, register_secret};
+use crate::support::moto::Moto;
+use crate::support::{MOTO_SESSION_SECRETS, Sandbox, assert_no_secret_in, register_secret};
 
 #[test]
 #[should_panic(expected = "a secret leaked to stderr")]

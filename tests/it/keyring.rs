@@ -2,12 +2,10 @@
 //! a private D-Bus session with an unlocked GNOME Keyring. Each test uses profile names
 //! of its own, since the keyring is shared by the whole run.
 
-mod support;
-
 use std::fs;
 
-use support::moto::Moto;
-use support::{Sandbox, register_secret};
+use crate::support::moto::Moto;
+use crate::support::{Sandbox, register_secret};
 
 /// A sandbox whose runs reach the session's Secret Service. Panics with directions when
 /// the tests are not run by `scripts/test`.

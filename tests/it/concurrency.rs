@@ -1,15 +1,13 @@
 //! Many stscreds processes at once, and processes killed mid-write: one prompt for
 //! many shells, no lost update, and never a damaged credentials file.
 
-mod support;
-
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::fault::{FaultServer, minted};
+use crate::support::moto::Moto;
+use crate::support::{Run, Sandbox};
 use stscreds::profile::Document;
-use support::fault::{FaultServer, minted};
-use support::moto::Moto;
-use support::{Run, Sandbox};
 
 /// Starts `count` copies of `stscreds ARGS` at once, each fed `stdin`, and collects them.
 fn run_together(

@@ -1,13 +1,11 @@
 //! `stscreds init`, driven as a user would: keys piped on stdin, checked against moto.
 
-mod support;
-
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use support::fault::{FaultServer, Reply};
-use support::moto::Moto;
-use support::{Sandbox, dead_endpoint};
+use crate::support::fault::{FaultServer, Reply};
+use crate::support::moto::Moto;
+use crate::support::{Sandbox, dead_endpoint};
 
 fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777

@@ -3,14 +3,12 @@
 //! them may reach a file or the terminal: each ends in one `error:` line, a non-zero
 //! exit, and the old session left byte for byte as it was.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::fault::{FaultServer, Reply, Request};
+use crate::support::moto::Moto;
+use crate::support::{Run, Sandbox};
 use jiff::{SignedDuration, Timestamp};
-use support::fault::{FaultServer, Reply, Request};
-use support::moto::Moto;
-use support::{Run, Sandbox};
 
 /// What the fault server answers to the operation under test, once armed.
 type Hostile = Arc<Mutex<Option<Box<dyn Fn(&Request) -> Reply + Send>>>>;
@@ -282,7 +280,7 @@ const ECHOED_TOKEN: &str = "IQoJb3JpZ2luX2VjEHostileEchoedSessionToken0123456789
 
 #[test]
 fn an_answer_that_echoes_the_request_is_not_quoted() {
-    support::register_secret(ECHOED_TOKEN);
+    crate::support::register_secret(ECHOED_TOKEN);
     let armed = Armed::session();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let recorded = seen.clone();
@@ -337,7 +335,7 @@ fn an_error_code_with_control_characters_is_not_quoted() {
 
 #[test]
 fn a_secret_in_an_aws_error_message_is_redacted() {
-    support::register_secret(ECHOED_TOKEN);
+    crate::support::register_secret(ECHOED_TOKEN);
     let armed = Armed::session();
     let message = format!(
         "User: arn:aws:iam::123456789012:user/engineering/platform/alice is not authorized: token {ECHOED_TOKEN}\u{1b}[0m"

@@ -1,0 +1,29 @@
+//! The integration tests: one binary, so the crate and `support` are compiled and linked
+//! once (as in ripgrep and uv). One module per area; `support` runs the real binary in a
+//! sandbox against moto and a fault-injecting server.
+//!
+//! The `keyring` tests need a Secret Service and pass only under `scripts/test`; skip
+//! them elsewhere with `cargo test --test it -- --skip keyring::`.
+
+mod support;
+
+mod auth;
+mod backends;
+mod concurrency;
+mod ecosystem;
+mod faults;
+mod fuzz_corpus;
+mod hostile_answers;
+mod hostile_files;
+mod hostile_ini;
+mod housekeeping;
+mod ini_properties;
+mod init;
+mod interrupt;
+mod keyring;
+mod local_input;
+mod read;
+mod roles;
+mod rotation;
+mod sdk_profile_conformance;
+mod secrets;
