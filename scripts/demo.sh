@@ -29,7 +29,7 @@ trap cleanup EXIT
 
 # Start moto; it serves until its stdin (fd 3 here) closes, at most 10 minutes.
 mkfifo "$work/moto.in"
-timeout 600 "$venv/bin/python" tests/support/moto_server.py \
+timeout 600 "$venv/bin/python" tests/it/support/moto_server.py \
   <"$work/moto.in" >"$work/moto.out" 2>"$work/moto.err" &
 moto_pid=$!
 exec 3>"$work/moto.in"

@@ -1,6 +1,6 @@
 //! Where long-term keys live: the encrypted-file backend end to end, choosing and
 //! remembering a backend, moving keys between backends, and a keyring that cannot be
-//! reached (an error, never a silent fallback). The real keyring is in tests/keyring.rs.
+//! reached (an error, never a silent fallback). The real keyring is in tests/it/keyring.rs.
 
 use std::fs;
 
