@@ -9,7 +9,8 @@ use crate::error::Error;
 use crate::export;
 use crate::files::Paths;
 use crate::prompt::{Ask, InputError};
-use crate::renew::{self, SessionArgs};
+use crate::config::ConfigFile;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::session;
 
 /// Set in the command's environment: the profile it runs as. Its presence also marks a
@@ -49,7 +50,14 @@ pub fn run(
         ))
         .into());
     }
-    let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    let credentials = credentials::get(
+        paths,
+        &ConfigFile::load(paths)?,
+        profile,
+        args,
+        Freshness::ValidFor(session::FRESHNESS_MARGIN),
+        ask,
+    )?;
     let region = ProfileConfig::load(paths, profile)?.region;
     let mut command = command.into_iter();
     let program = command

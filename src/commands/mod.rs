@@ -21,7 +21,7 @@ use crate::cli::{Cli, Command, MfaArgs};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Terminal;
-use crate::renew::SessionArgs;
+use crate::credentials::SessionArgs;
 use crate::session::SessionDuration;
 
 /// Runs the command the user asked for.

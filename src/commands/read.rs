@@ -8,7 +8,8 @@ use crate::cli;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Ask;
-use crate::renew::{self, SessionArgs};
+use crate::config::ConfigFile;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::session::{self, CredentialKey};
 
 /// The hot path: `stscreds read KEY [--profile NAME]` of a fresh session, answered
@@ -37,6 +38,13 @@ pub fn run(
     key: CredentialKey,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    let credentials = credentials::get(
+        paths,
+        &ConfigFile::load(paths)?,
+        profile,
+        args,
+        Freshness::ValidFor(session::FRESHNESS_MARGIN),
+        ask,
+    )?;
     super::print(&Zeroizing::new(format!("{}\n", credentials.value(key))))
 }

@@ -17,8 +17,7 @@ use crate::error::{Error, delete_key_command};
 use crate::files::Paths;
 use crate::interrupt;
 use crate::prompt::{Ask, InputError};
-use crate::renew::{self, SessionArgs};
-use crate::roles;
+use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::session;
 use crate::state;
 use crate::store::{KeyStore, LongTermKeys};
@@ -42,7 +41,7 @@ pub fn run(
         )
         .into());
     }
-    roles::refuse_role_profile(&ConfigFile::load(paths)?, profile, "rotate")?;
+    source::refuse_role_profile(&ConfigFile::load(paths)?, profile, "rotate")?;
     let wait = propagation_wait()?;
     let store = KeyStore::of_profile(paths, profile)?;
     let old = store.require(profile, ask)?;
@@ -124,7 +123,19 @@ fn key_manager(
     }
     drop(direct);
     eprintln!("The IAM policy lets only MFA sessions manage access keys; using one.");
-    let session = renew::fresh_session(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    // The MFA session of the profile itself, whatever `--role-arn` says.
+    let base_args = SessionArgs {
+        role_arn: None,
+        ..args.clone()
+    };
+    let session = credentials::get(
+        paths,
+        &ConfigFile::load(paths)?,
+        profile,
+        &base_args,
+        Freshness::ValidFor(session::FRESHNESS_MARGIN),
+        ask,
+    )?;
     let with_mfa = Aws::connect_with_session(&session, config, profile)?;
     let existing = with_mfa.list_access_keys(user)?;
     Ok((with_mfa, existing))

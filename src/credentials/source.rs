@@ -1,7 +1,7 @@
-//! IAM roles: which roles stand between a profile and the long-term keys that start
-//! everything. A profile with `role_arn` is assumed with the credentials of its
-//! `source_profile`, which may itself be a role; the chain ends at a profile whose
-//! long-term keys stscreds stores.
+//! Where a profile's credentials come from: which IAM roles stand between it and the
+//! long-term keys that start everything. A profile with `role_arn` is assumed with the
+//! credentials of its `source_profile`, which may itself be a role; the chain ends at a
+//! profile whose long-term keys stscreds stores.
 
 use crate::config::ConfigFile;
 use crate::error::Error;
