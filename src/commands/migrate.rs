@@ -6,7 +6,6 @@
 use crate::config::ConfigFile;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::interrupt;
 use crate::prompt::Ask;
 use crate::credentials::source;
 use crate::state;
@@ -14,7 +13,6 @@ use crate::store::{Backend, KeyStore};
 
 /// The top-level entry point for `stscreds migrate`.
 pub fn run(paths: &Paths, profile: &str, to: Backend, ask: &mut dyn Ask) -> Result<(), Error> {
-    interrupt::install();
     source::refuse_role_profile(&ConfigFile::load(paths)?, profile, "migrate")?;
     let from = KeyStore::of_profile(paths, profile)?;
     if from.backend() == to {

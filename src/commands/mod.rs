@@ -26,6 +26,7 @@ use crate::session::SessionDuration;
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<(), Error> {
+    crate::interrupt::install();
     let paths = Paths::from_env()?;
     let profile = &cli.profile()?;
     let mut terminal = Terminal::new();

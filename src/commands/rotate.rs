@@ -33,7 +33,6 @@ pub fn run(
     args: &SessionArgs,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    interrupt::install();
     if args.role_arn.is_some() {
         return Err(InputError::Invalid(
             "rotate replaces the access key of the profile's IAM user; --role-arn does not apply"

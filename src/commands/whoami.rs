@@ -5,7 +5,6 @@ use crate::aws::Aws;
 use crate::config::{ConfigFile, ProfileConfig};
 use crate::error::Error;
 use crate::files::Paths;
-use crate::interrupt;
 use crate::prompt::Ask;
 use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::session;
@@ -18,7 +17,6 @@ pub fn run(
     args: &SessionArgs,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    interrupt::install();
     let config_file = ConfigFile::load(paths)?;
     let chain = source::resolve(&config_file, profile, args.role_arn.as_deref())?;
     let config = config_file.profile(&chain.base)?;

@@ -10,7 +10,6 @@ use crate::aws::{Aws, RoleRequest};
 use crate::config::ProfileConfig;
 use crate::error::Error;
 use crate::files;
-use crate::interrupt;
 use crate::prompt::InputError;
 use crate::session::{self, SessionCredentials, SessionDuration};
 use crate::state;
@@ -34,7 +33,6 @@ impl Renewal<'_> {
                 InputError::Invalid(format!("profile '{profile}' has no role to assume")).into(),
             );
         };
-        interrupt::install();
         let cache = self.paths.private_sessions();
         let (_lock, waited) = cache::lock_session(self.paths, &chain.name)?;
         let stored = session::load(&cache, &chain.name)?;

@@ -9,7 +9,6 @@ use crate::aws::Aws;
 use crate::config::{self, ProfileConfig};
 use crate::error::Error;
 use crate::files::{self, Paths};
-use crate::interrupt;
 use crate::mfa::{self, TokenCode};
 use crate::prompt::Ask;
 use crate::session::{self, SessionCredentials};
@@ -39,7 +38,6 @@ impl Renewal<'_> {
         profile: &str,
         freshness: Freshness,
     ) -> Result<SessionCredentials, Error> {
-        interrupt::install();
         let config = self.config.profile(profile)?;
         let sessions = session::home(self.paths, &config);
         let (_lock, waited) = cache::lock_session(self.paths, profile)?;
