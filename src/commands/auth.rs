@@ -3,12 +3,12 @@
 
 use zeroize::Zeroizing;
 
+use crate::config::ConfigFile;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::files::Paths;
 use crate::prompt::Ask;
-use crate::config::ConfigFile;
-use crate::credentials::{self, Freshness, SessionArgs};
 
 /// The top-level entry point for `stscreds auth`.
 pub fn run(

@@ -7,12 +7,12 @@
 use jiff::SignedDuration;
 use zeroize::Zeroizing;
 
+use crate::config::ConfigFile;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::files::Paths;
 use crate::prompt::ControllingTerminal;
-use crate::config::ConfigFile;
-use crate::credentials::{self, Freshness, SessionArgs};
 
 /// How long handed-out credentials must remain valid.
 pub const MINIMUM_VALIDITY: SignedDuration = SignedDuration::from_mins(15);

@@ -4,13 +4,12 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::config::ProfileConfig;
+use crate::config::ConfigFile;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::export;
 use crate::files::Paths;
 use crate::prompt::{Ask, InputError};
-use crate::config::ConfigFile;
-use crate::credentials::{self, Freshness, SessionArgs};
 use crate::session;
 
 /// Set in the command's environment: the profile it runs as. Its presence also marks a
@@ -50,15 +49,16 @@ pub fn run(
         ))
         .into());
     }
+    let config = ConfigFile::load(paths)?;
     let credentials = credentials::get(
         paths,
-        &ConfigFile::load(paths)?,
+        &config,
         profile,
         args,
         Freshness::ValidFor(session::FRESHNESS_MARGIN),
         ask,
     )?;
-    let region = ProfileConfig::load(paths, profile)?.region;
+    let region = config.profile(profile)?.region;
     let mut command = command.into_iter();
     let program = command
         .next()

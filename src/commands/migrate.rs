@@ -4,10 +4,10 @@
 //! still has working keys where its record says they are.
 
 use crate::config::ConfigFile;
+use crate::credentials::source;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Ask;
-use crate::credentials::source;
 use crate::state;
 use crate::store::{Backend, KeyStore};
 

@@ -18,10 +18,10 @@ pub mod whoami;
 use std::io::{self, Write};
 
 use crate::cli::{Cli, Command, MfaArgs};
+use crate::credentials::SessionArgs;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Terminal;
-use crate::credentials::SessionArgs;
 use crate::session::SessionDuration;
 
 /// Runs the command the user asked for.

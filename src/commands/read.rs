@@ -5,11 +5,11 @@ use jiff::Timestamp;
 use zeroize::Zeroizing;
 
 use crate::cli;
+use crate::config::ConfigFile;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Ask;
-use crate::config::ConfigFile;
-use crate::credentials::{self, Freshness, SessionArgs};
 use crate::session::{self, CredentialKey};
 
 /// The hot path: `stscreds read KEY [--profile NAME]` of a fresh session, answered

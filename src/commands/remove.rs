@@ -2,10 +2,10 @@
 //! what stscreds learned about it, and with `--sessions` its cached sessions too.
 
 use crate::config::ConfigFile;
+use crate::credentials::source;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::prompt::{Ask, InputError};
-use crate::credentials::source;
 use crate::state::{self, ProfileState};
 use crate::store::KeyStore;
 

@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 
 use crate::aws::{Aws, AwsError};
 use crate::config::{self, ConfigFile, ProfileConfig};
+use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::error::{Error, delete_key_command};
 use crate::files::Paths;
 use crate::interrupt;
 use crate::prompt::{Ask, InputError};
-use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::session;
 use crate::state;
 use crate::store::{KeyStore, LongTermKeys};

@@ -3,10 +3,10 @@
 
 use crate::aws::Aws;
 use crate::config::{ConfigFile, ProfileConfig};
+use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Ask;
-use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::session;
 use crate::store::KeyStore;
 
@@ -24,8 +24,7 @@ pub fn run(
         describe_user(paths, profile, &config, ask)?
     } else {
         let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
-        let credentials =
-            credentials::get(paths, &config_file, profile, args, freshness, ask)?;
+        let credentials = credentials::get(paths, &config_file, profile, args, freshness, ask)?;
         let (arn, account) =
             Aws::connect_with_session(&credentials, &config, profile)?.get_caller_identity()?;
         format!(

@@ -52,7 +52,11 @@ impl Renewal<'_> {
             return Ok(reused);
         }
         if freshness != Freshness::New {
-            let why = if missing { "are missing" } else { "have expired" };
+            let why = if missing {
+                "are missing"
+            } else {
+                "have expired"
+            };
             eprintln!("Session credentials for profile '{profile}' {why}; authenticating.");
         }
         let keys = KeyStore::of_profile(self.paths, profile)?.require(profile, self.ask)?;
