@@ -10,10 +10,12 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod credentials;
+pub mod env;
 pub mod error;
 pub mod export;
 pub mod files;
 pub mod interrupt;
+pub mod message;
 pub mod mfa;
 pub mod profile;
 pub mod prompt;
@@ -22,3 +24,6 @@ pub mod state;
 pub mod store;
 
 pub use error::Error;
+
+#[cfg(test)]
+mod layering;

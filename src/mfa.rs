@@ -116,9 +116,9 @@ pub enum MfaError {
         /// The command.
         command: String,
     },
-    /// A setting (`STSCREDS_MFA_TIMEOUT`) is not usable.
+    /// No answer could be had, or a setting (`STSCREDS_MFA_TIMEOUT`) is not usable.
     #[error("{0}")]
-    Setting(#[from] InputError),
+    Input(#[from] InputError),
 }
 
 /// Runs `command` with `sh -c` to get an MFA code (from `ykman`, a password manager, …)
@@ -145,7 +145,7 @@ pub fn code_from_command(
         .arg(command)
         .env("STSCREDS_MFA_SERIAL", serial)
         .env("STSCREDS_PROFILE", profile)
-        .env_remove(crate::store::PASSPHRASE_VARIABLE)
+        .env_remove(crate::env::PASSPHRASE_VARIABLE)
         .stdout(Stdio::piped());
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut shell, 0);
@@ -287,14 +287,14 @@ impl ProcessGroup {
 }
 
 fn command_timeout() -> Result<Duration, MfaError> {
-    Ok(crate::config::duration_from_env(
+    Ok(crate::env::duration_from_env(
         "STSCREDS_MFA_TIMEOUT",
         Duration::from_secs(60),
     )?)
 }
 
 /// Asks for the MFA code with the prompt users of the original tool know.
-pub fn ask_code(ask: &mut dyn Ask, user: &str) -> Result<TokenCode, crate::Error> {
+pub fn ask_code(ask: &mut dyn Ask, user: &str) -> Result<TokenCode, MfaError> {
     let answer = ask.line(&format!("Current user: {user}. Please enter MFA token: "))?;
     Ok(answer.parse()?)
 }
@@ -305,7 +305,7 @@ pub fn choose_device(
     ask: &mut dyn Ask,
     user: &str,
     devices: Vec<String>,
-) -> Result<String, crate::Error> {
+) -> Result<String, MfaError> {
     const ATTEMPTS: usize = 3;
     match devices.len() {
         0 => {

@@ -70,7 +70,7 @@ pub fn run(
         child.env_remove(name);
     }
     // The passphrase of the encrypted key file is for stscreds only.
-    child.env_remove(crate::store::PASSPHRASE_VARIABLE);
+    child.env_remove(crate::env::PASSPHRASE_VARIABLE);
     child
         .envs(export::variables(&credentials))
         .env("AWS_REGION", &region)

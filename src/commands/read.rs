@@ -6,6 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::cli;
 use crate::config::ConfigFile;
+use crate::credentials::cache;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::files::Paths;
@@ -20,7 +21,7 @@ pub fn serve_fresh(args: &[std::ffi::OsString]) -> Option<Result<(), Error>> {
     let (flag, key) = cli::parse_fast_read(args)?;
     let profile = cli::resolve_profile(flag.as_deref()).ok()?;
     let paths = Paths::from_env().ok()?;
-    let credentials = session::load(&paths.aws_credentials, &profile).ok()??;
+    let credentials = cache::load(&paths.aws_credentials, &profile).ok()??;
     if !credentials.is_valid_for(session::FRESHNESS_MARGIN, Timestamp::now()) {
         return None;
     }

@@ -12,11 +12,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::aws::{Aws, AwsError};
-use crate::config::{self, ConfigFile, ProfileConfig};
+use crate::config::{ConfigFile, ProfileConfig};
 use crate::credentials::{self, Freshness, SessionArgs, source};
-use crate::error::{Error, delete_key_command};
+use crate::error::Error;
 use crate::files::Paths;
 use crate::interrupt;
+use crate::message::delete_key_command;
 use crate::prompt::{Ask, InputError};
 use crate::session;
 use crate::state;
@@ -313,7 +314,7 @@ impl Rotation<'_> {
 }
 
 fn propagation_wait() -> Result<Duration, Error> {
-    Ok(config::duration_from_env(
+    Ok(crate::env::duration_from_env(
         "STSCREDS_ROTATE_WAIT",
         DEFAULT_PROPAGATION_WAIT,
     )?)

@@ -35,7 +35,7 @@ impl Renewal<'_> {
         };
         let cache = self.paths.private_sessions();
         let (_lock, waited) = cache::lock_session(self.paths, &chain.name)?;
-        let stored = session::load(&cache, &chain.name)?;
+        let stored = cache::load(&cache, &chain.name)?;
         if let Some(reused) = cache::reusable(stored, freshness, waited) {
             return Ok(reused);
         }

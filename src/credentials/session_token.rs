@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::mfa::{self, TokenCode};
 use crate::prompt::Ask;
-use crate::session::{self, SessionCredentials};
+use crate::session::SessionCredentials;
 use crate::state::{self, ProfileState};
 use crate::store::KeyStore;
 
@@ -39,9 +39,9 @@ impl Renewal<'_> {
         freshness: Freshness,
     ) -> Result<SessionCredentials, Error> {
         let config = self.config.profile(profile)?;
-        let sessions = session::home(self.paths, &config);
+        let sessions = cache::home(self.paths, &config);
         let (_lock, waited) = cache::lock_session(self.paths, profile)?;
-        let stored = session::load(&sessions, profile)?;
+        let stored = cache::load(&sessions, profile)?;
         let missing = stored.is_none();
         if let Some(reused) = cache::reusable(stored, freshness, waited) {
             if waited {
@@ -68,7 +68,7 @@ impl Renewal<'_> {
         let duration = self.args.expires.or(config.duration).unwrap_or_default();
         let credentials = aws.get_session_token(&identity.serial, &code, duration)?;
         files::edit_document(self.paths, &sessions, |document| {
-            session::ensure_no_unsaved_long_term_key(
+            cache::ensure_no_unsaved_long_term_key(
                 document,
                 &sessions,
                 profile,
@@ -134,7 +134,7 @@ impl Renewal<'_> {
             .or(config.mfa_process.as_deref())
         {
             Some(command) => Ok(mfa::code_from_command(command, &identity.serial, profile)?),
-            None => mfa::ask_code(self.ask, &identity.user),
+            None => Ok(mfa::ask_code(self.ask, &identity.user)?),
         }
     }
 }

@@ -45,7 +45,7 @@ pub fn refuse_role_profile(config: &ConfigFile, profile: &str, command: &str) ->
         None => Ok(()),
         Some(role) => Err(InputError::Invalid(format!(
             "profile '{profile}' assumes role {} and has no keys of its own; they belong to profile '{}': run `stscreds {command} --profile {}`",
-            role.role_arn, chain.base, crate::error::shell_word(&chain.base)
+            role.role_arn, chain.base, crate::message::shell_word(&chain.base)
         ))
         .into()),
     }
