@@ -296,7 +296,7 @@ fn command_timeout() -> Result<Duration, MfaError> {
 /// Asks for the MFA code with the prompt users of the original tool know.
 pub fn ask_code(ask: &mut dyn Ask, user: &str) -> Result<TokenCode, MfaError> {
     let answer = ask.line(&format!("Current user: {user}. Please enter MFA token: "))?;
-    Ok(answer.parse()?)
+    answer.parse()
 }
 
 /// Settles which of the user's MFA devices to use: the only one; or, on a terminal, the
@@ -311,16 +311,14 @@ pub fn choose_device(
         0 => {
             return Err(MfaError::NoDevice {
                 user: user.to_owned(),
-            }
-            .into());
+            });
         }
         1 => return Ok(devices.into_iter().next().unwrap_or_default()),
         _ if !ask.is_interactive() => {
             return Err(MfaError::SeveralDevices {
                 user: user.to_owned(),
                 devices,
-            }
-            .into());
+            });
         }
         _ => {}
     }
@@ -337,7 +335,7 @@ pub fn choose_device(
             return Ok(devices[number - 1].clone());
         }
     }
-    Err(MfaError::NoChoice.into())
+    Err(MfaError::NoChoice)
 }
 
 /// Checks a serial given with `--mfa-serial` against the user's devices.
