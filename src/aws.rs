@@ -505,7 +505,7 @@ impl Aws {
 /// How long one attempt of an AWS call may take: 20 s, or `STSCREDS_TIMEOUT` (a
 /// duration like `5s` or `1m`) for very slow or very fast networks.
 fn attempt_timeout() -> Result<Duration, Error> {
-    Ok(config::duration_from_env(
+    Ok(crate::env::duration_from_env(
         "STSCREDS_TIMEOUT",
         Duration::from_secs(20),
     )?)

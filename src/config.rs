@@ -2,8 +2,6 @@
 //! are applied on top by the commands; environment variables that AWS defines win over
 //! the file, as in the AWS CLI.
 
-use std::time::Duration;
-
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::profile::Document;
@@ -167,7 +165,7 @@ fn checked_value(value: &str, key: &str, profile: &str, file: &str) -> Result<St
     if value.chars().any(char::is_control) {
         return Err(InputError::Invalid(format!(
             "{file}: {key} in profile '{profile}' holds a control character ({}); fix that line",
-            crate::error::printable(value)
+            crate::message::printable(value)
         ))
         .into());
     }
@@ -182,7 +180,7 @@ fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<Str
     }
     Err(InputError::Invalid(format!(
         "{file}: source_profile = {} in profile '{profile}' is not a profile name AWS tools accept (letters, digits and _-/.%@:+); fix that line",
-        crate::error::printable(&source)
+        crate::message::printable(&source)
     ))
     .into())
 }
@@ -194,7 +192,7 @@ fn parse_duration_seconds(text: &str, profile: &str, file: &str) -> Result<Sessi
         .ok_or_else(|| {
             InputError::Invalid(format!(
                 "{file}: duration_seconds = {} in profile '{profile}' must be a number of seconds from 900 to 129600",
-                crate::error::printable(text)
+                crate::message::printable(text)
             ))
             .into()
         })
@@ -241,21 +239,6 @@ pub fn iam_signing_region(region: &str) -> &'static str {
         "us-gov-west-1"
     } else {
         DEFAULT_REGION
-    }
-}
-
-/// A duration from the environment variable `name` (like `30s`, `2m`), or `default`
-/// when it is unset or empty; zero and anything unparsable are refused, naming the
-/// variable.
-pub fn duration_from_env(name: &str, default: Duration) -> Result<Duration, InputError> {
-    match std::env::var(name) {
-        Ok(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())
-            .ok()
-            .filter(|duration| !duration.is_zero())
-            .ok_or_else(|| {
-                InputError::Invalid(format!("{name}: '{text}' is not a duration like 30s or 2m"))
-            }),
-        _ => Ok(default),
     }
 }
 

@@ -464,12 +464,12 @@ pub fn warn_if_the_aws_cli_cannot_read(path: &Path, document: &Document) {
     let what = match &duplicate.key {
         Some(key) => format!(
             "sets {} twice in [{}]",
-            crate::error::printable(key),
-            crate::error::printable(&duplicate.section)
+            crate::message::printable(key),
+            crate::message::printable(&duplicate.section)
         ),
         None => format!(
             "has [{}] twice",
-            crate::error::printable(&duplicate.section)
+            crate::message::printable(&duplicate.section)
         ),
     };
     eprintln!(
@@ -521,7 +521,7 @@ pub struct Lock {
 /// slowest answer; a holder stuck on a prompt nobody answers does not hold everyone
 /// else forever.
 pub fn lock_patience() -> Result<Duration, Error> {
-    Ok(crate::config::duration_from_env(
+    Ok(crate::env::duration_from_env(
         "STSCREDS_LOCK_TIMEOUT",
         Duration::from_secs(120),
     )?)

@@ -18,8 +18,8 @@ pub fn if_stopped_say(note: Option<String>) {
     *LEFT_BEHIND.lock().unwrap_or_else(|e| e.into_inner()) = note;
 }
 
-/// Installs the handler (once per process). Called by the commands that may prompt or
-/// write, never on the fast `read` path.
+/// Installs the handler (once per process). Called by the dispatcher before any command
+/// runs, never on the fast `read` path.
 pub fn install() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {

@@ -9,17 +9,21 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod credentials;
+pub mod env;
 pub mod error;
 pub mod export;
 pub mod files;
 pub mod interrupt;
+pub mod message;
 pub mod mfa;
 pub mod profile;
 pub mod prompt;
-pub mod renew;
-pub mod roles;
 pub mod session;
 pub mod state;
 pub mod store;
 
 pub use error::Error;
+
+#[cfg(test)]
+mod layering;

@@ -116,9 +116,9 @@ pub enum MfaError {
         /// The command.
         command: String,
     },
-    /// A setting (`STSCREDS_MFA_TIMEOUT`) is not usable.
+    /// No answer could be had, or a setting (`STSCREDS_MFA_TIMEOUT`) is not usable.
     #[error("{0}")]
-    Setting(#[from] InputError),
+    Input(#[from] InputError),
 }
 
 /// Runs `command` with `sh -c` to get an MFA code (from `ykman`, a password manager, …)
@@ -145,7 +145,7 @@ pub fn code_from_command(
         .arg(command)
         .env("STSCREDS_MFA_SERIAL", serial)
         .env("STSCREDS_PROFILE", profile)
-        .env_remove(crate::store::PASSPHRASE_VARIABLE)
+        .env_remove(crate::env::PASSPHRASE_VARIABLE)
         .stdout(Stdio::piped());
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut shell, 0);
@@ -287,16 +287,16 @@ impl ProcessGroup {
 }
 
 fn command_timeout() -> Result<Duration, MfaError> {
-    Ok(crate::config::duration_from_env(
+    Ok(crate::env::duration_from_env(
         "STSCREDS_MFA_TIMEOUT",
         Duration::from_secs(60),
     )?)
 }
 
 /// Asks for the MFA code with the prompt users of the original tool know.
-pub fn ask_code(ask: &mut dyn Ask, user: &str) -> Result<TokenCode, crate::Error> {
+pub fn ask_code(ask: &mut dyn Ask, user: &str) -> Result<TokenCode, MfaError> {
     let answer = ask.line(&format!("Current user: {user}. Please enter MFA token: "))?;
-    Ok(answer.parse()?)
+    answer.parse()
 }
 
 /// Settles which of the user's MFA devices to use: the only one; or, on a terminal, the
@@ -305,22 +305,20 @@ pub fn choose_device(
     ask: &mut dyn Ask,
     user: &str,
     devices: Vec<String>,
-) -> Result<String, crate::Error> {
+) -> Result<String, MfaError> {
     const ATTEMPTS: usize = 3;
     match devices.len() {
         0 => {
             return Err(MfaError::NoDevice {
                 user: user.to_owned(),
-            }
-            .into());
+            });
         }
         1 => return Ok(devices.into_iter().next().unwrap_or_default()),
         _ if !ask.is_interactive() => {
             return Err(MfaError::SeveralDevices {
                 user: user.to_owned(),
                 devices,
-            }
-            .into());
+            });
         }
         _ => {}
     }
@@ -337,7 +335,7 @@ pub fn choose_device(
             return Ok(devices[number - 1].clone());
         }
     }
-    Err(MfaError::NoChoice.into())
+    Err(MfaError::NoChoice)
 }
 
 /// Checks a serial given with `--mfa-serial` against the user's devices.

@@ -4,15 +4,11 @@
 //! keys and their expiry are always replaced together in one atomic write, and each
 //! profile has its own. The AWS SDKs and CLI ignore keys they do not know.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::config::ProfileConfig;
-use crate::error::Error;
-use crate::files::{self, Paths};
 use crate::profile::{Document, UnsafeText};
 
 /// The key that records when a profile's session credentials expire (RFC 3339).
@@ -121,61 +117,6 @@ impl SessionCredentials {
     }
 }
 
-/// The session credentials stored for `profile` in `file`, fresh or not. Reads one
-/// file; no network, no runtime: this is the `read` fast path.
-pub fn load(file: &Path, profile: &str) -> Result<Option<SessionCredentials>, Error> {
-    let document = files::read_document(file)?;
-    Ok(document.and_then(|document| SessionCredentials::from_document(&document, profile)))
-}
-
-/// Where a profile's sessions live: `~/.aws/credentials`, where every AWS tool finds
-/// them; but for a profile that has a `credential_process`, stscreds' private
-/// `~/.stscreds/sessions`, because the AWS tools would otherwise take the static copy
-/// over the process, and keep using it after it expires.
-pub fn home(paths: &Paths, config: &ProfileConfig) -> PathBuf {
-    if config.has_credential_process {
-        paths.private_sessions()
-    } else {
-        paths.aws_credentials.clone()
-    }
-}
-
-/// Refuses to write session credentials over long-term keys that exist nowhere else:
-/// unless they are the ones stscreds stores, overwriting them would lose them.
-pub fn ensure_no_unsaved_long_term_key(
-    document: &Document,
-    path: &Path,
-    profile: &str,
-    stored_key_id: &str,
-) -> Result<(), Error> {
-    match document.get(profile, CredentialKey::AccessKeyId.name()) {
-        Some(key_id)
-            if !key_id.is_empty()
-                && key_id != stored_key_id
-                && holds_long_term_key(document, profile, key_id) =>
-        {
-            Err(Error::WouldOverwriteLongTermKey {
-                path: path.to_owned(),
-                profile: profile.to_owned(),
-                key_id: key_id.to_owned(),
-            })
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Whether the key `key_id` in `profile` is a long-term key: any id with no usable
-/// session token beside it (a missing, empty or comment-only token line), or an `AKIA…`
-/// id (AWS's prefix for long-term keys) in a section stscreds did not write (ours carry
-/// `stscreds_expiration`; moto hands out session keys that start with `AKIA`).
-fn holds_long_term_key(document: &Document, profile: &str, key_id: &str) -> bool {
-    let token = document
-        .get(profile, CredentialKey::SessionToken.name())
-        .filter(|token| !token.trim().is_empty());
-    let written_by_stscreds = document.get(profile, EXPIRATION_KEY).is_some();
-    token.is_none() || (key_id.starts_with("AKIA") && !written_by_stscreds)
-}
-
 /// How long session credentials should last: 15 minutes to 36 hours, as STS allows for
 /// IAM users; one hour unless configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -270,51 +211,6 @@ mod tests {
         assert!(fresh("2030-01-01T11:54:59Z"));
         assert!(!fresh("2030-01-01T11:55:00Z"));
         assert!(!fresh("2030-01-01T13:00:00Z"));
-    }
-
-    #[test]
-    fn long_term_keys_are_never_overwritten_unless_stored() {
-        let path = Path::new("/tmp/credentials");
-        let doc = Document::parse(
-            "[default]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n",
-        )
-        .unwrap();
-        let error =
-            ensure_no_unsaved_long_term_key(&doc, path, "default", "AKIASTORED").unwrap_err();
-        assert!(error.to_string().contains("AKIAOTHER"), "{error}");
-        assert!(ensure_no_unsaved_long_term_key(&doc, path, "default", "AKIAOTHER").is_ok());
-        assert!(ensure_no_unsaved_long_term_key(&doc, path, "empty", "AKIASTORED").is_ok());
-        let session =
-            Document::parse("[default]\naws_access_key_id = ASIA\naws_session_token = t\n")
-                .unwrap();
-        assert!(ensure_no_unsaved_long_term_key(&session, path, "default", "AKIASTORED").is_ok());
-    }
-
-    #[test]
-    fn a_key_with_an_unusable_token_line_or_an_akia_id_is_long_term() {
-        let path = Path::new("/tmp/credentials");
-        for token_line in ["aws_session_token =\n", "aws_session_token =   \n"] {
-            let text = format!(
-                "[dev]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\n{token_line}"
-            );
-            let doc = Document::parse(&text).unwrap();
-            let error = ensure_no_unsaved_long_term_key(&doc, path, "dev", "AKIASTORED");
-            assert!(error.is_err(), "{token_line:?}");
-        }
-        let with_token = Document::parse(
-            "[dev]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\naws_session_token = t\n",
-        )
-        .unwrap();
-        assert!(ensure_no_unsaved_long_term_key(&with_token, path, "dev", "AKIASTORED").is_err());
-        let ours = Document::parse(
-            "[dev]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = s\naws_session_token = t\nstscreds_expiration = 2030-01-01T00:00:00Z\n",
-        )
-        .unwrap();
-        assert!(ensure_no_unsaved_long_term_key(&ours, path, "dev", "AKIASTORED").is_ok());
-        let no_token =
-            Document::parse("[dev]\naws_access_key_id = ASIAOLD\naws_secret_access_key = s\n")
-                .unwrap();
-        assert!(ensure_no_unsaved_long_term_key(&no_token, path, "dev", "AKIASTORED").is_err());
     }
 
     #[test]

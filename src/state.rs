@@ -2,9 +2,15 @@
 //! and MFA device), kept in `~/.stscreds/config` so that later commands need no flags
 //! and a repeat `auth` needs only one AWS call.
 
+use std::fmt;
+use std::str::FromStr;
+
 use crate::error::Error;
 use crate::files::{self, Paths};
-use crate::store::Backend;
+use crate::prompt::InputError;
+
+/// The environment variable naming the backend for profiles that have none yet.
+pub const BACKEND_VARIABLE: &str = "STSCREDS_BACKEND";
 
 /// The key recording a profile's backend.
 pub const BACKEND: &str = "backend";
@@ -34,7 +40,7 @@ pub fn load(paths: &Paths, profile: &str) -> Result<ProfileState, Error> {
     };
     let backend = match value(BACKEND) {
         Some(name) => Some(name.parse::<Backend>().map_err(|error| {
-            crate::prompt::InputError::Invalid(format!(
+            InputError::Invalid(format!(
                 "[{profile}] in {}: {error}",
                 paths.state().display()
             ))
@@ -66,4 +72,71 @@ pub fn save(paths: &Paths, profile: &str, state: &ProfileState) -> Result<(), Er
         }
         Ok(())
     })
+}
+
+/// A place long-term keys can be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// Plaintext `~/.stscreds/credentials`, mode 0600.
+    File,
+    /// The operating system's credential store.
+    Keyring,
+    /// `~/.stscreds/credentials.age`, encrypted with a passphrase (age, scrypt).
+    EncryptedFile,
+}
+
+impl Backend {
+    /// Every backend, in the order they are offered.
+    pub const ALL: [Backend; 3] = [Backend::File, Backend::Keyring, Backend::EncryptedFile];
+
+    /// The name used on the command line, in `STSCREDS_BACKEND` and in our config.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::File => "file",
+            Backend::Keyring => "keyring",
+            Backend::EncryptedFile => "encrypted-file",
+        }
+    }
+
+    /// The backend for a profile being set up: `chosen` (`--backend`), else
+    /// `STSCREDS_BACKEND`, else `current` (the profile's backend so far).
+    pub fn for_new_keys(chosen: Option<Backend>, current: Backend) -> Result<Backend, Error> {
+        if let Some(backend) = chosen {
+            return Ok(backend);
+        }
+        match std::env::var(BACKEND_VARIABLE) {
+            Ok(value) if !value.trim().is_empty() => value.parse().map_err(|error: InputError| {
+                InputError::Invalid(format!("{BACKEND_VARIABLE}: {error}")).into()
+            }),
+            _ => Ok(current),
+        }
+    }
+
+    /// The backend remembered for `profile` (`file` when none is: the original tool's
+    /// only store).
+    pub fn of_profile(paths: &Paths, profile: &str) -> Result<Backend, Error> {
+        Ok(load(paths, profile)?.backend.unwrap_or(Backend::File))
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Backend {
+    type Err = InputError;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Backend::ALL
+            .into_iter()
+            .find(|backend| backend.name() == value.trim())
+            .ok_or_else(|| {
+                InputError::Invalid(format!(
+                    "unknown backend '{}'; use file, keyring or encrypted-file",
+                    crate::message::printable(value)
+                ))
+            })
+    }
 }

@@ -3,11 +3,12 @@
 
 use zeroize::Zeroizing;
 
+use crate::config::ConfigFile;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::files::Paths;
 use crate::prompt::Ask;
-use crate::renew::{self, SessionArgs};
 
 /// The top-level entry point for `stscreds auth`.
 pub fn run(
@@ -17,7 +18,14 @@ pub fn run(
     output_env: bool,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = renew::renew(paths, profile, args, ask)?;
+    let credentials = credentials::get(
+        paths,
+        &ConfigFile::load(paths)?,
+        profile,
+        args,
+        Freshness::New,
+        ask,
+    )?;
     if output_env {
         super::print(&Zeroizing::new(export::render(
             &credentials,

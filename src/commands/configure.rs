@@ -3,10 +3,11 @@
 
 use crate::cli::ConfigureArgs;
 use crate::config::{self, ProfileConfig};
+use crate::credentials::cache;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::prompt::InputError;
-use crate::session::{self, SessionCredentials};
+use crate::session::SessionCredentials;
 
 /// The top-level entry point for `stscreds configure`.
 pub fn run(paths: &Paths, profile: &str, args: &ConfigureArgs) -> Result<(), Error> {
@@ -51,10 +52,10 @@ fn credential_process_line(profile: &str) -> Result<String, Error> {
 /// preferred by the AWS tools over the process, and used after it expires: move it to
 /// stscreds' private cache.
 fn move_session_out_of_credentials_file(paths: &Paths, profile: &str) -> Result<(), Error> {
-    let Some(credentials) = session::load(&paths.aws_credentials, profile)? else {
+    let Some(credentials) = cache::load(&paths.aws_credentials, profile)? else {
         return Ok(());
     };
-    let private = session::home(paths, &ProfileConfig::load(paths, profile)?);
+    let private = cache::home(paths, &ProfileConfig::load(paths, profile)?);
     files::edit_document(paths, &private, |document| {
         Ok(credentials.write_to(document, profile)?)
     })?;

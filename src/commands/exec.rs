@@ -4,12 +4,12 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::config::ProfileConfig;
+use crate::config::ConfigFile;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::export;
 use crate::files::Paths;
 use crate::prompt::{Ask, InputError};
-use crate::renew::{self, SessionArgs};
 use crate::session;
 
 /// Set in the command's environment: the profile it runs as. Its presence also marks a
@@ -49,8 +49,16 @@ pub fn run(
         ))
         .into());
     }
-    let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
-    let region = ProfileConfig::load(paths, profile)?.region;
+    let config = ConfigFile::load(paths)?;
+    let credentials = credentials::get(
+        paths,
+        &config,
+        profile,
+        args,
+        Freshness::ValidFor(session::FRESHNESS_MARGIN),
+        ask,
+    )?;
+    let region = config.profile(profile)?.region;
     let mut command = command.into_iter();
     let program = command
         .next()
@@ -62,7 +70,7 @@ pub fn run(
         child.env_remove(name);
     }
     // The passphrase of the encrypted key file is for stscreds only.
-    child.env_remove(crate::store::PASSPHRASE_VARIABLE);
+    child.env_remove(crate::env::PASSPHRASE_VARIABLE);
     child
         .envs(export::variables(&credentials))
         .env("AWS_REGION", &region)

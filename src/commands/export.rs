@@ -3,11 +3,12 @@
 
 use zeroize::Zeroizing;
 
+use crate::config::ConfigFile;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::files::Paths;
 use crate::prompt::Ask;
-use crate::renew::{self, SessionArgs};
 use crate::session;
 
 /// The top-level entry point for `stscreds export`.
@@ -18,7 +19,14 @@ pub fn run(
     format: Format,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    let credentials = credentials::get(
+        paths,
+        &ConfigFile::load(paths)?,
+        profile,
+        args,
+        Freshness::ValidFor(session::FRESHNESS_MARGIN),
+        ask,
+    )?;
     super::print(&Zeroizing::new(export::render(
         &credentials,
         format,

@@ -7,7 +7,6 @@ use crate::aws::{Aws, User};
 use crate::config::ProfileConfig;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::interrupt;
 use crate::prompt::{Ask, InputError};
 use crate::state;
 use crate::store::{Backend, KeyStore, LongTermKeys};
@@ -19,7 +18,6 @@ pub fn run(
     backend: Option<Backend>,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    interrupt::install();
     warn_about_environment();
     let previous = Backend::of_profile(paths, profile)?;
     let backend = Backend::for_new_keys(backend, previous)?;

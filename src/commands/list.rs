@@ -4,9 +4,10 @@
 use jiff::Timestamp;
 
 use crate::config::ProfileConfig;
+use crate::credentials::cache;
 use crate::error::Error;
 use crate::files::{self, Paths};
-use crate::session::{self, SessionCredentials};
+use crate::session::SessionCredentials;
 use crate::state;
 use crate::store::Backend;
 
@@ -21,7 +22,7 @@ pub fn run(paths: &Paths) -> Result<(), Error> {
     for profile in &profiles {
         let remembered = state::load(paths, profile)?;
         let config = ProfileConfig::load(paths, profile)?;
-        let stored = session::load(&session::home(paths, &config), profile)?;
+        let stored = cache::load(&cache::home(paths, &config), profile)?;
         let device = config.mfa_serial.or(remembered.mfa_serial);
         rows.push([
             profile.to_owned(),

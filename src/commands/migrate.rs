@@ -4,18 +4,16 @@
 //! still has working keys where its record says they are.
 
 use crate::config::ConfigFile;
+use crate::credentials::source;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::interrupt;
 use crate::prompt::Ask;
-use crate::roles;
 use crate::state;
 use crate::store::{Backend, KeyStore};
 
 /// The top-level entry point for `stscreds migrate`.
 pub fn run(paths: &Paths, profile: &str, to: Backend, ask: &mut dyn Ask) -> Result<(), Error> {
-    interrupt::install();
-    roles::refuse_role_profile(&ConfigFile::load(paths)?, profile, "migrate")?;
+    source::refuse_role_profile(&ConfigFile::load(paths)?, profile, "migrate")?;
     let from = KeyStore::of_profile(paths, profile)?;
     if from.backend() == to {
         eprintln!(

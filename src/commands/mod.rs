@@ -18,14 +18,15 @@ pub mod whoami;
 use std::io::{self, Write};
 
 use crate::cli::{Cli, Command, MfaArgs};
+use crate::credentials::SessionArgs;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Terminal;
-use crate::renew::SessionArgs;
 use crate::session::SessionDuration;
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<(), Error> {
+    crate::interrupt::install();
     let paths = Paths::from_env()?;
     let profile = &cli.profile()?;
     let mut terminal = Terminal::new();

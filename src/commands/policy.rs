@@ -6,13 +6,11 @@ use crate::aws::{Aws, User};
 use crate::config::ProfileConfig;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::interrupt;
 use crate::prompt::Ask;
 use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds policy`.
 pub fn run(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
-    interrupt::install();
     let keys = KeyStore::of_profile(paths, profile)?.require(profile, ask)?;
     let config = ProfileConfig::load(paths, profile)?;
     let user = Aws::connect(&keys, &config, profile)?.get_user()?;

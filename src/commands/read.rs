@@ -5,10 +5,12 @@ use jiff::Timestamp;
 use zeroize::Zeroizing;
 
 use crate::cli;
+use crate::config::ConfigFile;
+use crate::credentials::cache;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Ask;
-use crate::renew::{self, SessionArgs};
 use crate::session::{self, CredentialKey};
 
 /// The hot path: `stscreds read KEY [--profile NAME]` of a fresh session, answered
@@ -19,7 +21,7 @@ pub fn serve_fresh(args: &[std::ffi::OsString]) -> Option<Result<(), Error>> {
     let (flag, key) = cli::parse_fast_read(args)?;
     let profile = cli::resolve_profile(flag.as_deref()).ok()?;
     let paths = Paths::from_env().ok()?;
-    let credentials = session::load(&paths.aws_credentials, &profile).ok()??;
+    let credentials = cache::load(&paths.aws_credentials, &profile).ok()??;
     if !credentials.is_valid_for(session::FRESHNESS_MARGIN, Timestamp::now()) {
         return None;
     }
@@ -37,6 +39,13 @@ pub fn run(
     key: CredentialKey,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    let credentials = credentials::get(
+        paths,
+        &ConfigFile::load(paths)?,
+        profile,
+        args,
+        Freshness::ValidFor(session::FRESHNESS_MARGIN),
+        ask,
+    )?;
     super::print(&Zeroizing::new(format!("{}\n", credentials.value(key))))
 }

@@ -2,10 +2,10 @@
 //! what stscreds learned about it, and with `--sessions` its cached sessions too.
 
 use crate::config::ConfigFile;
+use crate::credentials::source;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::prompt::{Ask, InputError};
-use crate::roles;
 use crate::state::{self, ProfileState};
 use crate::store::KeyStore;
 
@@ -17,7 +17,7 @@ pub fn run(
     sessions: bool,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    roles::refuse_role_profile(&ConfigFile::load(paths)?, profile, "remove")?;
+    source::refuse_role_profile(&ConfigFile::load(paths)?, profile, "remove")?;
     let store = KeyStore::of_profile(paths, profile)?;
     let keys = store.require(profile, ask)?;
     let location = store.location(profile);

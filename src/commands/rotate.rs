@@ -12,13 +12,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::aws::{Aws, AwsError};
-use crate::config::{self, ConfigFile, ProfileConfig};
-use crate::error::{Error, delete_key_command};
+use crate::config::{ConfigFile, ProfileConfig};
+use crate::credentials::{self, Freshness, SessionArgs, source};
+use crate::error::Error;
 use crate::files::Paths;
 use crate::interrupt;
+use crate::message::delete_key_command;
 use crate::prompt::{Ask, InputError};
-use crate::renew::{self, SessionArgs};
-use crate::roles;
 use crate::session;
 use crate::state;
 use crate::store::{KeyStore, LongTermKeys};
@@ -34,7 +34,6 @@ pub fn run(
     args: &SessionArgs,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    interrupt::install();
     if args.role_arn.is_some() {
         return Err(InputError::Invalid(
             "rotate replaces the access key of the profile's IAM user; --role-arn does not apply"
@@ -42,7 +41,7 @@ pub fn run(
         )
         .into());
     }
-    roles::refuse_role_profile(&ConfigFile::load(paths)?, profile, "rotate")?;
+    source::refuse_role_profile(&ConfigFile::load(paths)?, profile, "rotate")?;
     let wait = propagation_wait()?;
     let store = KeyStore::of_profile(paths, profile)?;
     let old = store.require(profile, ask)?;
@@ -124,7 +123,19 @@ fn key_manager(
     }
     drop(direct);
     eprintln!("The IAM policy lets only MFA sessions manage access keys; using one.");
-    let session = renew::fresh_session(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+    // The MFA session of the profile itself, whatever `--role-arn` says.
+    let base_args = SessionArgs {
+        role_arn: None,
+        ..args.clone()
+    };
+    let session = credentials::get(
+        paths,
+        &ConfigFile::load(paths)?,
+        profile,
+        &base_args,
+        Freshness::ValidFor(session::FRESHNESS_MARGIN),
+        ask,
+    )?;
     let with_mfa = Aws::connect_with_session(&session, config, profile)?;
     let existing = with_mfa.list_access_keys(user)?;
     Ok((with_mfa, existing))
@@ -303,7 +314,7 @@ impl Rotation<'_> {
 }
 
 fn propagation_wait() -> Result<Duration, Error> {
-    Ok(config::duration_from_env(
+    Ok(crate::env::duration_from_env(
         "STSCREDS_ROTATE_WAIT",
         DEFAULT_PROPAGATION_WAIT,
     )?)

@@ -3,12 +3,10 @@
 
 use crate::aws::Aws;
 use crate::config::{ConfigFile, ProfileConfig};
+use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::error::Error;
 use crate::files::Paths;
-use crate::interrupt;
 use crate::prompt::Ask;
-use crate::renew::{self, SessionArgs};
-use crate::roles;
 use crate::session;
 use crate::store::KeyStore;
 
@@ -19,13 +17,14 @@ pub fn run(
     args: &SessionArgs,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    interrupt::install();
-    let chain = roles::resolve(&ConfigFile::load(paths)?, profile, args.role_arn.as_deref())?;
-    let config = ProfileConfig::load(paths, &chain.base)?;
+    let config_file = ConfigFile::load(paths)?;
+    let chain = source::resolve(&config_file, profile, args.role_arn.as_deref())?;
+    let config = config_file.profile(&chain.base)?;
     let report = if chain.roles.is_empty() {
         describe_user(paths, profile, &config, ask)?
     } else {
-        let credentials = renew::credentials(paths, profile, args, ask, session::FRESHNESS_MARGIN)?;
+        let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
+        let credentials = credentials::get(paths, &config_file, profile, args, freshness, ask)?;
         let (arn, account) =
             Aws::connect_with_session(&credentials, &config, profile)?.get_caller_identity()?;
         format!(

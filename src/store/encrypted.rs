@@ -28,8 +28,7 @@ const WORK_FACTOR: u8 = 18;
 /// hand with `age -p` on a fast machine.
 const MAX_WORK_FACTOR: u8 = 20;
 
-/// The environment variable that supplies the passphrase, for automation.
-pub const PASSPHRASE_VARIABLE: &str = "STSCREDS_FILE_PASSPHRASE";
+use crate::env::PASSPHRASE_VARIABLE;
 
 /// Passphrases that have decrypted (or created) a file in this process, by file, so
 /// that a command that both reads and writes keys asks once.

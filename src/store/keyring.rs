@@ -38,7 +38,7 @@ fn foreign_entry(profile: &str) -> Error {
         detail: format!(
             "{} does not hold stscreds keys; run `stscreds init{}` to store them again",
             describe(profile),
-            crate::error::profile_flag(profile)
+            crate::message::profile_flag(profile)
         ),
     }
 }

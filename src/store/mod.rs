@@ -12,22 +12,14 @@ mod encrypted;
 mod file;
 mod keyring;
 
-use std::fmt;
-use std::str::FromStr;
-
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::files::Paths;
 use crate::profile::{Document, UnsafeText};
-use crate::prompt::{Ask, InputError};
-use crate::state;
-
-pub use encrypted::PASSPHRASE_VARIABLE;
-
-/// The environment variable naming the backend for profiles that have none yet.
-pub const BACKEND_VARIABLE: &str = "STSCREDS_BACKEND";
+use crate::prompt::Ask;
+pub use crate::state::Backend;
 
 const ACCESS_KEY_ID: &str = "aws_access_key_id";
 const SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
@@ -93,75 +85,6 @@ impl LongTermKeys {
         Document::parse(text)
             .ok()
             .and_then(|document| Self::from_document(&document, profile))
-    }
-}
-
-/// A place long-term keys can be kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Backend {
-    /// Plaintext `~/.stscreds/credentials`, mode 0600.
-    File,
-    /// The operating system's credential store.
-    Keyring,
-    /// `~/.stscreds/credentials.age`, encrypted with a passphrase (age, scrypt).
-    EncryptedFile,
-}
-
-impl Backend {
-    /// Every backend, in the order they are offered.
-    pub const ALL: [Backend; 3] = [Backend::File, Backend::Keyring, Backend::EncryptedFile];
-
-    /// The name used on the command line, in `STSCREDS_BACKEND` and in our config.
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::File => "file",
-            Backend::Keyring => "keyring",
-            Backend::EncryptedFile => "encrypted-file",
-        }
-    }
-
-    /// The backend for a profile being set up: `chosen` (`--backend`), else
-    /// `STSCREDS_BACKEND`, else `current` (the profile's backend so far).
-    pub fn for_new_keys(chosen: Option<Backend>, current: Backend) -> Result<Backend, Error> {
-        if let Some(backend) = chosen {
-            return Ok(backend);
-        }
-        match std::env::var(BACKEND_VARIABLE) {
-            Ok(value) if !value.trim().is_empty() => value.parse().map_err(|error: InputError| {
-                InputError::Invalid(format!("{BACKEND_VARIABLE}: {error}")).into()
-            }),
-            _ => Ok(current),
-        }
-    }
-
-    /// The backend remembered for `profile` (`file` when none is: the original tool's
-    /// only store).
-    pub fn of_profile(paths: &Paths, profile: &str) -> Result<Backend, Error> {
-        Ok(state::load(paths, profile)?
-            .backend
-            .unwrap_or(Backend::File))
-    }
-}
-
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Backend {
-    type Err = InputError;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Backend::ALL
-            .into_iter()
-            .find(|backend| backend.name() == value.trim())
-            .ok_or_else(|| {
-                InputError::Invalid(format!(
-                    "unknown backend '{}'; use file, keyring or encrypted-file",
-                    crate::error::printable(value)
-                ))
-            })
     }
 }
 

@@ -1,7 +1,7 @@
-//! IAM roles: which roles stand between a profile and the long-term keys that start
-//! everything. A profile with `role_arn` is assumed with the credentials of its
-//! `source_profile`, which may itself be a role; the chain ends at a profile whose
-//! long-term keys stscreds stores.
+//! Where a profile's credentials come from: which IAM roles stand between it and the
+//! long-term keys that start everything. A profile with `role_arn` is assumed with the
+//! credentials of its `source_profile`, which may itself be a role; the chain ends at a
+//! profile whose long-term keys stscreds stores.
 
 use crate::config::ConfigFile;
 use crate::error::Error;
@@ -45,7 +45,7 @@ pub fn refuse_role_profile(config: &ConfigFile, profile: &str, command: &str) ->
         None => Ok(()),
         Some(role) => Err(InputError::Invalid(format!(
             "profile '{profile}' assumes role {} and has no keys of its own; they belong to profile '{}': run `stscreds {command} --profile {}`",
-            role.role_arn, chain.base, crate::error::shell_word(&chain.base)
+            role.role_arn, chain.base, crate::message::shell_word(&chain.base)
         ))
         .into()),
     }

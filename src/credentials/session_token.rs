@@ -1,0 +1,252 @@
+//! A profile's MFA session (`sts:GetSessionToken` with its long-term keys), and the MFA
+//! sequence behind every code stscreds spends: who the IAM user is, which MFA device,
+//! and the code.
+
+use jiff::Timestamp;
+
+use super::{Freshness, Renewal, SessionArgs, cache, describe_expiry};
+use crate::aws::Aws;
+use crate::config::{self, ProfileConfig};
+use crate::error::Error;
+use crate::files::{self, Paths};
+use crate::mfa::{self, TokenCode};
+use crate::prompt::Ask;
+use crate::session::SessionCredentials;
+use crate::state::{self, ProfileState};
+use crate::store::KeyStore;
+
+/// The IAM user and MFA device a code is asked for, and what was remembered of them.
+pub(super) struct MfaIdentity {
+    /// The IAM user name.
+    pub user: String,
+    /// The MFA device's serial number (ARN).
+    pub serial: String,
+    /// What `~/.stscreds/config` knew before.
+    pub remembered: ProfileState,
+}
+
+impl Renewal<'_> {
+    /// Gets new session credentials for `profile` and writes them where the profile's
+    /// sessions live, holding the profile's lock throughout: of many processes that
+    /// find the session stale at once, one asks for a code and calls STS; the others
+    /// wait, then use what it wrote. The user name and MFA device are looked up once and
+    /// remembered, so a repeat run makes a single AWS call (`sts:GetSessionToken`).
+    /// Everything that could make the write fail is checked before the MFA code is asked
+    /// for, so a code is never wasted.
+    pub(super) fn mfa_session(
+        &mut self,
+        profile: &str,
+        freshness: Freshness,
+    ) -> Result<SessionCredentials, Error> {
+        let config = self.config.profile(profile)?;
+        let sessions = cache::home(self.paths, &config);
+        let (_lock, waited) = cache::lock_session(self.paths, profile)?;
+        let stored = cache::load(&sessions, profile)?;
+        let missing = stored.is_none();
+        if let Some(reused) = cache::reusable(stored, freshness, waited) {
+            if waited {
+                eprintln!(
+                    "Another stscreds process just renewed profile '{profile}'; using its credentials."
+                );
+            }
+            return Ok(reused);
+        }
+        if freshness != Freshness::New {
+            let why = if missing {
+                "are missing"
+            } else {
+                "have expired"
+            };
+            eprintln!("Session credentials for profile '{profile}' {why}; authenticating.");
+        }
+        let keys = KeyStore::of_profile(self.paths, profile)?.require(profile, self.ask)?;
+        cache::check_sessions_file(&sessions, profile, &keys)?;
+        let aws = Aws::connect(&keys, &config, profile)?;
+        let identity = self.identify(profile, &aws, config.mfa_serial.as_deref())?;
+        remember(self.paths, profile, &identity)?;
+        let code = self.mfa_code(&config, &identity, profile)?;
+        let duration = self.args.expires.or(config.duration).unwrap_or_default();
+        let credentials = aws.get_session_token(&identity.serial, &code, duration)?;
+        files::edit_document(self.paths, &sessions, |document| {
+            cache::ensure_no_unsaved_long_term_key(
+                document,
+                &sessions,
+                profile,
+                &keys.access_key_id,
+            )?;
+            Ok(credentials.write_to(document, profile)?)
+        })?;
+        eprintln!("Wrote credentials to {}", sessions.display());
+        eprintln!(
+            "{}",
+            describe_expiry(credentials.expiration, Timestamp::now())
+        );
+        Ok(credentials)
+    }
+
+    /// Settles whose code is asked for: the IAM user (remembered, else `iam:GetUser`)
+    /// and the MFA device (the `configured` one unless `--mfa-serial` names another, else
+    /// the remembered one, else the user's only one or their choice).
+    pub(super) fn identify(
+        &mut self,
+        profile: &str,
+        aws: &Aws,
+        configured: Option<&str>,
+    ) -> Result<MfaIdentity, Error> {
+        let remembered = state::load(self.paths, profile)?;
+        let user = match &remembered.user_name {
+            Some(name) => name.clone(),
+            None => aws.get_user()?.name,
+        };
+        let serial = match (self.args.mfa_serial.as_deref(), configured) {
+            (None, Some(configured)) => configured.to_owned(),
+            (requested, _) => mfa_device(
+                (self.paths, profile),
+                aws,
+                self.ask,
+                &user,
+                requested,
+                remembered.mfa_serial.as_deref(),
+            )?,
+        };
+        Ok(MfaIdentity {
+            user,
+            serial,
+            remembered,
+        })
+    }
+
+    /// The MFA code: `--token-code`, else the output of `--mfa-command` or the profile's
+    /// `mfa_process`, else the answer to the prompt.
+    pub(super) fn mfa_code(
+        &mut self,
+        config: &ProfileConfig,
+        identity: &MfaIdentity,
+        profile: &str,
+    ) -> Result<TokenCode, Error> {
+        if let Some(code) = &self.args.token_code {
+            return Ok(code.clone());
+        }
+        match self
+            .args
+            .mfa_command
+            .as_deref()
+            .or(config.mfa_process.as_deref())
+        {
+            Some(command) => Ok(mfa::code_from_command(command, &identity.serial, profile)?),
+            None => Ok(mfa::ask_code(self.ask, &identity.user)?),
+        }
+    }
+}
+
+impl SessionArgs {
+    /// These settings for the base profile of a role chain: `--expires` and
+    /// `--role-arn` are the role's.
+    pub(super) fn for_base_profile(&self) -> Self {
+        Self {
+            expires: None,
+            role_arn: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// Records the user and device in `~/.stscreds/config` when they are new, so that the
+/// next renewal needs no lookup.
+fn remember(paths: &Paths, profile: &str, identity: &MfaIdentity) -> Result<(), Error> {
+    let learned = ProfileState {
+        backend: identity.remembered.backend,
+        user_name: Some(identity.user.clone()),
+        mfa_serial: Some(identity.serial.clone()),
+    };
+    if learned == identity.remembered {
+        return Ok(());
+    }
+    state::save(paths, profile, &learned)
+}
+
+/// The MFA device to use when the profile's config names none: the one asked for with
+/// `--mfa-serial` (checked against the user's devices the first time), else the
+/// remembered one, else the user's only one or their choice.
+fn mfa_device(
+    (paths, profile): (&Paths, &str),
+    aws: &Aws,
+    ask: &mut dyn Ask,
+    user: &str,
+    requested: Option<&str>,
+    remembered: Option<&str>,
+) -> Result<String, Error> {
+    match (requested, remembered) {
+        (Some(requested), Some(remembered)) if requested == remembered => Ok(requested.to_owned()),
+        (Some(requested), _) => Ok(mfa::check_device(
+            user,
+            requested,
+            aws.list_mfa_devices(user)?,
+        )?),
+        (None, Some(remembered)) => Ok(remembered.to_owned()),
+        (None, None) => {
+            let devices = aws.list_mfa_devices(user)?;
+            let several = devices.len() > 1;
+            let chosen = mfa::choose_device(ask, user, devices)?;
+            if several {
+                offer_to_save_device(paths, profile, &chosen, ask)?;
+            }
+            Ok(chosen)
+        }
+    }
+}
+
+/// After a choice among several devices on a terminal, offers to record it as the
+/// profile's `mfa_serial` in `~/.aws/config`, where the AWS CLI finds it too.
+fn offer_to_save_device(
+    paths: &Paths,
+    profile: &str,
+    serial: &str,
+    ask: &mut dyn Ask,
+) -> Result<(), Error> {
+    let question = format!(
+        "Save it as mfa_serial of profile '{profile}' in {}? [Y/n] ",
+        paths.aws_config.display()
+    );
+    let answer = ask.line(&question)?;
+    if matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "" | "y" | "yes"
+    ) {
+        let section = config::save(paths, profile, &[("mfa_serial", serial)])?;
+        eprintln!(
+            "Saved mfa_serial in [{section}] of {}",
+            paths.aws_config.display()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chosen_device_is_saved_in_the_config_only_when_accepted() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        std::fs::write(
+            &paths.aws_config,
+            "# mine\n[profile work]\nregion = eu-west-1\n",
+        )
+        .unwrap();
+        let mut declined = crate::prompt::Scripted::new(&["n"], true);
+        offer_to_save_device(&paths, "work", "arn:d2", &mut declined).unwrap();
+        assert!(
+            !std::fs::read_to_string(&paths.aws_config)
+                .unwrap()
+                .contains("mfa_serial")
+        );
+        let mut accepted = crate::prompt::Scripted::new(&[""], true);
+        offer_to_save_device(&paths, "work", "arn:d2", &mut accepted).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&paths.aws_config).unwrap(),
+            "# mine\n[profile work]\nregion = eu-west-1\nmfa_serial = arn:d2\n"
+        );
+    }
+}
