@@ -213,21 +213,32 @@ pub fn credentials(
 ) -> Result<SessionCredentials, Error> {
     let config = ConfigFile::load(paths)?;
     let chain = roles::resolve(&config, profile, args.role_arn.as_deref())?;
-    if chain.roles.is_empty() {
-        return fresh_session(paths, profile, args, ask, margin);
+    if let Some(credentials) = cached(paths, &config, &chain, margin)? {
+        return Ok(credentials);
     }
-    let cached = session::load(&paths.private_sessions(), &chain.name)?;
-    match cached.filter(|c| c.is_valid_for(margin, Timestamp::now())) {
-        Some(credentials) => Ok(credentials),
-        None => assume_chain(
-            paths,
-            &config,
-            profile,
-            &chain,
-            args,
-            ask,
-            Renewal::IfExpiringWithin(margin),
-        ),
+    let renewal = Renewal::IfExpiringWithin(margin);
+    if chain.roles.is_empty() {
+        authenticate(paths, profile, args, ask, renewal)
+    } else {
+        assume_chain(paths, &config, profile, &chain, args, ask, renewal)
+    }
+}
+
+/// The cached session of `chain` if it stays valid for `margin`, found with no
+/// network, no runtime, no lock and no keyring: what [`credentials`] serves before it
+/// renews anything, and all that the `credential-process` fast path serves, so that
+/// both make the same decision. A role's session is in stscreds' private sessions file
+/// under the chain's name; a profile's own, where [`own_cached_session`] looks.
+pub fn cached(
+    paths: &Paths,
+    config: &ConfigFile,
+    chain: &Chain,
+    margin: SignedDuration,
+) -> Result<Option<SessionCredentials>, Error> {
+    if chain.roles.is_empty() {
+        own_cached_session(paths, &chain.base, || config.profile(&chain.base), margin)
+    } else {
+        session::load_valid_for(&paths.private_sessions(), &chain.name, margin)
     }
 }
 
@@ -258,8 +269,8 @@ pub enum Renewal {
 }
 
 /// Returns session credentials for `profile` valid for at least `margin`: the stored
-/// ones when they are fresh, read with no network, no runtime and no lock (usually one
-/// file: `~/.aws/credentials`); else new ones from [`authenticate`].
+/// ones when they are fresh (see [`own_cached_session`]); else new ones from
+/// [`authenticate`].
 pub fn fresh_session(
     paths: &Paths,
     profile: &str,
@@ -267,18 +278,32 @@ pub fn fresh_session(
     ask: &mut dyn Ask,
     margin: SignedDuration,
 ) -> Result<SessionCredentials, Error> {
-    let valid =
-        |credentials: &SessionCredentials| credentials.is_valid_for(margin, Timestamp::now());
-    if let Some(credentials) = session::load(&paths.aws_credentials, profile)?.filter(valid) {
-        return Ok(credentials);
+    let config = || ProfileConfig::load(paths, profile);
+    match own_cached_session(paths, profile, config, margin)? {
+        Some(credentials) => Ok(credentials),
+        None => authenticate(paths, profile, args, ask, Renewal::IfExpiringWithin(margin)),
     }
-    let home = session::home(paths, &ProfileConfig::load(paths, profile)?);
-    if home != paths.aws_credentials
-        && let Some(credentials) = session::load(&home, profile)?.filter(valid)
-    {
-        return Ok(credentials);
+}
+
+/// The stored session of a profile with keys of its own, if it stays valid for
+/// `margin`, read with no network, no runtime and no lock: from `~/.aws/credentials`
+/// first (usually the only file to read, so `config` is called only when it has
+/// none), else from where the profile's sessions live if that is elsewhere.
+fn own_cached_session(
+    paths: &Paths,
+    profile: &str,
+    config: impl FnOnce() -> Result<ProfileConfig, Error>,
+    margin: SignedDuration,
+) -> Result<Option<SessionCredentials>, Error> {
+    let in_aws_credentials = session::load_valid_for(&paths.aws_credentials, profile, margin)?;
+    if in_aws_credentials.is_some() {
+        return Ok(in_aws_credentials);
     }
-    authenticate(paths, profile, args, ask, Renewal::IfExpiringWithin(margin))
+    let home = session::home(paths, &config()?);
+    if home == paths.aws_credentials {
+        return Ok(None);
+    }
+    session::load_valid_for(&home, profile, margin)
 }
 
 /// Gets new session credentials for `profile` and writes them where the profile's

@@ -128,6 +128,17 @@ pub fn load(file: &Path, profile: &str) -> Result<Option<SessionCredentials>, Er
     Ok(document.and_then(|document| SessionCredentials::from_document(&document, profile)))
 }
 
+/// The session credentials stored for `profile` in `file` if they stay valid for
+/// `margin` from now: the one freshness decision of every path that serves a cache.
+pub fn load_valid_for(
+    file: &Path,
+    profile: &str,
+    margin: SignedDuration,
+) -> Result<Option<SessionCredentials>, Error> {
+    Ok(load(file, profile)?
+        .filter(|credentials| credentials.is_valid_for(margin, Timestamp::now())))
+}
+
 /// Where a profile's sessions live: `~/.aws/credentials`, where every AWS tool finds
 /// them; but for a profile that has a `credential_process`, stscreds' private
 /// `~/.stscreds/sessions`, because the AWS tools would otherwise take the static copy
