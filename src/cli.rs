@@ -223,28 +223,51 @@ pub fn resolve_profile(flag: Option<&str>) -> Result<String, InputError> {
 /// clap would reject, is `None` and goes through [`Cli`]; the tests check that both
 /// agree on every command line this accepts.
 pub fn parse_fast_read(args: &[OsString]) -> Option<(Option<String>, CredentialKey)> {
+    let (profile, operands) = split_fast_command(args, "read")?;
+    let [key] = operands[..] else {
+        return None;
+    };
+    Some((profile, CredentialKey::from_name(key)?))
+}
+
+/// Recognises `credential-process` with at most a `--profile NAME` (or
+/// `--profile=NAME`), the command line the SDKs run for every client they build, as
+/// [`parse_fast_read`] does `read`'s: the `--profile` flag's value, or `None` for any
+/// other command line, which goes through [`Cli`].
+pub fn parse_fast_credential_process(args: &[OsString]) -> Option<Option<String>> {
+    let (profile, operands) = split_fast_command(args, "credential-process")?;
+    operands.is_empty().then_some(profile)
+}
+
+/// Splits `COMMAND ARGS...` into at most one `--profile NAME` (or `--profile=NAME`),
+/// anywhere after the command, and the other arguments, which the caller checks. `None`
+/// for another command, a value that is not UTF-8, a repeated `--profile`, or a
+/// profile name clap would refuse or take for an option.
+fn split_fast_command<'a>(
+    args: &'a [OsString],
+    command: &str,
+) -> Option<(Option<String>, Vec<&'a str>)> {
     let mut args = args.iter().map(|arg| arg.to_str());
-    if args.next()?? != "read" {
+    if args.next()?? != command {
         return None;
     }
-    let (mut profile, mut key) = (None, None);
+    let (mut profile, mut operands) = (None, Vec::new());
     while let Some(arg) = args.next() {
         let arg = arg?;
         let value = match arg.strip_prefix("--profile") {
             Some("") => args.next()??,
             Some(inline) => inline.strip_prefix('=')?,
-            None if key.is_none() => {
-                key = Some(CredentialKey::from_name(arg)?);
+            None => {
+                operands.push(arg);
                 continue;
             }
-            None => return None,
         };
         if profile.is_some() || value.starts_with('-') || !is_valid_profile_name(value) {
             return None;
         }
         profile = Some(value.to_owned());
     }
-    Some((profile, key?))
+    Some((profile, operands))
 }
 
 fn parse_profile(name: &str) -> Result<String, String> {
@@ -279,6 +302,25 @@ mod tests {
             .collect()
     }
 
+    /// What clap makes of `line`, for lines a fast parser answered: clap must accept them.
+    fn clap_parse(line: &str) -> Cli {
+        Cli::try_parse_from(std::iter::once(OsString::from("stscreds")).chain(args(line)))
+            .unwrap_or_else(|e| panic!("{line:?}: fast path answered, clap refused: {e}"))
+    }
+
+    /// A fast path ignores every option but `--profile`: any other would change what
+    /// the full command does, so clap must have found none.
+    fn assert_no_option_but_the_profile(cli: &Cli, mfa: &MfaArgs, line: &str) {
+        assert!(cli.expires.is_none() && !cli.verbose, "{line:?}");
+        assert!(
+            mfa.token_code.is_none()
+                && mfa.mfa_serial.is_none()
+                && mfa.mfa_command.is_none()
+                && mfa.role_arn.is_none(),
+            "{line:?}"
+        );
+    }
+
     #[test]
     fn the_fast_read_parser_agrees_with_clap_wherever_it_answers() {
         let lines = [
@@ -308,18 +350,55 @@ mod tests {
                 continue;
             };
             answered += 1;
-            let cli =
-                Cli::try_parse_from(std::iter::once(OsString::from("stscreds")).chain(args(line)))
-                    .unwrap_or_else(|e| panic!("{line:?}: fast path answered, clap refused: {e}"));
-            let Command::Read(read) = cli.command else {
+            let cli = clap_parse(line);
+            let Command::Read(read) = &cli.command else {
                 panic!("{line:?}: not read")
             };
-            assert_eq!((cli.profile, read.key), (profile, key), "{line:?}");
-            assert!(
-                cli.expires.is_none() && !cli.verbose && read.mfa.token_code.is_none(),
-                "{line:?}"
-            );
+            assert_no_option_but_the_profile(&cli, &read.mfa, line);
+            assert_eq!((&cli.profile, read.key), (&profile, key), "{line:?}");
         }
         assert_eq!(answered, 4, "the plain forms are recognised");
+    }
+
+    #[test]
+    fn the_fast_credential_process_parser_agrees_with_clap_wherever_it_answers() {
+        let lines = [
+            "credential-process",
+            "credential-process --profile work",
+            "credential-process --profile=team/dev:eu",
+            "credential-process --profile= ",
+            "credential-process --profile",
+            "credential-process --profile a --profile b",
+            "credential-process --profile -v",
+            "credential-process --profiles x",
+            "credential-process --",
+            "credential-process extra",
+            "credential-process --verbose",
+            "credential-process --expires 1h",
+            "credential-process --token-code 123456",
+            "credential-process --mfa-serial arn:aws:iam::1:mfa/x",
+            "credential-process --mfa-command true",
+            "credential-process --role-arn arn:aws:iam::1:role/x",
+            "credential-process --profile work --role-arn arn:aws:iam::1:role/x",
+            "--profile work credential-process",
+            "credential_process",
+            "credential-process-x",
+            "read aws_access_key_id",
+            "",
+        ];
+        let mut answered = 0;
+        for line in lines {
+            let Some(profile) = parse_fast_credential_process(&args(line)) else {
+                continue;
+            };
+            answered += 1;
+            let cli = clap_parse(line);
+            let Command::CredentialProcess(MfaOnly { mfa }) = &cli.command else {
+                panic!("{line:?}: not credential-process")
+            };
+            assert_no_option_but_the_profile(&cli, mfa, line);
+            assert_eq!(cli.profile, profile, "{line:?}");
+        }
+        assert_eq!(answered, 3, "the plain forms are recognised");
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! Long-term IAM keys are stored once ([`store`]); an MFA code trades them for STS
 //! session credentials ([`aws`]), which are written into `~/.aws/credentials` by a
-//! format-preserving editor ([`profile`], [`files`]) and read back on a fast path that
-//! needs no network ([`session`], [`commands::read`]).
+//! format-preserving editor ([`profile`], [`files`]) and read back on fast paths that
+//! need no network ([`session`], [`commands::read`], [`commands::credential_process`]).
 
 pub mod aws;
 pub mod cli;

@@ -4,18 +4,40 @@
 //! AWS CLI does not cache; else renews them, asking for the MFA code on the terminal
 //! (`/dev/tty`), since the SDKs capture standard error.
 
+use std::ffi::OsString;
+
 use jiff::SignedDuration;
 use zeroize::Zeroizing;
 
+use crate::cli;
 use crate::config::ConfigFile;
-use crate::credentials::{self, Freshness, SessionArgs};
+use crate::credentials::{self, Freshness, SessionArgs, cache, source};
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::files::Paths;
 use crate::prompt::ControllingTerminal;
+use crate::session::SessionCredentials;
 
 /// How long handed-out credentials must remain valid.
 pub const MINIMUM_VALIDITY: SignedDuration = SignedDuration::from_mins(15);
+
+/// The hot path: the SDKs run `stscreds credential-process [--profile NAME]` for every
+/// client they build, so a cached session valid for [`MINIMUM_VALIDITY`] is served
+/// without clap, a runtime, a lock or the keyring. It reads `~/.aws/config` once (a
+/// role profile's session is cached under its name, a `credential_process` profile's
+/// in stscreds' private file) and then the session files [`cache::fresh`] names,
+/// which is exactly the decision [`run`] makes first. `None` unless it could answer
+/// (any other command line, a stale session, any error): then [`run`] takes over
+/// through the full command line and says what is wrong.
+pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
+    let flag = cli::parse_fast_credential_process(args)?;
+    let profile = cli::resolve_profile(flag.as_deref()).ok()?;
+    let paths = Paths::from_env().ok()?;
+    let config = ConfigFile::load(&paths).ok()?;
+    let chain = source::resolve(&config, &profile, None).ok()?;
+    let credentials = cache::fresh(&paths, &config, &chain, MINIMUM_VALIDITY).ok()??;
+    Some(print_json(&credentials, &profile))
+}
 
 /// The top-level entry point for `stscreds credential-process`.
 pub fn run(paths: &Paths, profile: &str, args: &SessionArgs) -> Result<(), Error> {
@@ -28,8 +50,13 @@ pub fn run(paths: &Paths, profile: &str, args: &SessionArgs) -> Result<(), Error
         Freshness::ValidFor(MINIMUM_VALIDITY),
         &mut terminal,
     )?;
+    print_json(&credentials, profile)
+}
+
+/// Prints the `credential_process` document, the same from the fast path and [`run`].
+fn print_json(credentials: &SessionCredentials, profile: &str) -> Result<(), Error> {
     super::print(&Zeroizing::new(export::render(
-        &credentials,
+        credentials,
         Format::Json,
         profile,
     )?))

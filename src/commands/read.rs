@@ -1,7 +1,6 @@
 //! `stscreds read KEY`: print one value of the session credentials. The fresh path
 //! reads one file and touches neither the network, nor an async runtime, nor a lock.
 
-use jiff::Timestamp;
 use zeroize::Zeroizing;
 
 use crate::cli;
@@ -21,10 +20,9 @@ pub fn serve_fresh(args: &[std::ffi::OsString]) -> Option<Result<(), Error>> {
     let (flag, key) = cli::parse_fast_read(args)?;
     let profile = cli::resolve_profile(flag.as_deref()).ok()?;
     let paths = Paths::from_env().ok()?;
-    let credentials = cache::load(&paths.aws_credentials, &profile).ok()??;
-    if !credentials.is_valid_for(session::FRESHNESS_MARGIN, Timestamp::now()) {
-        return None;
-    }
+    let credentials =
+        cache::load_valid_for(&paths.aws_credentials, &profile, session::FRESHNESS_MARGIN)
+            .ok()??;
     Some(super::print(&Zeroizing::new(format!(
         "{}\n",
         credentials.value(key)

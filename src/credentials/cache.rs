@@ -24,20 +24,29 @@ pub fn fresh(
     chain: &Chain,
     margin: SignedDuration,
 ) -> Result<Option<SessionCredentials>, Error> {
-    let valid =
-        |credentials: &SessionCredentials| credentials.is_valid_for(margin, Timestamp::now());
     if !chain.roles.is_empty() {
-        return Ok(load(&paths.private_sessions(), &chain.name)?.filter(valid));
+        return load_valid_for(&paths.private_sessions(), &chain.name, margin);
     }
     let profile = &chain.name;
-    if let Some(credentials) = load(&paths.aws_credentials, profile)?.filter(valid) {
+    if let Some(credentials) = load_valid_for(&paths.aws_credentials, profile, margin)? {
         return Ok(Some(credentials));
     }
     let home = home(paths, &config.profile(profile)?);
     if home == paths.aws_credentials {
         return Ok(None);
     }
-    Ok(load(&home, profile)?.filter(valid))
+    load_valid_for(&home, profile, margin)
+}
+
+/// The session stored for `profile` in `file` if it stays valid for `margin` from now:
+/// the one freshness decision of every path that serves a stored session.
+pub fn load_valid_for(
+    file: &Path,
+    profile: &str,
+    margin: SignedDuration,
+) -> Result<Option<SessionCredentials>, Error> {
+    Ok(load(file, profile)?
+        .filter(|credentials| credentials.is_valid_for(margin, Timestamp::now())))
 }
 
 /// Takes the profile's session lock, saying so if another process holds it. Returns

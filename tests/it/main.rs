@@ -10,6 +10,7 @@ mod support;
 mod auth;
 mod backends;
 mod concurrency;
+mod credential_process_fast;
 mod ecosystem;
 mod faults;
 mod fuzz_corpus;
