@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::cli;
 use crate::config::ConfigFile;
-use crate::credentials::{self, Freshness, SessionArgs, cache, source};
+use crate::credentials::{self, SessionArgs, cache, source};
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::files::Paths;
@@ -42,14 +42,8 @@ pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
 /// The top-level entry point for `stscreds credential-process`.
 pub fn run(paths: &Paths, profile: &str, args: &SessionArgs) -> Result<(), Error> {
     let mut terminal = ControllingTerminal;
-    let credentials = credentials::get(
-        paths,
-        &ConfigFile::load(paths)?,
-        profile,
-        args,
-        Freshness::ValidFor(MINIMUM_VALIDITY),
-        &mut terminal,
-    )?;
+    let credentials =
+        credentials::valid_for(paths, profile, args, MINIMUM_VALIDITY, &mut terminal)?;
     print_json(&credentials, profile)
 }
 

@@ -3,8 +3,7 @@
 
 use zeroize::Zeroizing;
 
-use crate::config::ConfigFile;
-use crate::credentials::{self, Freshness, SessionArgs};
+use crate::credentials::{self, SessionArgs};
 use crate::error::Error;
 use crate::export::{self, Format};
 use crate::files::Paths;
@@ -19,14 +18,7 @@ pub fn run(
     format: Format,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = credentials::get(
-        paths,
-        &ConfigFile::load(paths)?,
-        profile,
-        args,
-        Freshness::ValidFor(session::FRESHNESS_MARGIN),
-        ask,
-    )?;
+    let credentials = credentials::valid_for(paths, profile, args, session::FRESHNESS_MARGIN, ask)?;
     super::print(&Zeroizing::new(export::render(
         &credentials,
         format,

@@ -4,9 +4,7 @@
 use zeroize::Zeroizing;
 
 use crate::cli;
-use crate::config::ConfigFile;
-use crate::credentials::cache;
-use crate::credentials::{self, Freshness, SessionArgs};
+use crate::credentials::{self, SessionArgs, cache};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Ask;
@@ -37,13 +35,6 @@ pub fn run(
     key: CredentialKey,
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
-    let credentials = credentials::get(
-        paths,
-        &ConfigFile::load(paths)?,
-        profile,
-        args,
-        Freshness::ValidFor(session::FRESHNESS_MARGIN),
-        ask,
-    )?;
+    let credentials = credentials::valid_for(paths, profile, args, session::FRESHNESS_MARGIN, ask)?;
     super::print(&Zeroizing::new(format!("{}\n", credentials.value(key))))
 }

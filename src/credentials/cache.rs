@@ -15,9 +15,9 @@ use crate::session::{CredentialKey, EXPIRATION_KEY, SessionCredentials};
 use crate::store::LongTermKeys;
 
 /// The stored session of `chain` if it stays valid for `margin`; read with no network,
-/// no runtime and no lock. A profile's own MFA session is looked for in
-/// `~/.aws/credentials` first (usually the only file read), then where the profile keeps
-/// its sessions; a role chain's in stscreds' private sessions file.
+/// no runtime and no lock. A profile's own MFA session is looked for where the profile
+/// keeps its sessions (usually the only file read), then in `~/.aws/credentials`, where
+/// an older one may still be; a role chain's in stscreds' private sessions file.
 pub fn fresh(
     paths: &Paths,
     config: &ConfigFile,
@@ -28,14 +28,14 @@ pub fn fresh(
         return load_valid_for(&paths.private_sessions(), &chain.name, margin);
     }
     let profile = &chain.name;
-    if let Some(credentials) = load_valid_for(&paths.aws_credentials, profile, margin)? {
+    let home = home(paths, &config.profile(profile)?);
+    if let Some(credentials) = load_valid_for(&home, profile, margin)? {
         return Ok(Some(credentials));
     }
-    let home = home(paths, &config.profile(profile)?);
     if home == paths.aws_credentials {
         return Ok(None);
     }
-    load_valid_for(&home, profile, margin)
+    load_valid_for(&paths.aws_credentials, profile, margin)
 }
 
 /// The session stored for `profile` in `file` if it stays valid for `margin` from now:

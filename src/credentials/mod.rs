@@ -83,6 +83,26 @@ pub fn get(
     }
 }
 
+/// [`get`] for a command that needs nothing else from `~/.aws/config`: credentials
+/// valid for at least `margin`.
+pub fn valid_for(
+    paths: &Paths,
+    profile: &str,
+    args: &SessionArgs,
+    margin: SignedDuration,
+    ask: &mut dyn Ask,
+) -> Result<SessionCredentials, Error> {
+    let config = ConfigFile::load(paths)?;
+    get(
+        paths,
+        &config,
+        profile,
+        args,
+        Freshness::ValidFor(margin),
+        ask,
+    )
+}
+
 /// What a renewal works with: the files, the parsed `~/.aws/config`, the command
 /// line's MFA settings and a way to ask the user.
 struct Renewal<'a> {
