@@ -2,9 +2,8 @@
 # Benchmarks the hot paths side by side with `cat ~/.aws/credentials`, the floor of
 # one process start plus one file read: `stscreds read aws_access_key_id` on fresh
 # credentials, and `stscreds credential-process --profile cp` on a cached session of a
-# credential_process profile (what every AWS SDK client runs; it reads ~/.aws/config,
-# ~/.aws/credentials and ~/.stscreds/sessions). Target: each median within 1.5x of
-# cat's.
+# credential_process profile (what every AWS SDK client runs; it reads ~/.aws/config
+# and ~/.stscreds/sessions). Target: each median within 1.5x of cat's.
 # It is a report, not a test: it exits 0 whether or not the target is met.
 #
 # Run from anywhere:     scripts/bench-read.sh
