@@ -15,7 +15,7 @@
 
 use std::collections::BTreeMap;
 
-use stscreds::profile::Document;
+use stscreds::ini::Document;
 
 const REPLACED_VALUE: &str = "replaced/value+=";
 const SET_KEY: &str = "stscreds_fuzz_key";

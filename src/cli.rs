@@ -4,8 +4,8 @@ use std::ffi::OsString;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::ini::is_valid_profile_name;
 use crate::mfa::TokenCode;
-use crate::profile::is_valid_profile_name;
 use crate::prompt::InputError;
 use crate::session::{CredentialKey, SessionDuration};
 use crate::store::Backend;
@@ -148,7 +148,7 @@ pub struct ExportArgs {
 
     /// The syntax to print.
     #[arg(long, value_enum, default_value = "sh")]
-    pub format: crate::export::Format,
+    pub format: crate::output::Format,
 }
 
 /// How the MFA code and device are chosen.

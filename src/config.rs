@@ -4,7 +4,7 @@
 
 use crate::error::Error;
 use crate::files::{self, Paths};
-use crate::profile::Document;
+use crate::ini::Document;
 use crate::prompt::InputError;
 use crate::session::SessionDuration;
 
@@ -175,7 +175,7 @@ fn checked_value(value: &str, key: &str, profile: &str, file: &str) -> Result<St
 /// A `source_profile` value, refused unless it is a profile name the AWS tools accept:
 /// the name goes into file names and into commands that messages suggest.
 fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<String, Error> {
-    if crate::profile::is_valid_profile_name(&source) {
+    if crate::ini::is_valid_profile_name(&source) {
         return Ok(source);
     }
     Err(InputError::Invalid(format!(

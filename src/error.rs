@@ -5,8 +5,8 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::aws::AwsError;
+use crate::ini::ParseError;
 use crate::message::{delete_key_command, printable, profile_flag};
-use crate::profile::ParseError;
 
 /// Everything that can go wrong in stscreds, worded for the person at the terminal.
 #[derive(Debug, thiserror::Error)]
@@ -268,7 +268,7 @@ pub enum Error {
 
     /// An edit would have put a line break (or NUL) into a file; nothing was written.
     #[error("{0}")]
-    UnsafeText(#[from] crate::profile::UnsafeText),
+    UnsafeText(#[from] crate::ini::UnsafeText),
 
     /// Something typed or passed in is not usable.
     #[error("{0}")]

@@ -13,7 +13,7 @@ use tempfile::NamedTempFile;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
-use crate::profile::Document;
+use crate::ini::Document;
 
 /// The largest credentials or config file we read. Real ones are a few kilobytes; a
 /// larger file is almost certainly the wrong file, and is refused rather than parsed.

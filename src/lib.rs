@@ -2,8 +2,10 @@
 //!
 //! Long-term IAM keys are stored once ([`store`]); an MFA code trades them for STS
 //! session credentials ([`aws`]), which are written into `~/.aws/credentials` by a
-//! format-preserving editor ([`profile`], [`files`]) and read back on fast paths that
-//! need no network ([`session`], [`commands::read`], [`commands::credential_process`]).
+//! format-preserving editor ([`ini`], [`files`]) and read back on fast paths that need
+//! no network ([`credentials::cache`], [`commands::read`],
+//! [`commands::credential_process`]). Every command gets its credentials through
+//! [`credentials::get`].
 
 pub mod aws;
 pub mod cli;
@@ -12,12 +14,12 @@ pub mod config;
 pub mod credentials;
 pub mod env;
 pub mod error;
-pub mod export;
 pub mod files;
+pub mod ini;
 pub mod interrupt;
 pub mod message;
 pub mod mfa;
-pub mod profile;
+pub mod output;
 pub mod prompt;
 pub mod session;
 pub mod state;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::profile::{Document, UnsafeText};
+use crate::ini::{Document, UnsafeText};
 
 /// The key that records when a profile's session credentials expire (RFC 3339).
 pub const EXPIRATION_KEY: &str = "stscreds_expiration";

@@ -6,8 +6,8 @@ use zeroize::Zeroizing;
 use crate::config::ConfigFile;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
-use crate::export::{self, Format};
 use crate::files::Paths;
+use crate::output::{self, Format};
 use crate::prompt::Ask;
 
 /// The top-level entry point for `stscreds auth`.
@@ -27,7 +27,7 @@ pub fn run(
         ask,
     )?;
     if output_env {
-        super::print(&Zeroizing::new(export::render(
+        super::print(&Zeroizing::new(output::render(
             &credentials,
             Format::Sh,
             profile,

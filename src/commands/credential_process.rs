@@ -13,8 +13,8 @@ use crate::cli;
 use crate::config::ConfigFile;
 use crate::credentials::{self, SessionArgs, cache, source};
 use crate::error::Error;
-use crate::export::{self, Format};
 use crate::files::Paths;
+use crate::output::{self, Format};
 use crate::prompt::ControllingTerminal;
 use crate::session::SessionCredentials;
 
@@ -49,7 +49,7 @@ pub fn run(paths: &Paths, profile: &str, args: &SessionArgs) -> Result<(), Error
 
 /// Prints the `credential_process` document, the same from the fast path and [`run`].
 fn print_json(credentials: &SessionCredentials, profile: &str) -> Result<(), Error> {
-    super::print(&Zeroizing::new(export::render(
+    super::print(&Zeroizing::new(output::render(
         credentials,
         Format::Json,
         profile,

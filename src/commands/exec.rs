@@ -7,8 +7,8 @@ use std::process::Command;
 use crate::config::ConfigFile;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
-use crate::export;
 use crate::files::Paths;
+use crate::output;
 use crate::prompt::{Ask, InputError};
 use crate::session;
 
@@ -72,7 +72,7 @@ pub fn run(
     // The passphrase of the encrypted key file is for stscreds only.
     child.env_remove(crate::env::PASSPHRASE_VARIABLE);
     child
-        .envs(export::variables(&credentials))
+        .envs(output::variables(&credentials))
         .env("AWS_REGION", &region)
         .env("AWS_DEFAULT_REGION", &region)
         .env(PROFILE_MARKER, profile);

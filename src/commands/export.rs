@@ -5,8 +5,8 @@ use zeroize::Zeroizing;
 
 use crate::credentials::{self, SessionArgs};
 use crate::error::Error;
-use crate::export::{self, Format};
 use crate::files::Paths;
+use crate::output::{self, Format};
 use crate::prompt::Ask;
 use crate::session;
 
@@ -19,7 +19,7 @@ pub fn run(
     ask: &mut dyn Ask,
 ) -> Result<(), Error> {
     let credentials = credentials::valid_for(paths, profile, args, session::FRESHNESS_MARGIN, ask)?;
-    super::print(&Zeroizing::new(export::render(
+    super::print(&Zeroizing::new(output::render(
         &credentials,
         format,
         profile,

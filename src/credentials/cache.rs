@@ -10,7 +10,7 @@ use super::source::Chain;
 use crate::config::{ConfigFile, ProfileConfig};
 use crate::error::Error;
 use crate::files::{self, Lock, Paths};
-use crate::profile::Document;
+use crate::ini::Document;
 use crate::session::{CredentialKey, EXPIRATION_KEY, SessionCredentials};
 use crate::store::LongTermKeys;
 

@@ -171,7 +171,7 @@ mod tests {
         let chain = resolve(&config, "base", Some("arn:aws:iam::3:role/X")).unwrap();
         assert_eq!(chain.name, "base+arn:aws:iam::3:role/X");
         assert_eq!(chain.roles.len(), 1);
-        assert!(crate::profile::is_valid_profile_name(&chain.name));
+        assert!(crate::ini::is_valid_profile_name(&chain.name));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::files::{self, Paths};
-use crate::profile::Document;
+use crate::ini::Document;
 use crate::prompt::Ask;
 
 use super::LongTermKeys;

@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::files::Paths;
-use crate::profile::{Document, UnsafeText};
+use crate::ini::{Document, UnsafeText};
 use crate::prompt::Ask;
 pub use crate::state::Backend;
 

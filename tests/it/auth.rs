@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use crate::support::fault::{FaultServer, Reply};
 use crate::support::moto::{Moto, TestUser};
 use crate::support::{Sandbox, dead_endpoint};
-use stscreds::profile::Document;
+use stscreds::ini::Document;
 
 /// The fixed session key moto's GetSessionToken returns.
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";

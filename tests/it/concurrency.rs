@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::support::fault::{FaultServer, minted};
 use crate::support::moto::Moto;
 use crate::support::{Run, Sandbox};
-use stscreds::profile::Document;
+use stscreds::ini::Document;
 
 /// Starts `count` copies of `stscreds ARGS` at once, each fed `stdin`, and collects them.
 fn run_together(

@@ -7,8 +7,8 @@ use crate::support::{
     Run, Sandbox, dead_endpoint, register_secret, run_with_stdin, without_terminal,
 };
 use jiff::{SignedDuration, Timestamp};
-use stscreds::export::{self, Format};
-use stscreds::profile::Document;
+use stscreds::ini::Document;
+use stscreds::output::{self, Format};
 use stscreds::session::SessionCredentials;
 
 /// A role profile `admin` assumed from `base`, whose keys stscreds would store.
@@ -30,7 +30,7 @@ fn session_section(profile: &str, key_id: &str, left: SignedDuration) -> String 
 fn json_of(section: &str, profile: &str) -> String {
     let document = Document::parse(section).unwrap();
     let credentials = SessionCredentials::from_document(&document, profile).unwrap();
-    export::render(&credentials, Format::Json, profile).unwrap()
+    output::render(&credentials, Format::Json, profile).unwrap()
 }
 
 /// A sandbox whose AWS endpoint is dead: any network call fails the command.

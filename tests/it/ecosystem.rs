@@ -11,7 +11,7 @@ use crate::support::{
 };
 use aws_config::credential_process::CredentialProcessProvider;
 use aws_sdk_sts::config::ProvideCredentials;
-use stscreds::profile::Document;
+use stscreds::ini::Document;
 
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 

@@ -3,7 +3,7 @@
 
 use crate::support::moto::Moto;
 use crate::support::{Sandbox, dead_endpoint};
-use stscreds::profile::Document;
+use stscreds::ini::Document;
 
 /// A sandbox with `default` and `work` initialised and authenticated, next to a
 /// hand-written profile with long-term keys in ~/.aws/credentials.

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use stscreds::profile::Document;
+use stscreds::ini::Document;
 
 /// Section names that generated files use; few, so that sections repeat.
 const SECTIONS: &[&str] = &[

@@ -6,7 +6,7 @@ use std::process::Command;
 use crate::support::fault::FaultServer;
 use crate::support::moto::{Moto, TestUser};
 use crate::support::{Sandbox, dead_endpoint, python, run_with_stdin, support_file};
-use stscreds::profile::Document;
+use stscreds::ini::Document;
 
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 

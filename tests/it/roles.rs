@@ -9,7 +9,7 @@ use crate::support::moto::{Moto, TestUser};
 use crate::support::{
     Run, Sandbox, dead_endpoint, python, run_with_stdin, support_file, without_terminal,
 };
-use stscreds::profile::Document;
+use stscreds::ini::Document;
 
 /// A sandbox whose `base` profile holds a user's keys, behind a counting server.
 struct Roles {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::support::fault::{FaultServer, Reply, Request};
 use crate::support::moto::{Moto, TestUser};
 use crate::support::{Run, Sandbox};
-use stscreds::profile::Document;
+use stscreds::ini::Document;
 
 /// The key moto hands out for every GetSessionToken (and signs MFA-session calls).
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use serde_json::Value;
 use stscreds::config::profile_section;
-use stscreds::profile::{Document, ParseErrorReason, is_valid_profile_name};
+use stscreds::ini::{Document, ParseErrorReason, is_valid_profile_name};
 
 /// Cases where stscreds reads a file differently from the Rust/Java/Go SDKs, on purpose.
 const DELIBERATE_DIFFERENCES: &[(&str, &str)] = &[(

@@ -1,8 +1,9 @@
-//! Session credentials in the syntax of each shell or tool that loads them.
+//! Session credentials in the syntax of each shell or tool that loads them: the
+//! `export` formats and the JSON of `credential_process`.
 
 use jiff::Timestamp;
 
-use crate::profile::UnsafeText;
+use crate::ini::UnsafeText;
 use crate::session::{CredentialKey, SessionCredentials};
 
 /// The syntaxes `stscreds export` prints.
@@ -113,7 +114,7 @@ fn json_string(value: &str) -> String {
 }
 
 fn ini(credentials: &SessionCredentials, profile: &str) -> Result<String, UnsafeText> {
-    let mut document = crate::profile::Document::empty();
+    let mut document = crate::ini::Document::empty();
     for key in [
         CredentialKey::AccessKeyId,
         CredentialKey::SecretAccessKey,
