@@ -22,7 +22,6 @@ pub mod mfa;
 pub mod output;
 pub mod prompt;
 pub mod session;
-pub mod state;
 pub mod store;
 
 pub use error::Error;

@@ -5,10 +5,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::aws::{Aws, User};
 use crate::config::ProfileConfig;
+use crate::config::state;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::{Ask, InputError};
-use crate::state;
 use crate::store::{Backend, KeyStore, LongTermKeys};
 
 /// The top-level entry point for `stscreds init`.

@@ -4,11 +4,11 @@
 use jiff::Timestamp;
 
 use crate::config::ProfileConfig;
+use crate::config::state;
 use crate::credentials::cache;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::session::SessionCredentials;
-use crate::state;
 use crate::store::Backend;
 
 /// The top-level entry point for `stscreds list`.

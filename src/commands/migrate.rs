@@ -4,11 +4,11 @@
 //! still has working keys where its record says they are.
 
 use crate::config::ConfigFile;
+use crate::config::state;
 use crate::credentials::source;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::Ask;
-use crate::state;
 use crate::store::{Backend, KeyStore};
 
 /// The top-level entry point for `stscreds migrate`.

@@ -2,11 +2,11 @@
 //! what stscreds learned about it, and with `--sessions` its cached sessions too.
 
 use crate::config::ConfigFile;
+use crate::config::state::{self, ProfileState};
 use crate::credentials::source;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::prompt::{Ask, InputError};
-use crate::state::{self, ProfileState};
 use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds remove`.

@@ -12,6 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::aws::{Aws, AwsError};
+use crate::config::state;
 use crate::config::{ConfigFile, ProfileConfig};
 use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::error::Error;
@@ -20,7 +21,6 @@ use crate::interrupt;
 use crate::message::delete_key_command;
 use crate::prompt::{Ask, InputError};
 use crate::session;
-use crate::state;
 use crate::store::{KeyStore, LongTermKeys};
 
 /// How long a new key may take to start working (IAM is eventually consistent);

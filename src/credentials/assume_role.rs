@@ -8,11 +8,11 @@ use super::source::{self, Chain, RoleStep};
 use super::{Freshness, Renewal, cache, describe_expiry};
 use crate::aws::{Aws, RoleRequest};
 use crate::config::ProfileConfig;
+use crate::config::state;
 use crate::error::Error;
 use crate::files;
 use crate::prompt::InputError;
 use crate::session::{self, SessionCredentials, SessionDuration};
-use crate::state;
 use crate::store::KeyStore;
 
 /// AWS limits a role session to one hour when the role is assumed with temporary

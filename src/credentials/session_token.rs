@@ -6,13 +6,13 @@ use jiff::Timestamp;
 
 use super::{Freshness, Renewal, SessionArgs, cache, describe_expiry};
 use crate::aws::Aws;
+use crate::config::state::{self, ProfileState};
 use crate::config::{self, ProfileConfig};
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::mfa::{self, TokenCode};
 use crate::prompt::Ask;
 use crate::session::SessionCredentials;
-use crate::state::{self, ProfileState};
 use crate::store::KeyStore;
 
 /// The IAM user and MFA device a code is asked for, and what was remembered of them.

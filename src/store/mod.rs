@@ -15,11 +15,11 @@ mod keyring;
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
+pub use crate::config::state::Backend;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::ini::{Document, UnsafeText};
 use crate::prompt::Ask;
-pub use crate::state::Backend;
 
 const ACCESS_KEY_ID: &str = "aws_access_key_id";
 const SECRET_ACCESS_KEY: &str = "aws_secret_access_key";

@@ -1,6 +1,9 @@
-//! A profile's settings from `~/.aws/config` and the environment. Command-line flags
-//! are applied on top by the commands; environment variables that AWS defines win over
-//! the file, as in the AWS CLI.
+//! The two configuration files: a profile's settings from `~/.aws/config` and the
+//! environment (here), and what stscreds learned about each profile in
+//! `~/.stscreds/config` ([`state`]). Command-line flags are applied on top by the
+//! commands; environment variables that AWS defines win over the file, as in the AWS CLI.
+
+pub mod state;
 
 use crate::error::Error;
 use crate::files::{self, Paths};
