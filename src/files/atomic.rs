@@ -1,0 +1,196 @@
+//! Replacing a file atomically: a private temporary file in the same directory,
+//! synced and renamed over the target; and sweeping what killed writes left behind.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use tempfile::NamedTempFile;
+
+use super::{Paths, lock_for_edit, open_regular_file};
+use crate::error::Error;
+
+/// Replaces the file at `path` (or, if it is a symbolic link, the file it points to)
+/// with `contents`: a private temporary file in the same directory is written, synced
+/// and renamed over the target, then the directory is synced. Readers see either the
+/// old file or the new one, never a mix, and an interrupt waits for the write to end.
+pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    let _no_interrupt = hold_writes();
+    let (target, directory) = target_and_directory(path)?;
+    remove_stale_temporaries_in(&directory);
+    let mut temporary = temporary_file_in(&directory)?;
+    temporary
+        .write_all(contents)
+        .and_then(|()| temporary.as_file().sync_all())
+        .map_err(|source| write_error(&target, source))?;
+    temporary
+        .persist(&target)
+        .map_err(|error| write_error(&target, error.error))?;
+    File::open(&directory)
+        .and_then(|dir| dir.sync_all())
+        .map_err(|source| Error::Sync {
+            path: target,
+            source,
+        })
+}
+
+/// Fails now if [`replace_atomically`] could not write `path` (its directory cannot be
+/// created or written to, or the file itself cannot be replaced), so that no MFA code
+/// is spent on a write that cannot happen.
+pub fn check_writable(path: &Path) -> Result<(), Error> {
+    let (target, directory) = target_and_directory(path)?;
+    ensure_replaceable(&target).map_err(|source| write_error(&target, source))?;
+    temporary_file_in(&directory).map(drop)
+}
+
+/// Fails if the file at `target` exists and a rename cannot replace it: it is not a
+/// regular file, or it is marked immutable or append-only (`chattr +i`, `+a`), which
+/// stops a rename even for root.
+fn ensure_replaceable(target: &Path) -> io::Result<()> {
+    let file = match open_regular_file(target) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    #[cfg(target_os = "linux")]
+    if let Ok(flags) = rustix::fs::ioctl_getflags(&file)
+        && flags.intersects(rustix::fs::IFlags::IMMUTABLE | rustix::fs::IFlags::APPEND)
+    {
+        return Err(io::Error::other(
+            "it is marked immutable or append-only (see `lsattr`); clear that with `chattr -i -a` as root",
+        ));
+    }
+    drop(file);
+    Ok(())
+}
+
+/// The file a write to `path` really replaces, and its directory (created if missing).
+fn target_and_directory(path: &Path) -> Result<(PathBuf, PathBuf), Error> {
+    let target = follow_symlinks(path).map_err(|source| write_error(path, source))?;
+    let directory = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    create_private_dir(&directory).map_err(|source| write_error(&directory, source))?;
+    Ok((target, directory))
+}
+
+/// Our temporary files are named `.stscreds-RANDOM.tmp`.
+const TEMPORARY_PREFIX: &str = ".stscreds-";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// How old a temporary file of ours must be before it is taken for the leftover of a
+/// killed write: a live write finishes in milliseconds.
+const STALE_TEMPORARY_AGE: Duration = Duration::from_secs(60);
+
+fn temporary_file_in(directory: &Path) -> Result<NamedTempFile, Error> {
+    // tempfile creates the file readable and writable by its owner only (0600).
+    tempfile::Builder::new()
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(TEMPORARY_SUFFIX)
+        .tempfile_in(directory)
+        .map_err(|source| write_error(directory, source))
+}
+
+/// Removes, from every directory our files live in, the temporary files that killed
+/// writes left behind (each a full copy of a file, sessions included), under our edit
+/// lock. For `clear` and `remove`, which promise that what they drop is gone. Creates
+/// nothing when none of the directories exists.
+pub fn remove_stale_temporaries(paths: &Paths) -> Result<(), Error> {
+    let directories = paths.file_directories();
+    if !directories.iter().any(|directory| directory.is_dir()) {
+        return Ok(());
+    }
+    let _lock = lock_for_edit(paths)?;
+    for directory in &directories {
+        remove_stale_temporaries_in(directory);
+    }
+    Ok(())
+}
+
+/// Removes the files in `directory` that are named like our temporary files, belong to
+/// us and are older than [`STALE_TEMPORARY_AGE`]. Called with the edit lock held, so no
+/// live write of ours is using them. Best effort: what cannot be removed now is tried
+/// again on the next write.
+fn remove_stale_temporaries_in(directory: &Path) {
+    let Ok(entries) = fs::read_dir(directory) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX)) {
+            continue;
+        }
+        if let Ok(metadata) = entry.metadata()
+            && is_stale_temporary_of_ours(&metadata, now)
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn is_stale_temporary_of_ours(metadata: &fs::Metadata, now: SystemTime) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.uid() != rustix::process::geteuid().as_raw() {
+            return false;
+        }
+    }
+    let age = metadata
+        .modified()
+        .ok()
+        .and_then(|modified| now.duration_since(modified).ok());
+    metadata.is_file() && age.is_some_and(|age| age >= STALE_TEMPORARY_AGE)
+}
+
+/// Blocks while a file is being replaced, and keeps new replacements from starting
+/// until the guard is dropped: what an interrupt handler holds before exiting.
+pub fn hold_writes() -> MutexGuard<'static, ()> {
+    static WRITES: Mutex<()> = Mutex::new(());
+    WRITES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write_error(path: &Path, source: io::Error) -> Error {
+    Error::Write {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// The final target of a chain of symbolic links (which need not exist yet).
+pub(super) fn follow_symlinks(path: &Path) -> io::Result<PathBuf> {
+    const MAX_LINKS: usize = 40;
+    let mut current = path.to_owned();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let link = fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(parent) => parent.join(link),
+                    None => link,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::other(format!(
+        "more than {MAX_LINKS} symbolic links lead from {}",
+        path.display()
+    )))
+}
+
+/// Creates `directory` and any missing parents, readable only by the owner.
+pub fn create_private_dir(directory: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(directory)
+}
