@@ -34,7 +34,7 @@ fn clear_in(paths: &Paths, file: &Path, matches: &dyn Fn(&str) -> bool) -> Resul
     if !file.exists() {
         return Ok(0);
     }
-    files::edit_document(paths, file, |document| {
+    files::edit_document(paths, file, |document| -> Result<_, Error> {
         let names: Vec<String> = document
             .sections()
             .into_iter()

@@ -56,13 +56,17 @@ fn move_session_out_of_credentials_file(paths: &Paths, profile: &str) -> Result<
         return Ok(());
     };
     let private = cache::home(paths, &ProfileConfig::load(paths, profile)?);
-    files::edit_document(paths, &private, |document| {
+    files::edit_document(paths, &private, |document| -> Result<_, Error> {
         Ok(credentials.write_to(document, profile)?)
     })?;
-    files::edit_document(paths, &paths.aws_credentials, |document| {
-        SessionCredentials::remove_from(document, profile);
-        Ok(())
-    })?;
+    files::edit_document(
+        paths,
+        &paths.aws_credentials,
+        |document| -> Result<_, Error> {
+            SessionCredentials::remove_from(document, profile);
+            Ok(())
+        },
+    )?;
     eprintln!(
         "Moved the session of profile '{profile}' from {} to {}, where only stscreds reads it.",
         paths.aws_credentials.display(),

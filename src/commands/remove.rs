@@ -35,7 +35,7 @@ pub fn run(
         super::clear::run(paths, profile)
     } else {
         // Leftovers of killed writes may hold copies of the keys (file backend).
-        files::remove_stale_temporaries(paths)
+        Ok(files::remove_stale_temporaries(paths)?)
     }
 }
 

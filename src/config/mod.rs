@@ -224,7 +224,7 @@ pub fn profile_section(config: &Document, profile: &str) -> String {
 /// Writes `settings` into `profile`'s section of `~/.aws/config`, keeping every other
 /// byte of the file. Returns the section name written.
 pub fn save(paths: &Paths, profile: &str, settings: &[(&str, &str)]) -> Result<String, Error> {
-    files::edit_document(paths, &paths.aws_config, |config| {
+    files::edit_document(paths, &paths.aws_config, |config| -> Result<_, Error> {
         let section = profile_section(config, profile);
         for (key, value) in settings {
             config.set(&section, key, value)?;

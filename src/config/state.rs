@@ -56,7 +56,7 @@ pub fn load(paths: &Paths, profile: &str) -> Result<ProfileState, Error> {
 
 /// Records `state` for `profile`; facts that are `None` are forgotten.
 pub fn save(paths: &Paths, profile: &str, state: &ProfileState) -> Result<(), Error> {
-    files::edit_document(paths, &paths.state(), |document| {
+    files::edit_document(paths, &paths.state(), |document| -> Result<_, Error> {
         let backend = state.backend.map(|backend| backend.name().to_owned());
         for (key, value) in [
             (BACKEND, &backend),

@@ -62,7 +62,7 @@ impl Renewal<'_> {
             let aws = Aws::connect_with_session(&credentials, &settings, &step.profile)?;
             credentials = aws.assume_role(&role_request(step, &session_name, duration))?;
         }
-        files::edit_document(self.paths, &cache, |document| {
+        files::edit_document(self.paths, &cache, |document| -> Result<_, Error> {
             Ok(credentials.write_to(document, &chain.name)?)
         })?;
         let last = chain.roles.last().unwrap_or(first);

@@ -92,7 +92,7 @@ pub(super) fn check_sessions_file(
     if let Some(document) = files::read_document(sessions)? {
         ensure_no_unsaved_long_term_key(&document, sessions, profile, &keys.access_key_id)?;
     }
-    files::check_writable(sessions)
+    Ok(files::check_writable(sessions)?)
 }
 
 /// The session credentials stored for `profile` in `file`, fresh or not. Reads one

@@ -67,7 +67,7 @@ impl Renewal<'_> {
         let code = self.mfa_code(&config, &identity, profile)?;
         let duration = self.args.expires.or(config.duration).unwrap_or_default();
         let credentials = aws.get_session_token(&identity.serial, &code, duration)?;
-        files::edit_document(self.paths, &sessions, |document| {
+        files::edit_document(self.paths, &sessions, |document| -> Result<_, Error> {
             cache::ensure_no_unsaved_long_term_key(
                 document,
                 &sessions,

@@ -9,14 +9,14 @@ use std::time::{Duration, SystemTime};
 
 use tempfile::NamedTempFile;
 
+use super::FileError;
 use super::{Paths, lock_for_edit, open_regular_file};
-use crate::error::Error;
 
 /// Replaces the file at `path` (or, if it is a symbolic link, the file it points to)
 /// with `contents`: a private temporary file in the same directory is written, synced
 /// and renamed over the target, then the directory is synced. Readers see either the
 /// old file or the new one, never a mix, and an interrupt waits for the write to end.
-pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
+pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), FileError> {
     let _no_interrupt = hold_writes();
     let (target, directory) = target_and_directory(path)?;
     remove_stale_temporaries_in(&directory);
@@ -30,7 +30,7 @@ pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
         .map_err(|error| write_error(&target, error.error))?;
     File::open(&directory)
         .and_then(|dir| dir.sync_all())
-        .map_err(|source| Error::Sync {
+        .map_err(|source| FileError::Sync {
             path: target,
             source,
         })
@@ -39,7 +39,7 @@ pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), Error> {
 /// Fails now if [`replace_atomically`] could not write `path` (its directory cannot be
 /// created or written to, or the file itself cannot be replaced), so that no MFA code
 /// is spent on a write that cannot happen.
-pub fn check_writable(path: &Path) -> Result<(), Error> {
+pub fn check_writable(path: &Path) -> Result<(), FileError> {
     let (target, directory) = target_and_directory(path)?;
     ensure_replaceable(&target).map_err(|source| write_error(&target, source))?;
     temporary_file_in(&directory).map(drop)
@@ -67,7 +67,7 @@ fn ensure_replaceable(target: &Path) -> io::Result<()> {
 }
 
 /// The file a write to `path` really replaces, and its directory (created if missing).
-fn target_and_directory(path: &Path) -> Result<(PathBuf, PathBuf), Error> {
+fn target_and_directory(path: &Path) -> Result<(PathBuf, PathBuf), FileError> {
     let target = follow_symlinks(path).map_err(|source| write_error(path, source))?;
     let directory = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
@@ -85,7 +85,7 @@ const TEMPORARY_SUFFIX: &str = ".tmp";
 /// killed write: a live write finishes in milliseconds.
 const STALE_TEMPORARY_AGE: Duration = Duration::from_secs(60);
 
-fn temporary_file_in(directory: &Path) -> Result<NamedTempFile, Error> {
+fn temporary_file_in(directory: &Path) -> Result<NamedTempFile, FileError> {
     // tempfile creates the file readable and writable by its owner only (0600).
     tempfile::Builder::new()
         .prefix(TEMPORARY_PREFIX)
@@ -98,7 +98,7 @@ fn temporary_file_in(directory: &Path) -> Result<NamedTempFile, Error> {
 /// writes left behind (each a full copy of a file, sessions included), under our edit
 /// lock. For `clear` and `remove`, which promise that what they drop is gone. Creates
 /// nothing when none of the directories exists.
-pub fn remove_stale_temporaries(paths: &Paths) -> Result<(), Error> {
+pub fn remove_stale_temporaries(paths: &Paths) -> Result<(), FileError> {
     let directories = paths.file_directories();
     if !directories.iter().any(|directory| directory.is_dir()) {
         return Ok(());
@@ -157,8 +157,8 @@ pub fn hold_writes() -> MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn write_error(path: &Path, source: io::Error) -> Error {
-    Error::Write {
+fn write_error(path: &Path, source: io::Error) -> FileError {
+    FileError::Write {
         path: path.to_owned(),
         source,
     }

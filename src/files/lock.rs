@@ -6,12 +6,12 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use super::FileError;
 use super::{Paths, create_private_dir, ensure_regular, read_small_file};
-use crate::error::Error;
 
 /// Takes our edit lock (see [`super::edit_document`]) for an edit of a file that is not an
 /// INI document; held until the returned [`Lock`] is dropped.
-pub fn lock_for_edit(paths: &Paths) -> Result<Lock, Error> {
+pub fn lock_for_edit(paths: &Paths) -> Result<Lock, FileError> {
     Lock::acquire(&paths.edit_lock(), "editing a file", lock_patience()?)
 }
 
@@ -28,7 +28,7 @@ pub struct Lock {
 /// `STSCREDS_LOCK_TIMEOUT`. Enough for a person to type an MFA code and for AWS's
 /// slowest answer; a holder stuck on a prompt nobody answers does not hold everyone
 /// else forever.
-pub fn lock_patience() -> Result<Duration, Error> {
+pub fn lock_patience() -> Result<Duration, FileError> {
     Ok(crate::env::duration_from_env(
         "STSCREDS_LOCK_TIMEOUT",
         Duration::from_secs(120),
@@ -39,14 +39,14 @@ impl Lock {
     /// Takes the lock on `path` (creating the file if needed), waiting at most
     /// `patience` while another process holds it. `doing` says what this process
     /// does while it holds the lock, for anyone who waits.
-    pub fn acquire(path: &Path, doing: &str, patience: Duration) -> Result<Self, Error> {
+    pub fn acquire(path: &Path, doing: &str, patience: Duration) -> Result<Self, FileError> {
         let deadline = Instant::now() + patience;
         loop {
             if let Some(lock) = Self::try_acquire(path, doing)? {
                 return Ok(lock);
             }
             if Instant::now() >= deadline {
-                return Err(Error::LockTimeout {
+                return Err(FileError::LockTimeout {
                     path: path.to_owned(),
                     holder: Self::holder(path),
                     waited: patience,
@@ -57,7 +57,7 @@ impl Lock {
     }
 
     /// The lock on `path` if no other process holds it, else `None`.
-    pub fn try_acquire(path: &Path, doing: &str) -> Result<Option<Self>, Error> {
+    pub fn try_acquire(path: &Path, doing: &str) -> Result<Option<Self>, FileError> {
         let mut file = open_lock_file(path)?;
         match file.try_lock() {
             Ok(()) => {
@@ -89,7 +89,7 @@ impl Lock {
     }
 }
 
-fn open_lock_file(path: &Path) -> Result<File, Error> {
+fn open_lock_file(path: &Path) -> Result<File, FileError> {
     if let Some(parent) = path.parent() {
         create_private_dir(parent).map_err(|source| lock_error(path, source))?;
     }
@@ -111,8 +111,8 @@ fn open_lock_file(path: &Path) -> Result<File, Error> {
     Ok(file)
 }
 
-fn lock_error(path: &Path, source: io::Error) -> Error {
-    Error::Lock {
+fn lock_error(path: &Path, source: io::Error) -> FileError {
+    FileError::Lock {
         path: path.to_owned(),
         source,
     }

@@ -3,6 +3,7 @@
 //! renewals ([`lock`]).
 
 mod atomic;
+mod error;
 mod lock;
 mod paths;
 
@@ -13,12 +14,12 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
-use crate::error::Error;
 use crate::ini::Document;
 
 pub use atomic::{
     check_writable, create_private_dir, hold_writes, remove_stale_temporaries, replace_atomically,
 };
+pub use error::FileError;
 pub use lock::{Lock, lock_for_edit, lock_patience};
 pub use paths::Paths;
 
@@ -26,13 +27,13 @@ pub use paths::Paths;
 /// larger file is almost certainly the wrong file, and is refused rather than parsed.
 pub const MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 /// Reads and parses a credentials or config file; a missing file is `None`.
-pub fn read_document(path: &Path) -> Result<Option<Document>, Error> {
+pub fn read_document(path: &Path) -> Result<Option<Document>, FileError> {
     let Some(bytes) = read_bytes(path)? else {
         return Ok(None);
     };
     Document::parse_bytes(&bytes)
         .map(Some)
-        .map_err(|error| Error::Parse {
+        .map_err(|error| FileError::Parse {
             path: path.to_owned(),
             error,
         })
@@ -40,8 +41,8 @@ pub fn read_document(path: &Path) -> Result<Option<Document>, Error> {
 
 /// The bytes of `path` (a regular file of at most [`MAX_FILE_SIZE`]), wiped from
 /// memory when dropped; `None` if there is no file.
-pub fn read_bytes(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, Error> {
-    read_small_file(path).map_err(|source| Error::Read {
+pub fn read_bytes(path: &Path) -> Result<Option<Zeroizing<Vec<u8>>>, FileError> {
+    read_small_file(path).map_err(|source| FileError::Read {
         path: path.to_owned(),
         source,
     })
@@ -117,11 +118,14 @@ fn describe_special_file(file_type: fs::FileType) -> &'static str {
 /// Reads a file, applies `edit` to it, and atomically replaces it with the result, all
 /// while holding our edit lock so that concurrent stscreds processes never lose each
 /// other's changes. A file that does not parse is left untouched.
-pub fn edit_document<T>(
+///
+/// The edit may fail with an error of the caller's own (`E`), which our file errors
+/// convert into.
+pub fn edit_document<T, E: From<FileError>>(
     paths: &Paths,
     path: &Path,
-    edit: impl FnOnce(&mut Document) -> Result<T, Error>,
-) -> Result<T, Error> {
+    edit: impl FnOnce(&mut Document) -> Result<T, E>,
+) -> Result<T, E> {
     let _lock = lock_for_edit(paths)?;
     let original = read_document(path)?;
     if let Some(document) = &original
@@ -141,6 +145,7 @@ pub fn edit_document<T>(
     }
     Ok(outcome)
 }
+
 /// Warns (once per file and process) when `document`, read from `path`, repeats a
 /// section or a key: the AWS SDKs merge the repeats and stscreds keeps editing the file,
 /// but the AWS CLI and boto3 refuse the whole file.
@@ -310,9 +315,10 @@ mod tests {
         let paths = Paths::under(home.path());
         fs::write(&paths.aws_credentials, "[broken\nsecret = keep\n").unwrap();
         let result = edit_document(&paths, &paths.aws_credentials, |doc| {
-            Ok(doc.set("a", "k", "v")?)
+            doc.set("a", "k", "v").expect("a plain value");
+            Ok::<_, FileError>(())
         });
-        assert!(matches!(result, Err(Error::Parse { .. })));
+        assert!(matches!(result, Err(FileError::Parse { .. })));
         assert_eq!(
             fs::read_to_string(&paths.aws_credentials).unwrap(),
             "[broken\nsecret = keep\n"

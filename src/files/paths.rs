@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::FileError;
 use super::atomic::follow_symlinks;
-use crate::error::Error;
 
 /// The files stscreds reads and writes, resolved once from the environment.
 #[derive(Debug, Clone)]
@@ -24,11 +24,11 @@ pub struct Paths {
 impl Paths {
     /// Resolves the paths the way the AWS SDKs do (`HOME`, then the override variables,
     /// with a leading `~/` expanded).
-    pub fn from_env() -> Result<Self, Error> {
+    pub fn from_env() -> Result<Self, FileError> {
         let home = std::env::var_os("HOME")
             .filter(|home| !home.is_empty())
             .map(PathBuf::from)
-            .ok_or(Error::NoHome)?;
+            .ok_or(FileError::NoHome)?;
         let from_var = |name: &str, default: &[&str]| match std::env::var_os(name) {
             Some(value) if !value.is_empty() => expand_home(&home, value),
             _ => default

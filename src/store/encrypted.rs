@@ -110,7 +110,7 @@ fn edit<T>(
     }
     if document.sections().is_empty() {
         let _no_interrupt = files::hold_writes();
-        std::fs::remove_file(&path).map_err(|source| Error::Write {
+        std::fs::remove_file(&path).map_err(|source| files::FileError::Write {
             path: path.clone(),
             source,
         })?;

@@ -21,9 +21,11 @@ pub fn load(paths: &Paths, profile: &str) -> Result<Option<LongTermKeys>, Error>
 
 /// Stores `keys` for `profile`, keeping every other profile in the file.
 pub fn save(paths: &Paths, profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
-    files::edit_document(paths, &paths.long_term_credentials(), |document| {
-        Ok(keys.write_to(document, profile)?)
-    })
+    files::edit_document(
+        paths,
+        &paths.long_term_credentials(),
+        |document| -> Result<_, Error> { Ok(keys.write_to(document, profile)?) },
+    )
 }
 
 /// Deletes the keys of `profile` (and its section, if nothing else is left in it).
@@ -32,7 +34,7 @@ pub fn remove(paths: &Paths, profile: &str) -> Result<bool, Error> {
     if !path.exists() {
         return Ok(false);
     }
-    files::edit_document(paths, &path, |document| {
+    files::edit_document(paths, &path, |document| -> Result<_, Error> {
         Ok(LongTermKeys::remove_from(document, profile))
     })
 }
