@@ -14,6 +14,10 @@ pub enum Error {
     #[error(transparent)]
     File(#[from] crate::files::FileError),
 
+    /// A configuration file or setting is not usable.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+
     /// `auth` (or `read`, `whoami`) ran before `init` for this profile.
     #[error(
         "no long-term keys are stored for profile '{profile}'; run `stscreds init{}` first",

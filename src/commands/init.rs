@@ -104,7 +104,7 @@ fn remember(paths: &Paths, profile: &str, backend: Backend, user: &User) -> Resu
     }
     remembered.backend = Some(backend);
     remembered.user_name = Some(user.name.clone());
-    state::save(paths, profile, &remembered)
+    Ok(state::save(paths, profile, &remembered)?)
 }
 
 #[cfg(test)]

@@ -5,7 +5,23 @@
 
 pub mod state;
 
-use crate::error::Error;
+use crate::files::FileError;
+use crate::ini::UnsafeText;
+
+/// Why a configuration file could not be read or written, or a setting is not usable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read, parsed or written.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A setting is not usable; the message names it and says what to do.
+    #[error(transparent)]
+    Invalid(#[from] InputError),
+    /// A value to write would not stay on its line.
+    #[error(transparent)]
+    Unsafe(#[from] UnsafeText),
+}
+
 use crate::files::{self, Paths};
 use crate::ini::Document;
 use crate::prompt::InputError;
@@ -79,7 +95,7 @@ pub struct ConfigFile {
 
 impl ConfigFile {
     /// Reads and parses `~/.aws/config` (a missing file has no settings).
-    pub fn load(paths: &Paths) -> Result<Self, Error> {
+    pub fn load(paths: &Paths) -> Result<Self, ConfigError> {
         let document = files::read_document(&paths.aws_config)?;
         if let Some(document) = &document {
             files::warn_if_the_aws_cli_cannot_read(&paths.aws_config, document);
@@ -91,7 +107,7 @@ impl ConfigFile {
     }
 
     /// The settings of `profile`, with the environment applied.
-    pub fn profile(&self, profile: &str) -> Result<ProfileConfig, Error> {
+    pub fn profile(&self, profile: &str) -> Result<ProfileConfig, ConfigError> {
         let env = |name: &str| std::env::var(name).ok();
         ProfileConfig::from_document(self.document.as_ref(), profile, &self.file, &env)
     }
@@ -99,7 +115,7 @@ impl ConfigFile {
 
 impl ProfileConfig {
     /// Reads `profile`'s settings (a missing file means no settings).
-    pub fn load(paths: &Paths, profile: &str) -> Result<Self, Error> {
+    pub fn load(paths: &Paths, profile: &str) -> Result<Self, ConfigError> {
         ConfigFile::load(paths)?.profile(profile)
     }
 
@@ -108,7 +124,7 @@ impl ProfileConfig {
         profile: &str,
         file: &str,
         env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, ConfigError> {
         let setting = |key| {
             document
                 .and_then(|doc| setting(doc, profile, key))
@@ -164,7 +180,7 @@ impl ProfileConfig {
 
 /// A setting's value, refused if it holds control characters: no AWS setting does,
 /// and such a value would reach messages, requests and commands as it stands.
-fn checked_value(value: &str, key: &str, profile: &str, file: &str) -> Result<String, Error> {
+fn checked_value(value: &str, key: &str, profile: &str, file: &str) -> Result<String, ConfigError> {
     if value.chars().any(char::is_control) {
         return Err(InputError::Invalid(format!(
             "{file}: {key} in profile '{profile}' holds a control character ({}); fix that line",
@@ -177,7 +193,7 @@ fn checked_value(value: &str, key: &str, profile: &str, file: &str) -> Result<St
 
 /// A `source_profile` value, refused unless it is a profile name the AWS tools accept:
 /// the name goes into file names and into commands that messages suggest.
-fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<String, Error> {
+fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<String, ConfigError> {
     if crate::ini::is_valid_profile_name(&source) {
         return Ok(source);
     }
@@ -188,7 +204,11 @@ fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<Str
     .into())
 }
 
-fn parse_duration_seconds(text: &str, profile: &str, file: &str) -> Result<SessionDuration, Error> {
+fn parse_duration_seconds(
+    text: &str,
+    profile: &str,
+    file: &str,
+) -> Result<SessionDuration, ConfigError> {
     text.parse::<u64>()
         .ok()
         .and_then(|seconds| SessionDuration::parse(&format!("{seconds}s")).ok())
@@ -223,14 +243,22 @@ pub fn profile_section(config: &Document, profile: &str) -> String {
 
 /// Writes `settings` into `profile`'s section of `~/.aws/config`, keeping every other
 /// byte of the file. Returns the section name written.
-pub fn save(paths: &Paths, profile: &str, settings: &[(&str, &str)]) -> Result<String, Error> {
-    files::edit_document(paths, &paths.aws_config, |config| -> Result<_, Error> {
-        let section = profile_section(config, profile);
-        for (key, value) in settings {
-            config.set(&section, key, value)?;
-        }
-        Ok(section)
-    })
+pub fn save(
+    paths: &Paths,
+    profile: &str,
+    settings: &[(&str, &str)],
+) -> Result<String, ConfigError> {
+    files::edit_document(
+        paths,
+        &paths.aws_config,
+        |config| -> Result<_, ConfigError> {
+            let section = profile_section(config, profile);
+            for (key, value) in settings {
+                config.set(&section, key, value)?;
+            }
+            Ok(section)
+        },
+    )
 }
 
 /// The region IAM requests are signed for: IAM is a global service that lives in the
@@ -249,7 +277,7 @@ pub fn iam_signing_region(region: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    fn config(text: &str, profile: &str) -> Result<ProfileConfig, Error> {
+    fn config(text: &str, profile: &str) -> Result<ProfileConfig, ConfigError> {
         config_with_env(text, profile, &[])
     }
 
@@ -257,7 +285,7 @@ mod tests {
         text: &str,
         profile: &str,
         env: &[(&str, &str)],
-    ) -> Result<ProfileConfig, Error> {
+    ) -> Result<ProfileConfig, ConfigError> {
         let doc = Document::parse(text).unwrap();
         let lookup = |name: &str| {
             env.iter()

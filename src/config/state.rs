@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::Error;
+use super::ConfigError;
 use crate::files::{self, Paths};
 use crate::prompt::InputError;
 
@@ -29,7 +29,7 @@ pub struct ProfileState {
 }
 
 /// The remembered facts for `profile` (empty when nothing is known yet).
-pub fn load(paths: &Paths, profile: &str) -> Result<ProfileState, Error> {
+pub fn load(paths: &Paths, profile: &str) -> Result<ProfileState, ConfigError> {
     let document = files::read_document(&paths.state())?;
     let value = |key| {
         document
@@ -55,23 +55,27 @@ pub fn load(paths: &Paths, profile: &str) -> Result<ProfileState, Error> {
 }
 
 /// Records `state` for `profile`; facts that are `None` are forgotten.
-pub fn save(paths: &Paths, profile: &str, state: &ProfileState) -> Result<(), Error> {
-    files::edit_document(paths, &paths.state(), |document| -> Result<_, Error> {
-        let backend = state.backend.map(|backend| backend.name().to_owned());
-        for (key, value) in [
-            (BACKEND, &backend),
-            (USER_NAME, &state.user_name),
-            (MFA_SERIAL, &state.mfa_serial),
-        ] {
-            match value {
-                Some(value) => document.set(profile, key, value)?,
-                None => {
-                    document.remove(profile, key);
+pub fn save(paths: &Paths, profile: &str, state: &ProfileState) -> Result<(), ConfigError> {
+    files::edit_document(
+        paths,
+        &paths.state(),
+        |document| -> Result<_, ConfigError> {
+            let backend = state.backend.map(|backend| backend.name().to_owned());
+            for (key, value) in [
+                (BACKEND, &backend),
+                (USER_NAME, &state.user_name),
+                (MFA_SERIAL, &state.mfa_serial),
+            ] {
+                match value {
+                    Some(value) => document.set(profile, key, value)?,
+                    None => {
+                        document.remove(profile, key);
+                    }
                 }
             }
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 /// A place long-term keys can be kept.
@@ -100,7 +104,7 @@ impl Backend {
 
     /// The backend for a profile being set up: `chosen` (`--backend`), else
     /// `STSCREDS_BACKEND`, else `current` (the profile's backend so far).
-    pub fn for_new_keys(chosen: Option<Backend>, current: Backend) -> Result<Backend, Error> {
+    pub fn for_new_keys(chosen: Option<Backend>, current: Backend) -> Result<Backend, ConfigError> {
         if let Some(backend) = chosen {
             return Ok(backend);
         }
@@ -114,7 +118,7 @@ impl Backend {
 
     /// The backend remembered for `profile` (`file` when none is: the original tool's
     /// only store).
-    pub fn of_profile(paths: &Paths, profile: &str) -> Result<Backend, Error> {
+    pub fn of_profile(paths: &Paths, profile: &str) -> Result<Backend, ConfigError> {
         Ok(load(paths, profile)?.backend.unwrap_or(Backend::File))
     }
 }

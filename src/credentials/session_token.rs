@@ -162,7 +162,7 @@ fn remember(paths: &Paths, profile: &str, identity: &MfaIdentity) -> Result<(), 
     if learned == identity.remembered {
         return Ok(());
     }
-    state::save(paths, profile, &learned)
+    Ok(state::save(paths, profile, &learned)?)
 }
 
 /// The MFA device to use when the profile's config names none: the one asked for with
