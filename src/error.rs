@@ -168,15 +168,6 @@ pub enum Error {
         location: String,
     },
 
-    /// The keys belong to the account's root user, which has no MFA-session story here.
-    #[error(
-        "these are root-account keys ({arn}); root keys should not be used day to day: create an IAM user with an MFA device, make access keys for it and run `stscreds init` with those"
-    )]
-    RootKeys {
-        /// The root ARN AWS reported.
-        arn: String,
-    },
-
     /// Writing session credentials would destroy long-term keys stscreds has not stored.
     #[error("[{profile}] in {} holds the long-term access key {}, which stscreds has not stored; writing session credentials there would lose it. Run `stscreds init{}` with that key first, or use another --profile", path.display(), printable(key_id), profile_flag(profile))]
     WouldOverwriteLongTermKey {
@@ -186,13 +177,6 @@ pub enum Error {
         profile: String,
         /// The access key id (not secret) found there.
         key_id: String,
-    },
-
-    /// The async runtime for AWS calls could not start.
-    #[error("cannot start the runtime for AWS calls: {source}")]
-    Runtime {
-        /// Why.
-        source: io::Error,
     },
 
     /// Standard output could not be written (a closed pipe is handled by the binary).

@@ -5,6 +5,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::io;
 
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 
@@ -50,6 +51,26 @@ impl fmt::Display for Operation {
 /// A failed AWS call, classified by what the user can do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum AwsError {
+    /// The keys belong to the account's root user, which has no MFA-session story here.
+    #[error(
+        "these are root-account keys ({arn}); root keys should not be used day to day: create an IAM user with an MFA device, make access keys for it and run `stscreds init` with those"
+    )]
+    RootKeys {
+        /// The root ARN AWS reported.
+        arn: String,
+    },
+
+    /// The async runtime for AWS calls could not start.
+    #[error("cannot start the runtime for AWS calls: {source}")]
+    Runtime {
+        /// Why.
+        source: io::Error,
+    },
+
+    /// A setting (`STSCREDS_TIMEOUT`) is not usable.
+    #[error("{0}")]
+    Setting(#[from] crate::prompt::InputError),
+
     /// STS refused the MFA code.
     #[error(
         "AWS rejected the MFA code (wrong, expired or already used); wait for the next code on your device and try again"

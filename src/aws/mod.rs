@@ -27,7 +27,6 @@ use self::answer::Implausible;
 use self::guard::AnswerGuard;
 
 use crate::config::{self, ProfileConfig};
-use crate::error::Error;
 use crate::mfa::TokenCode;
 use crate::session::{SessionCredentials, SessionDuration};
 use crate::store::LongTermKeys;
@@ -73,7 +72,7 @@ impl Aws {
         keys: &LongTermKeys,
         config: &ProfileConfig,
         profile: &str,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, AwsError> {
         let credentials = Credentials::new(
             keys.access_key_id.clone(),
             keys.secret_access_key.expose_secret().to_owned(),
@@ -89,7 +88,7 @@ impl Aws {
         session: &SessionCredentials,
         config: &ProfileConfig,
         profile: &str,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, AwsError> {
         let credentials = Credentials::new(
             session.access_key_id.clone(),
             session.secret_access_key.expose_secret().to_owned(),
@@ -107,12 +106,12 @@ impl Aws {
         credentials: Credentials,
         config: &ProfileConfig,
         profile: &str,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, AwsError> {
         let key_id = credentials.access_key_id().to_owned();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|source| Error::Runtime { source })?;
+            .map_err(|source| AwsError::Runtime { source })?;
         let attempt = attempt_timeout()?;
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(attempt.min(Duration::from_secs(5)))
@@ -153,13 +152,13 @@ impl Aws {
     }
 
     /// The IAM user the keys belong to; root-account keys are refused.
-    pub fn get_user(&self) -> Result<User, Error> {
+    pub fn get_user(&self) -> Result<User, AwsError> {
         let output = self.call(Operation::GetUser, self.iam.get_user().send())?;
         let user = output.user();
         let (name, arn) = user.map(|u| (u.user_name(), u.arn())).unwrap_or_default();
         plausible(Operation::GetUser, answer::arn(arn))?;
         if name.is_empty() || arn.ends_with(":root") {
-            return Err(Error::RootKeys {
+            return Err(AwsError::RootKeys {
                 arn: arn.to_owned(),
             });
         }
@@ -171,7 +170,7 @@ impl Aws {
     }
 
     /// The serial numbers of `user_name`'s MFA devices.
-    pub fn list_mfa_devices(&self, user_name: &str) -> Result<Vec<String>, Error> {
+    pub fn list_mfa_devices(&self, user_name: &str) -> Result<Vec<String>, AwsError> {
         let output = self.call(
             Operation::ListMfaDevices,
             self.iam.list_mfa_devices().user_name(user_name).send(),
@@ -193,7 +192,7 @@ impl Aws {
         mfa_serial: &str,
         code: &TokenCode,
         duration: SessionDuration,
-    ) -> Result<SessionCredentials, Error> {
+    ) -> Result<SessionCredentials, AwsError> {
         let request = self
             .sts
             .get_session_token()
@@ -206,7 +205,7 @@ impl Aws {
 
     /// Assumes `role` with the clients' credentials; with `mfa`, the serial and code are
     /// sent too (for a role assumed straight from long-term keys).
-    pub fn assume_role(&self, role: &RoleRequest<'_>) -> Result<SessionCredentials, Error> {
+    pub fn assume_role(&self, role: &RoleRequest<'_>) -> Result<SessionCredentials, AwsError> {
         let mut request = self
             .sts
             .assume_role()
@@ -220,18 +219,17 @@ impl Aws {
         let output =
             self.call(Operation::AssumeRole, request.send())
                 .map_err(|error| match error {
-                    Error::Aws(AwsError::AccessDenied { message, .. }) => AwsError::RoleDenied {
+                    AwsError::AccessDenied { message, .. } => AwsError::RoleDenied {
                         role_arn: role.role_arn.to_owned(),
                         message,
-                    }
-                    .into(),
+                    },
                     other => other,
                 })?;
         self.session_credentials(Operation::AssumeRole, output.credentials(), role.duration)
     }
 
     /// The ids of `user_name`'s access keys (at most two, AWS's limit).
-    pub fn list_access_keys(&self, user_name: &str) -> Result<Vec<String>, Error> {
+    pub fn list_access_keys(&self, user_name: &str) -> Result<Vec<String>, AwsError> {
         let output = self.call(
             Operation::ListAccessKeys,
             self.iam.list_access_keys().user_name(user_name).send(),
@@ -248,7 +246,7 @@ impl Aws {
     }
 
     /// A new access key for `user_name`; AWS shows its secret only in this answer.
-    pub fn create_access_key(&self, user_name: &str) -> Result<LongTermKeys, Error> {
+    pub fn create_access_key(&self, user_name: &str) -> Result<LongTermKeys, AwsError> {
         let output = self.call(
             Operation::CreateAccessKey,
             self.iam.create_access_key().user_name(user_name).send(),
@@ -269,7 +267,7 @@ impl Aws {
     }
 
     /// Deletes `user_name`'s access key `key_id`.
-    pub fn delete_access_key(&self, user_name: &str, key_id: &str) -> Result<(), Error> {
+    pub fn delete_access_key(&self, user_name: &str, key_id: &str) -> Result<(), AwsError> {
         self.call(
             Operation::DeleteAccessKey,
             self.iam
@@ -282,7 +280,7 @@ impl Aws {
     }
 
     /// The ARN and account of whoever the credentials belong to.
-    pub fn get_caller_identity(&self) -> Result<(String, String), Error> {
+    pub fn get_caller_identity(&self) -> Result<(String, String), AwsError> {
         let output = self.call(
             Operation::GetCallerIdentity,
             self.sts.get_caller_identity().send(),
@@ -305,7 +303,7 @@ impl Aws {
         operation: Operation,
         credentials: Option<&aws_sdk_sts::types::Credentials>,
         duration: SessionDuration,
-    ) -> Result<SessionCredentials, Error> {
+    ) -> Result<SessionCredentials, AwsError> {
         let bad_response = |detail: &str| AwsError::BadResponse {
             operation,
             detail: detail.to_owned(),
@@ -343,7 +341,7 @@ impl Aws {
         &self,
         operation: Operation,
         request: impl Future<Output = Result<T, SdkError<E>>>,
-    ) -> Result<T, Error>
+    ) -> Result<T, AwsError>
     where
         T: RequestId,
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
@@ -361,13 +359,13 @@ impl Aws {
                 request_id.and_then(redact::request_id).unwrap_or("none")
             );
         }
-        result.map_err(|error| classify(operation, &self.key_id, error).into())
+        result.map_err(|error| classify(operation, &self.key_id, error))
     }
 }
 
 /// How long one attempt of an AWS call may take: 20 s, or `STSCREDS_TIMEOUT` (a
 /// duration like `5s` or `1m`) for very slow or very fast networks.
-fn attempt_timeout() -> Result<Duration, Error> {
+fn attempt_timeout() -> Result<Duration, AwsError> {
     Ok(crate::env::duration_from_env(
         "STSCREDS_TIMEOUT",
         Duration::from_secs(20),

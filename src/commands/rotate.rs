@@ -77,7 +77,7 @@ fn create_key(
     old: &LongTermKeys,
 ) -> Result<LongTermKeys, Error> {
     let new = match iam.create_access_key(user) {
-        Err(Error::Aws(AwsError::Other { code, .. })) if code == "LimitExceeded" => {
+        Err(AwsError::Other { code, .. }) if code == "LimitExceeded" => {
             check_room_for_a_new_key(profile, user, old, &iam.list_access_keys(user)?)?;
             iam.create_access_key(user)?
         }
@@ -118,8 +118,8 @@ fn key_manager(
     let direct = Aws::connect(keys, config, profile)?;
     match direct.list_access_keys(user) {
         Ok(existing) => return Ok((direct, existing)),
-        Err(Error::Aws(AwsError::AccessDenied { .. })) => {}
-        Err(other) => return Err(other),
+        Err(AwsError::AccessDenied { .. }) => {}
+        Err(other) => return Err(other.into()),
     }
     drop(direct);
     eprintln!("The IAM policy lets only MFA sessions manage access keys; using one.");
@@ -194,9 +194,9 @@ fn verified_client(
                 ))
                 .into());
             }
-            Err(Error::Aws(AwsError::AccessDenied { .. })) => return Ok(client),
+            Err(AwsError::AccessDenied { .. }) => return Ok(client),
             Err(error) if !may_pass_later(&error) || started.elapsed() + pause > wait => {
-                return Err(error);
+                return Err(error.into());
             }
             Err(_) => {
                 thread::sleep(pause);
@@ -209,17 +209,15 @@ fn verified_client(
 /// Whether a failed check of a new key may succeed if repeated: IAM has not spread
 /// the key yet (unknown key, or a signature it cannot check yet), or AWS or the
 /// network had a passing problem.
-fn may_pass_later(error: &Error) -> bool {
+fn may_pass_later(error: &AwsError) -> bool {
     matches!(
         error,
-        Error::Aws(
-            AwsError::UnknownAccessKey { .. }
-                | AwsError::SignatureMismatch { .. }
-                | AwsError::Throttled { .. }
-                | AwsError::ServerError { .. }
-                | AwsError::Network { .. }
-                | AwsError::Timeout { .. }
-        )
+        AwsError::UnknownAccessKey { .. }
+            | AwsError::SignatureMismatch { .. }
+            | AwsError::Throttled { .. }
+            | AwsError::ServerError { .. }
+            | AwsError::Network { .. }
+            | AwsError::Timeout { .. }
     )
 }
 
@@ -280,7 +278,7 @@ impl Rotation<'_> {
         };
         deleter
             .delete_access_key(self.user, &self.old.access_key_id)
-            .map_err(|cause| self.old_key_left(cause))?;
+            .map_err(|cause| self.old_key_left(cause.into()))?;
         interrupt::if_stopped_say(None);
         Ok(())
     }

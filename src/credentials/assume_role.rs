@@ -116,7 +116,7 @@ impl Renewal<'_> {
             self.ask,
         )?;
         let aws = Aws::connect_with_session(&base, settings, &chain.base)?;
-        aws.assume_role(&role_request(step, &session_name, duration))
+        Ok(aws.assume_role(&role_request(step, &session_name, duration))?)
     }
 
     /// Assumes `step` straight from the base profile's long-term keys, with an MFA code
@@ -137,13 +137,13 @@ impl Renewal<'_> {
             .or(base_config.mfa_serial.as_deref());
         let identity = self.identify(&chain.base, &aws, configured)?;
         let code = self.mfa_code(&base_config, &identity, &chain.base)?;
-        aws.assume_role(&RoleRequest {
+        Ok(aws.assume_role(&RoleRequest {
             role_arn: &step.role_arn,
             session_name,
             external_id: step.external_id.as_deref(),
             duration,
             mfa: Some((&identity.serial, &code)),
-        })
+        })?)
     }
 }
 
