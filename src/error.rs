@@ -18,56 +18,9 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
 
-    /// `auth` (or `read`, `whoami`) ran before `init` for this profile.
-    #[error(
-        "no long-term keys are stored for profile '{profile}'; run `stscreds init{}` first",
-        profile_flag(profile)
-    )]
-    NotInitialised {
-        /// The profile.
-        profile: String,
-    },
-
-    /// The operating system's credential store could not be used (no fallback).
-    #[error("{detail}")]
-    Keyring {
-        /// What failed and what to do.
-        detail: String,
-    },
-
-    /// The passphrase does not decrypt the encrypted key file (which is left as it was).
-    #[error("{given} does not decrypt {}; nothing was changed, try again with the right passphrase", path.display())]
-    WrongPassphrase {
-        /// The encrypted file.
-        path: PathBuf,
-        /// Where the passphrase came from.
-        given: &'static str,
-    },
-
-    /// The encrypted key file needs a passphrase and there is no way to ask for one.
-    #[error("the keys are encrypted in {} and no passphrase can be asked for here; run this in a terminal, or set {}", path.display(), crate::env::PASSPHRASE_VARIABLE)]
-    NoPassphrase {
-        /// The encrypted file.
-        path: PathBuf,
-    },
-
-    /// The passphrase chosen for a new encrypted key file is not usable.
-    #[error(
-        "{detail}; nothing was stored, run the command again and type the same non-empty passphrase twice"
-    )]
-    NewPassphrase {
-        /// What is wrong with it.
-        detail: String,
-    },
-
-    /// The encrypted key file is damaged or cannot be written.
-    #[error("cannot use {}: {detail}; restore it from a backup, or remove it and run `stscreds init` again", path.display())]
-    Encrypted {
-        /// The encrypted file.
-        path: PathBuf,
-        /// What is wrong.
-        detail: String,
-    },
+    /// The long-term keys could not be stored, read or removed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 
     /// `migrate` or `init` stored the keys in the new backend but could not delete the
     /// old copy.
@@ -157,15 +110,6 @@ pub enum Error {
         new: String,
         /// Why.
         cause: Box<Error>,
-    },
-
-    /// Keys just stored did not read back the same.
-    #[error(
-        "the keys read back from {location} differ from those just stored; nothing else was changed, check that store and try again"
-    )]
-    StoreMismatch {
-        /// The store, for the user.
-        location: String,
     },
 
     /// Writing session credentials would destroy long-term keys stscreds has not stored.

@@ -37,7 +37,7 @@ pub fn run(
             .map_err(|cause| Error::OldCopyKept {
                 to: backend.name(),
                 location: old.location(profile),
-                cause: Box::new(cause),
+                cause: Box::new(cause.into()),
             })?;
         if removed {
             eprintln!(

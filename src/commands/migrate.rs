@@ -37,7 +37,7 @@ pub fn run(paths: &Paths, profile: &str, to: Backend, ask: &mut dyn Ask) -> Resu
         .map_err(|cause| Error::OldCopyKept {
             to: to.name(),
             location: from.location(profile),
-            cause: Box::new(cause),
+            cause: Box::new(cause.into()),
         })?;
     eprintln!("Removed the old copy from {}", from.location(profile));
     Ok(())

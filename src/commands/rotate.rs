@@ -247,7 +247,10 @@ impl Rotation<'_> {
     /// the error, e.g. the directory flush failed) — both stay, the old one to delete;
     /// unknown — both stay, and the next `rotate` will name the one not stored.
     fn store(&self, store: &KeyStore, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
-        let Err(cause) = store.save_verified(profile, self.new, ask) else {
+        let Err(cause) = store
+            .save_verified(profile, self.new, ask)
+            .map_err(Error::from)
+        else {
             interrupt::if_stopped_say(Some(format!(
                 "the new access key {new} is stored and active, and the old key {old} may still exist; delete it ({})",
                 delete_key_command(self.user, &self.old.access_key_id),

@@ -12,7 +12,7 @@ use age::DecryptError;
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
-use crate::error::Error;
+use super::StoreError;
 use crate::files::{self, Paths};
 use crate::ini::Document;
 use crate::prompt::Ask;
@@ -54,7 +54,7 @@ pub fn load(
     paths: &Paths,
     profile: &str,
     ask: &mut dyn Ask,
-) -> Result<Option<LongTermKeys>, Error> {
+) -> Result<Option<LongTermKeys>, StoreError> {
     let path = paths.encrypted_credentials();
     let Some(ciphertext) = files::read_bytes(&path)? else {
         return Ok(None);
@@ -70,13 +70,13 @@ pub fn save(
     profile: &str,
     keys: &LongTermKeys,
     ask: &mut dyn Ask,
-) -> Result<(), Error> {
+) -> Result<(), StoreError> {
     edit(paths, ask, |document| Ok(keys.write_to(document, profile)?))
 }
 
 /// Deletes the keys of `profile`; whether there were any. Deleting the last profile
 /// deletes the file.
-pub fn remove(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<bool, Error> {
+pub fn remove(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<bool, StoreError> {
     if !paths.encrypted_credentials().exists() {
         return Ok(false);
     }
@@ -91,8 +91,8 @@ pub fn remove(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<bool, E
 fn edit<T>(
     paths: &Paths,
     ask: &mut dyn Ask,
-    change: impl FnOnce(&mut Document) -> Result<T, Error>,
-) -> Result<T, Error> {
+    change: impl FnOnce(&mut Document) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     let path = paths.encrypted_credentials();
     let _lock = files::lock_for_edit(paths)?;
     let existing = files::read_bytes(&path)?;
@@ -117,10 +117,11 @@ fn edit<T>(
         return Ok(outcome);
     }
     let plaintext = Zeroizing::new(document.render());
-    let ciphertext = encrypt(&key, plaintext.as_bytes()).map_err(|detail| Error::Encrypted {
-        path: path.clone(),
-        detail,
-    })?;
+    let ciphertext =
+        encrypt(&key, plaintext.as_bytes()).map_err(|detail| StoreError::Encrypted {
+            path: path.clone(),
+            detail,
+        })?;
     files::replace_atomically(&path, &ciphertext)?;
     remember_passphrase(&path, &key);
     Ok(outcome)
@@ -138,7 +139,7 @@ fn decrypt(
     path: &Path,
     ciphertext: &[u8],
     ask: &mut dyn Ask,
-) -> Result<(Document, SecretString), Error> {
+) -> Result<(Document, SecretString), StoreError> {
     let (key, from_environment) = match known_passphrase(path) {
         Some(key) => (key, false),
         None => existing_passphrase(path, ask)?,
@@ -149,7 +150,7 @@ fn decrypt(
         age::decrypt(&identity, ciphertext)
             .map_err(|error| decrypt_error(path, error, from_environment))?,
     );
-    let document = Document::parse_bytes(&plaintext).map_err(|error| Error::Encrypted {
+    let document = Document::parse_bytes(&plaintext).map_err(|error| StoreError::Encrypted {
         path: path.to_owned(),
         detail: format!("its contents do not parse ({error})"),
     })?;
@@ -157,11 +158,11 @@ fn decrypt(
     Ok((document, key))
 }
 
-fn decrypt_error(path: &Path, error: DecryptError, from_environment: bool) -> Error {
+fn decrypt_error(path: &Path, error: DecryptError, from_environment: bool) -> StoreError {
     match error {
         DecryptError::DecryptionFailed
         | DecryptError::KeyDecryptionFailed
-        | DecryptError::NoMatchingKeys => Error::WrongPassphrase {
+        | DecryptError::NoMatchingKeys => StoreError::WrongPassphrase {
             path: path.to_owned(),
             given: if from_environment {
                 PASSPHRASE_VARIABLE
@@ -169,13 +170,13 @@ fn decrypt_error(path: &Path, error: DecryptError, from_environment: bool) -> Er
                 "the passphrase typed"
             },
         },
-        DecryptError::ExcessiveWork { required, .. } => Error::Encrypted {
+        DecryptError::ExcessiveWork { required, .. } => StoreError::Encrypted {
             path: path.to_owned(),
             detail: format!(
                 "it was encrypted with scrypt work factor 2^{required}, more than the 2^{MAX_WORK_FACTOR} stscreds accepts"
             ),
         },
-        other => Error::Encrypted {
+        other => StoreError::Encrypted {
             path: path.to_owned(),
             detail: format!("it is not a readable age file ({other})"),
         },
@@ -183,7 +184,7 @@ fn decrypt_error(path: &Path, error: DecryptError, from_environment: bool) -> Er
 }
 
 /// The passphrase of an existing file, and whether it came from the environment.
-fn existing_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<(SecretString, bool), Error> {
+fn existing_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<(SecretString, bool), StoreError> {
     if let Some(key) = from_environment() {
         return Ok((key, true));
     }
@@ -193,7 +194,7 @@ fn existing_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<(SecretString, 
 }
 
 /// A passphrase for a new file: from the environment, or typed twice.
-fn new_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<SecretString, Error> {
+fn new_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<SecretString, StoreError> {
     if let Some(key) = from_environment() {
         return Ok(key);
     }
@@ -203,13 +204,13 @@ fn new_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<SecretString, Error>
         path.display()
     ))?;
     if first.expose_secret().is_empty() {
-        return Err(Error::NewPassphrase {
+        return Err(StoreError::NewPassphrase {
             detail: "the passphrase is empty".into(),
         });
     }
     let again = ask.secret("The same passphrase again: ")?;
     if again.expose_secret() != first.expose_secret() {
-        return Err(Error::NewPassphrase {
+        return Err(StoreError::NewPassphrase {
             detail: "the two passphrases differ".into(),
         });
     }
@@ -223,11 +224,11 @@ fn from_environment() -> Option<SecretString> {
         .map(SecretString::from)
 }
 
-fn require_terminal(path: &Path, ask: &dyn Ask) -> Result<(), Error> {
+fn require_terminal(path: &Path, ask: &dyn Ask) -> Result<(), StoreError> {
     if ask.is_interactive() {
         Ok(())
     } else {
-        Err(Error::NoPassphrase {
+        Err(StoreError::NoPassphrase {
             path: path.to_owned(),
         })
     }
@@ -282,7 +283,10 @@ mod tests {
         forget_passphrase(&paths);
         let mut ask = Scripted::new(&["wrong"], true);
         let error = save(&paths, "ops", &keys("AKIAOPS"), &mut ask).unwrap_err();
-        assert!(matches!(error, Error::WrongPassphrase { .. }), "{error}");
+        assert!(
+            matches!(error, StoreError::WrongPassphrase { .. }),
+            "{error}"
+        );
         assert_eq!(
             std::fs::read(paths.encrypted_credentials()).unwrap(),
             before
@@ -296,7 +300,7 @@ mod tests {
         for answers in [["a", "b"], ["", ""]] {
             let mut ask = Scripted::new(&answers, true);
             let error = save(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap_err();
-            assert!(matches!(error, Error::NewPassphrase { .. }), "{error}");
+            assert!(matches!(error, StoreError::NewPassphrase { .. }), "{error}");
             assert!(!paths.encrypted_credentials().exists());
         }
     }

@@ -4,7 +4,7 @@
 //! account the profile name. There is no fallback: when the store cannot be reached,
 //! that is the error.
 
-use crate::error::Error;
+use super::StoreError;
 
 use super::LongTermKeys;
 
@@ -20,7 +20,7 @@ pub fn describe(profile: &str) -> String {
 }
 
 /// The keys of `profile`, if the store has them.
-pub fn load(profile: &str) -> Result<Option<LongTermKeys>, Error> {
+pub fn load(profile: &str) -> Result<Option<LongTermKeys>, StoreError> {
     let text = match entry(profile)?.get_password() {
         Ok(text) => zeroize::Zeroizing::new(text),
         Err(keyring::Error::NoEntry) => return Ok(None),
@@ -33,8 +33,8 @@ pub fn load(profile: &str) -> Result<Option<LongTermKeys>, Error> {
 }
 
 /// The entry exists but is not what stscreds writes.
-fn foreign_entry(profile: &str) -> Error {
-    Error::Keyring {
+fn foreign_entry(profile: &str) -> StoreError {
+    StoreError::Keyring {
         detail: format!(
             "{} does not hold stscreds keys; run `stscreds init{}` to store them again",
             describe(profile),
@@ -45,7 +45,7 @@ fn foreign_entry(profile: &str) -> Error {
 
 /// Whether the store can be used: an error if it cannot be reached or is locked.
 /// The entry itself may be missing or hold anything.
-pub fn check_reachable(profile: &str) -> Result<(), Error> {
+pub fn check_reachable(profile: &str) -> Result<(), StoreError> {
     match entry(profile)?.get_password() {
         Ok(text) => {
             drop(zeroize::Zeroizing::new(text));
@@ -57,14 +57,14 @@ pub fn check_reachable(profile: &str) -> Result<(), Error> {
 }
 
 /// Stores `keys` as the entry of `profile`, replacing any.
-pub fn save(profile: &str, keys: &LongTermKeys) -> Result<(), Error> {
+pub fn save(profile: &str, keys: &LongTermKeys) -> Result<(), StoreError> {
     entry(profile)?
         .set_password(&keys.to_text(profile)?)
         .map_err(unavailable)
 }
 
 /// Deletes the entry of `profile`; whether there was one.
-pub fn remove(profile: &str) -> Result<bool, Error> {
+pub fn remove(profile: &str) -> Result<bool, StoreError> {
     match entry(profile)?.delete_credential() {
         Ok(()) => Ok(true),
         Err(keyring::Error::NoEntry) => Ok(false),
@@ -72,7 +72,7 @@ pub fn remove(profile: &str) -> Result<bool, Error> {
     }
 }
 
-fn entry(profile: &str) -> Result<keyring::Entry, Error> {
+fn entry(profile: &str) -> Result<keyring::Entry, StoreError> {
     keyring::Entry::new(SERVICE, profile).map_err(unavailable)
 }
 
@@ -87,7 +87,7 @@ fn store_name() -> &'static str {
 }
 
 /// The store could not be used: say which, why, and what else there is.
-fn unavailable(error: keyring::Error) -> Error {
+fn unavailable(error: keyring::Error) -> StoreError {
     let why = match &error {
         keyring::Error::NoDefaultStore => match keyring::Entry::store_status() {
             Err(cause) => cause.to_string(),
@@ -95,7 +95,7 @@ fn unavailable(error: keyring::Error) -> Error {
         },
         _ => error.to_string(),
     };
-    Error::Keyring {
+    StoreError::Keyring {
         detail: format!(
             "the {} cannot be used ({}); {}",
             store_name(),

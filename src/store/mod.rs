@@ -9,14 +9,16 @@
 //! `credential-process` fast path.
 
 mod encrypted;
+mod error;
 mod file;
 mod keyring;
+
+pub use error::StoreError;
 
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 pub use crate::config::state::Backend;
-use crate::error::Error;
 use crate::files::Paths;
 use crate::ini::{Document, UnsafeText};
 use crate::prompt::Ask;
@@ -102,7 +104,7 @@ impl<'a> KeyStore<'a> {
     }
 
     /// The store that holds `profile`'s keys (see [`Backend::of_profile`]).
-    pub fn of_profile(paths: &'a Paths, profile: &str) -> Result<Self, Error> {
+    pub fn of_profile(paths: &'a Paths, profile: &str) -> Result<Self, StoreError> {
         Ok(Self::new(paths, Backend::of_profile(paths, profile)?))
     }
 
@@ -122,7 +124,11 @@ impl<'a> KeyStore<'a> {
 
     /// The keys stored for `profile`, if any. An encrypted store asks `ask` for its
     /// passphrase (or reads `STSCREDS_FILE_PASSPHRASE`).
-    pub fn load(&self, profile: &str, ask: &mut dyn Ask) -> Result<Option<LongTermKeys>, Error> {
+    pub fn load(
+        &self,
+        profile: &str,
+        ask: &mut dyn Ask,
+    ) -> Result<Option<LongTermKeys>, StoreError> {
         match self.backend {
             Backend::File => file::load(self.paths, profile),
             Backend::Keyring => keyring::load(profile),
@@ -131,9 +137,9 @@ impl<'a> KeyStore<'a> {
     }
 
     /// The keys stored for `profile`; an error saying to run `stscreds init` if none.
-    pub fn require(&self, profile: &str, ask: &mut dyn Ask) -> Result<LongTermKeys, Error> {
+    pub fn require(&self, profile: &str, ask: &mut dyn Ask) -> Result<LongTermKeys, StoreError> {
         self.load(profile, ask)?
-            .ok_or_else(|| Error::NotInitialised {
+            .ok_or_else(|| StoreError::NotInitialised {
                 profile: profile.to_owned(),
             })
     }
@@ -141,7 +147,7 @@ impl<'a> KeyStore<'a> {
     /// Checks, before keys are asked for, that they could be stored for `profile`: the
     /// file parses, the keyring answers, the encrypted file opens with the passphrase
     /// (asked for now). Whatever the profile holds now may be replaced.
-    pub fn check_usable(&self, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
+    pub fn check_usable(&self, profile: &str, ask: &mut dyn Ask) -> Result<(), StoreError> {
         match self.backend {
             Backend::Keyring => keyring::check_reachable(profile),
             Backend::File | Backend::EncryptedFile => self.load(profile, ask).map(drop),
@@ -150,7 +156,12 @@ impl<'a> KeyStore<'a> {
 
     /// Stores `keys` for `profile`, replacing any it had and keeping every other
     /// profile's.
-    fn save(&self, profile: &str, keys: &LongTermKeys, ask: &mut dyn Ask) -> Result<(), Error> {
+    fn save(
+        &self,
+        profile: &str,
+        keys: &LongTermKeys,
+        ask: &mut dyn Ask,
+    ) -> Result<(), StoreError> {
         match self.backend {
             Backend::File => file::save(self.paths, profile, keys),
             Backend::Keyring => keyring::save(profile, keys),
@@ -159,7 +170,7 @@ impl<'a> KeyStore<'a> {
     }
 
     /// Deletes the keys of `profile`; whether there were any.
-    pub fn remove(&self, profile: &str, ask: &mut dyn Ask) -> Result<bool, Error> {
+    pub fn remove(&self, profile: &str, ask: &mut dyn Ask) -> Result<bool, StoreError> {
         match self.backend {
             Backend::File => file::remove(self.paths, profile),
             Backend::Keyring => keyring::remove(profile),
@@ -174,11 +185,11 @@ impl<'a> KeyStore<'a> {
         profile: &str,
         keys: &LongTermKeys,
         ask: &mut dyn Ask,
-    ) -> Result<(), Error> {
+    ) -> Result<(), StoreError> {
         self.save(profile, keys, ask)?;
         match self.load(profile, ask)? {
             Some(stored) if stored.same_as(keys) => Ok(()),
-            _ => Err(Error::StoreMismatch {
+            _ => Err(StoreError::StoreMismatch {
                 location: self.location(profile),
             }),
         }
