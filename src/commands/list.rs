@@ -3,13 +3,11 @@
 
 use jiff::Timestamp;
 
-use crate::config::ProfileConfig;
-use crate::config::state;
+use crate::config::{ConfigFile, state};
 use crate::credentials::cache;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::session::SessionCredentials;
-use crate::store::Backend;
 
 /// The top-level entry point for `stscreds list`.
 pub fn run(paths: &Paths) -> Result<(), Error> {
@@ -19,14 +17,16 @@ pub fn run(paths: &Paths) -> Result<(), Error> {
         return Ok(());
     }
     let mut rows = vec![["PROFILE", "BACKEND", "USER", "MFA DEVICE", "SESSION"].map(String::from)];
+    let config_file = ConfigFile::load(paths)?;
     for profile in &profiles {
         let remembered = state::load(paths, profile)?;
-        let config = ProfileConfig::load(paths, profile)?;
+        let config = config_file.profile(profile)?;
         let stored = cache::load(&cache::home(paths, &config), profile)?;
+        let backend = remembered.backend_or_default();
         let device = config.mfa_serial.or(remembered.mfa_serial);
         rows.push([
             profile.to_owned(),
-            remembered.backend.unwrap_or(Backend::File).to_string(),
+            backend.to_string(),
             remembered.user_name.unwrap_or_else(|| "-".into()),
             device.unwrap_or_else(|| "-".into()),
             describe_session(stored.as_ref(), Timestamp::now()),

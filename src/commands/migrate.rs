@@ -3,8 +3,7 @@
 //! backend, and only then is the old copy removed: stopped at any point, the profile
 //! still has working keys where its record says they are.
 
-use crate::config::ConfigFile;
-use crate::config::state;
+use crate::config::{ConfigFile, state};
 use crate::credentials::source;
 use crate::error::Error;
 use crate::files::Paths;

@@ -28,6 +28,14 @@ pub struct ProfileState {
     pub mfa_serial: Option<String>,
 }
 
+impl ProfileState {
+    /// The profile's backend: the recorded one, else `file` (the original tool's only
+    /// store).
+    pub fn backend_or_default(&self) -> Backend {
+        self.backend.unwrap_or(Backend::File)
+    }
+}
+
 /// The remembered facts for `profile` (empty when nothing is known yet).
 pub fn load(paths: &Paths, profile: &str) -> Result<ProfileState, ConfigError> {
     let document = files::read_document(&paths.state())?;
@@ -119,7 +127,7 @@ impl Backend {
     /// The backend remembered for `profile` (`file` when none is: the original tool's
     /// only store).
     pub fn of_profile(paths: &Paths, profile: &str) -> Result<Backend, ConfigError> {
-        Ok(load(paths, profile)?.backend.unwrap_or(Backend::File))
+        Ok(load(paths, profile)?.backend_or_default())
     }
 }
 

@@ -129,13 +129,15 @@ impl Renewal<'_> {
         duration: SessionDuration,
     ) -> Result<SessionCredentials, Error> {
         let base_config = self.config.profile(&chain.base)?;
-        let keys = KeyStore::of_profile(self.paths, &chain.base)?.require(&chain.base, self.ask)?;
+        let remembered = state::load(self.paths, &chain.base)?;
+        let keys = KeyStore::new(self.paths, remembered.backend_or_default())
+            .require(&chain.base, self.ask)?;
         let aws = Aws::connect(&keys, &base_config, &chain.base)?;
         let configured = step
             .mfa_serial
             .as_deref()
             .or(base_config.mfa_serial.as_deref());
-        let identity = self.identify(&chain.base, &aws, configured)?;
+        let identity = self.identify(remembered, &aws, configured, &chain.base)?;
         let code = self.mfa_code(&base_config, &identity, &chain.base)?;
         Ok(aws.assume_role(&RoleRequest {
             role_arn: &step.role_arn,

@@ -59,10 +59,12 @@ impl Renewal<'_> {
             };
             eprintln!("Session credentials for profile '{profile}' {why}; authenticating.");
         }
-        let keys = KeyStore::of_profile(self.paths, profile)?.require(profile, self.ask)?;
+        let remembered = state::load(self.paths, profile)?;
+        let keys = KeyStore::new(self.paths, remembered.backend_or_default())
+            .require(profile, self.ask)?;
         cache::check_sessions_file(&sessions, profile, &keys)?;
         let aws = Aws::connect(&keys, &config, profile)?;
-        let identity = self.identify(profile, &aws, config.mfa_serial.as_deref())?;
+        let identity = self.identify(remembered, &aws, config.mfa_serial.as_deref(), profile)?;
         remember(self.paths, profile, &identity)?;
         let code = self.mfa_code(&config, &identity, profile)?;
         let duration = self.args.expires.or(config.duration).unwrap_or_default();
@@ -84,16 +86,16 @@ impl Renewal<'_> {
         Ok(credentials)
     }
 
-    /// Settles whose code is asked for: the IAM user (remembered, else `iam:GetUser`)
+    /// Settles whose code is asked for: the IAM user (`remembered`, else `iam:GetUser`)
     /// and the MFA device (the `configured` one unless `--mfa-serial` names another, else
     /// the remembered one, else the user's only one or their choice).
     pub(super) fn identify(
         &mut self,
-        profile: &str,
+        remembered: ProfileState,
         aws: &Aws,
         configured: Option<&str>,
+        profile: &str,
     ) -> Result<MfaIdentity, Error> {
-        let remembered = state::load(self.paths, profile)?;
         let user = match &remembered.user_name {
             Some(name) => name.clone(),
             None => aws.get_user()?.name,
