@@ -1,8 +1,12 @@
 //! Ctrl-C (SIGINT), SIGTERM and SIGHUP: stop at once, but never in the middle of
 //! replacing a file, and give the terminal back with echo on (a signal can arrive
-//! while the secret key is being typed with echo off).
+//! while the secret key is being typed with echo off). A long-running caller (a
+//! credential server with a child to stop) takes the signals instead with a
+//! [`Capture`], and ends in its own time.
 
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Mutex, Once};
+use std::time::Duration;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -18,6 +22,9 @@ pub fn if_stopped_say(note: Option<String>) {
     *LEFT_BEHIND.lock().unwrap_or_else(|e| e.into_inner()) = note;
 }
 
+/// Where signals go while a [`Capture`] is alive, instead of ending the process.
+static CAPTURED: Mutex<Option<Sender<i32>>> = Mutex::new(None);
+
 /// Installs the handler (once per process). Called by the dispatcher before any command
 /// runs, never on the fast `read` path.
 pub fn install() {
@@ -28,29 +35,74 @@ pub fn install() {
             return;
         };
         std::thread::spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                let _no_write_in_progress = files::hold_writes();
-                if let Some(settings) = &terminal {
-                    let _ = rustix::termios::tcsetattr(
-                        rustix::stdio::stdin(),
-                        rustix::termios::OptionalActions::Now,
-                        settings,
-                    );
+            for signal in signals.forever() {
+                if deliver_to_capture(signal) {
+                    continue;
                 }
-                let left_behind = LEFT_BEHIND
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .take()
-                    .map(|note| format!("; {note}"))
-                    .unwrap_or_default();
-                eprintln!(
-                    "\nerror: {}; stopped with every file complete (stscreds replaces files atomically){left_behind}",
-                    describe(signal)
-                );
-                std::process::exit(128 + signal);
+                stop(signal, terminal.as_ref());
             }
         });
     });
+}
+
+/// Signals caught for a caller that must stop its own work before the process ends:
+/// while this lives, SIGINT, SIGTERM and SIGHUP are delivered here (as their numbers)
+/// and the process goes on; once it is dropped, they end the process again.
+pub struct Capture {
+    signals: Receiver<i32>,
+}
+
+impl Capture {
+    /// Starts catching signals (installing the handler if the dispatcher has not).
+    pub fn start() -> Self {
+        install();
+        let (sender, signals) = mpsc::channel();
+        *CAPTURED.lock().unwrap_or_else(|e| e.into_inner()) = Some(sender);
+        Self { signals }
+    }
+
+    /// The next signal, waiting at most `patience` for one.
+    pub fn next(&self, patience: Duration) -> Option<i32> {
+        self.signals.recv_timeout(patience).ok()
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        *CAPTURED.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// Hands `signal` to the live [`Capture`], if there is one.
+fn deliver_to_capture(signal: i32) -> bool {
+    let captured = CAPTURED.lock().unwrap_or_else(|e| e.into_inner());
+    captured
+        .as_ref()
+        .is_some_and(|sender| sender.send(signal).is_ok())
+}
+
+/// Ends the process for `signal` once no file is half-written, with the terminal as
+/// it was and a message that says what is left behind.
+fn stop(signal: i32, terminal: Option<&rustix::termios::Termios>) -> ! {
+    let _no_write_in_progress = files::hold_writes();
+    if let Some(settings) = terminal {
+        let _ = rustix::termios::tcsetattr(
+            rustix::stdio::stdin(),
+            rustix::termios::OptionalActions::Now,
+            settings,
+        );
+    }
+    let left_behind = LEFT_BEHIND
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .map(|note| format!("; {note}"))
+        .unwrap_or_default();
+    eprintln!(
+        "\nerror: {}; stopped with every file complete (stscreds replaces files atomically){left_behind}",
+        describe(signal)
+    );
+    std::process::exit(128 + signal);
 }
 
 fn describe(signal: i32) -> &'static str {
@@ -58,5 +110,19 @@ fn describe(signal: i32) -> &'static str {
         SIGINT => "interrupted",
         SIGHUP => "the terminal went away",
         _ => "terminated",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_captured_signal_is_delivered_and_the_process_goes_on() {
+        let capture = Capture::start();
+        signal_hook::low_level::raise(SIGHUP).expect("raise");
+        assert_eq!(capture.next(Duration::from_secs(10)), Some(SIGHUP));
+        signal_hook::low_level::raise(SIGTERM).expect("raise");
+        assert_eq!(capture.next(Duration::from_secs(10)), Some(SIGTERM));
     }
 }
