@@ -11,6 +11,7 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod context;
 pub mod credentials;
 pub mod env;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod message;
 pub mod mfa;
 pub mod output;
 pub mod prompt;
+pub mod report;
 pub mod session;
 pub mod store;
 

@@ -322,13 +322,15 @@ pub fn choose_device(
         }
         _ => {}
     }
-    eprintln!("IAM user '{user}' has {} MFA devices:", devices.len());
+    let question = format!("Which one should stscreds use? [1-{}]: ", devices.len());
+    let mut listed = format!("IAM user '{user}' has {} MFA devices:\n", devices.len());
     for (number, device) in devices.iter().enumerate() {
-        eprintln!("  {}) {device}", number + 1);
+        listed.push_str(&format!("  {}) {device}\n", number + 1));
     }
-    let prompt = format!("Which one should stscreds use? [1-{}]: ", devices.len());
-    for _ in 0..ATTEMPTS {
-        let answer = ask.line(&prompt)?;
+    listed.push_str(&question);
+    for attempt in 0..ATTEMPTS {
+        let prompt = if attempt == 0 { &listed } else { &question };
+        let answer = ask.line(prompt)?;
         if let Ok(number) = answer.trim().parse::<usize>()
             && (1..=devices.len()).contains(&number)
         {

@@ -13,7 +13,7 @@ pub use error::{AwsError, Operation};
 
 use std::error::Error as StdError;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, timeout::TimeoutConfig};
@@ -28,6 +28,7 @@ use self::guard::AnswerGuard;
 
 use crate::config::{self, ProfileConfig};
 use crate::mfa::TokenCode;
+use crate::report::Report;
 use crate::session::{SessionCredentials, SessionDuration};
 use crate::store::LongTermKeys;
 
@@ -47,15 +48,6 @@ impl User {
     }
 }
 
-/// Whether each AWS call is traced on stderr (`--verbose`).
-static VERBOSE: AtomicBool = AtomicBool::new(false);
-
-/// Traces every AWS call from now on: service, operation, outcome, duration and
-/// request id (never a secret) on stderr.
-pub fn trace_calls() {
-    VERBOSE.store(true, Ordering::Relaxed);
-}
-
 /// Connected STS and IAM clients, signing with one set of credentials.
 pub struct Aws {
     runtime: tokio::runtime::Runtime,
@@ -63,15 +55,18 @@ pub struct Aws {
     iam: aws_sdk_iam::Client,
     key_id: String,
     guard: AnswerGuard,
+    report: Arc<dyn Report>,
 }
 
 impl Aws {
     /// Clients signing with long-term keys, for the profile's region and endpoints.
-    /// Makes no network call.
+    /// Each call is traced through `report` (service, operation, outcome, duration and
+    /// request id, never a secret). Makes no network call.
     pub fn connect(
         keys: &LongTermKeys,
         config: &ProfileConfig,
         profile: &str,
+        report: Arc<dyn Report>,
     ) -> Result<Self, AwsError> {
         let credentials = Credentials::new(
             keys.access_key_id.clone(),
@@ -80,7 +75,7 @@ impl Aws {
             None,
             "stscreds",
         );
-        Self::with_credentials(credentials, config, profile)
+        Self::with_credentials(credentials, config, profile, report)
     }
 
     /// Clients signing with session credentials (to assume a role with them).
@@ -88,6 +83,7 @@ impl Aws {
         session: &SessionCredentials,
         config: &ProfileConfig,
         profile: &str,
+        report: Arc<dyn Report>,
     ) -> Result<Self, AwsError> {
         let credentials = Credentials::new(
             session.access_key_id.clone(),
@@ -96,7 +92,7 @@ impl Aws {
             None,
             "stscreds",
         );
-        Self::with_credentials(credentials, config, profile)
+        Self::with_credentials(credentials, config, profile, report)
     }
 
     /// Builds clients for the profile's region, honouring the standard endpoint
@@ -106,6 +102,7 @@ impl Aws {
         credentials: Credentials,
         config: &ProfileConfig,
         profile: &str,
+        report: Arc<dyn Report>,
     ) -> Result<Self, AwsError> {
         let key_id = credentials.access_key_id().to_owned();
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -143,6 +140,7 @@ impl Aws {
             runtime,
             key_id,
             guard,
+            report,
         })
     }
 
@@ -348,17 +346,15 @@ impl Aws {
     {
         let started = Instant::now();
         let result = self.runtime.block_on(request);
-        if VERBOSE.load(Ordering::Relaxed) {
-            let (outcome, request_id) = match &result {
-                Ok(output) => ("ok", output.request_id()),
-                Err(error) => ("failed", error.request_id()),
-            };
-            eprintln!(
-                "stscreds: {operation} {outcome} in {} ms (request id {})",
-                started.elapsed().as_millis(),
-                request_id.and_then(redact::request_id).unwrap_or("none")
-            );
-        }
+        let (outcome, request_id) = match &result {
+            Ok(output) => ("ok", output.request_id()),
+            Err(error) => ("failed", error.request_id()),
+        };
+        self.report.trace(&format!(
+            "{operation} {outcome} in {} ms (request id {})",
+            started.elapsed().as_millis(),
+            request_id.and_then(redact::request_id).unwrap_or("none")
+        ));
         result.map_err(|error| classify(operation, &self.key_id, error))
     }
 }

@@ -3,34 +3,19 @@
 
 use zeroize::Zeroizing;
 
-use crate::config::ConfigFile;
+use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
-use crate::files::Paths;
 use crate::output::{self, Format};
-use crate::prompt::Ask;
 
 /// The top-level entry point for `stscreds auth`.
-pub fn run(
-    paths: &Paths,
-    profile: &str,
-    args: &SessionArgs,
-    output_env: bool,
-    ask: &mut dyn Ask,
-) -> Result<(), Error> {
-    let credentials = credentials::get(
-        paths,
-        &ConfigFile::load(paths)?,
-        profile,
-        args,
-        Freshness::New,
-        ask,
-    )?;
+pub fn run(cx: &mut Context, args: &SessionArgs, output_env: bool) -> Result<(), Error> {
+    let credentials = credentials::get(cx, args, Freshness::New)?;
     if output_env {
         super::print(&Zeroizing::new(output::render(
             &credentials,
             Format::Sh,
-            profile,
+            &cx.profile,
         )?))?;
     }
     Ok(())

@@ -2,15 +2,17 @@
 //! other byte of the file.
 
 use crate::cli::ConfigureArgs;
-use crate::config::{self, ProfileConfig};
+use crate::config::{self, ConfigFile};
+use crate::context::Context;
 use crate::credentials::cache;
 use crate::error::Error;
-use crate::files::{self, Paths};
+use crate::files;
 use crate::prompt::InputError;
 use crate::session::SessionCredentials;
 
 /// The top-level entry point for `stscreds configure`.
-pub fn run(paths: &Paths, profile: &str, args: &ConfigureArgs) -> Result<(), Error> {
+pub fn run(cx: &Context, args: &ConfigureArgs) -> Result<(), Error> {
+    let (paths, profile) = (&cx.paths, cx.profile.as_str());
     let mut settings: Vec<(&str, String)> = Vec::new();
     if args.credential_process {
         settings.push(("credential_process", credential_process_line(profile)?));
@@ -26,10 +28,13 @@ pub fn run(paths: &Paths, profile: &str, args: &ConfigureArgs) -> Result<(), Err
         }
     }
     let pairs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let section = config::save(paths, profile, &pairs)?;
-    eprintln!("Wrote [{section}] in {}", paths.aws_config.display());
+    let section = config::save(paths, &*cx.report, profile, &pairs)?;
+    cx.report.say(&format!(
+        "Wrote [{section}] in {}",
+        paths.aws_config.display()
+    ));
     if args.credential_process {
-        move_session_out_of_credentials_file(paths, profile)?;
+        move_session_out_of_credentials_file(cx)?;
     }
     Ok(())
 }
@@ -51,26 +56,29 @@ fn credential_process_line(profile: &str) -> Result<String, Error> {
 /// A session stscreds wrote into `~/.aws/credentials` for this profile would now be
 /// preferred by the AWS tools over the process, and used after it expires: move it to
 /// stscreds' private cache.
-fn move_session_out_of_credentials_file(paths: &Paths, profile: &str) -> Result<(), Error> {
+fn move_session_out_of_credentials_file(cx: &Context) -> Result<(), Error> {
+    let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
     let Some(credentials) = cache::load(&paths.aws_credentials, profile)? else {
         return Ok(());
     };
-    let private = cache::home(paths, &ProfileConfig::load(paths, profile)?);
+    // Read again: the config was just changed.
+    let private = cache::home(paths, &ConfigFile::load(paths, report)?.profile(profile)?);
     files::edit_document(paths, &private, |document| -> Result<_, Error> {
         Ok(credentials.write_to(document, profile)?)
     })?;
-    files::edit_document(
+    files::edit_shared_document(
         paths,
+        report,
         &paths.aws_credentials,
         |document| -> Result<_, Error> {
             SessionCredentials::remove_from(document, profile);
             Ok(())
         },
     )?;
-    eprintln!(
+    report.say(&format!(
         "Moved the session of profile '{profile}' from {} to {}, where only stscreds reads it.",
         paths.aws_credentials.display(),
         private.display()
-    );
+    ));
     Ok(())
 }

@@ -11,11 +11,12 @@ use zeroize::Zeroizing;
 
 use crate::cli;
 use crate::config::ConfigFile;
-use crate::credentials::{self, SessionArgs, cache, source};
+use crate::context::Context;
+use crate::credentials::{self, Freshness, SessionArgs, cache, source};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::output::{self, Format};
-use crate::prompt::ControllingTerminal;
+use crate::report::Stderr;
 use crate::session::SessionCredentials;
 
 /// How long handed-out credentials must remain valid.
@@ -33,18 +34,17 @@ pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
     let flag = cli::parse_fast_credential_process(args)?;
     let profile = cli::resolve_profile(flag.as_deref()).ok()?;
     let paths = Paths::from_env().ok()?;
-    let config = ConfigFile::load(&paths).ok()?;
+    let config = ConfigFile::load(&paths, &Stderr::default()).ok()?;
     let chain = source::resolve(&config, &profile, None).ok()?;
     let credentials = cache::fresh(&paths, &config, &chain, MINIMUM_VALIDITY).ok()??;
     Some(print_json(&credentials, &profile))
 }
 
-/// The top-level entry point for `stscreds credential-process`.
-pub fn run(paths: &Paths, profile: &str, args: &SessionArgs) -> Result<(), Error> {
-    let mut terminal = ControllingTerminal;
-    let credentials =
-        credentials::valid_for(paths, profile, args, MINIMUM_VALIDITY, &mut terminal)?;
-    print_json(&credentials, profile)
+/// The top-level entry point for `stscreds credential-process`. The context asks on
+/// the controlling terminal, since the SDKs capture standard input and output.
+pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
+    let credentials = credentials::get(cx, args, Freshness::ValidFor(MINIMUM_VALIDITY))?;
+    print_json(&credentials, &cx.profile)
 }
 
 /// Prints the `credential_process` document, the same from the fast path and [`run`].

@@ -4,12 +4,11 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::config::ConfigFile;
+use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
-use crate::files::Paths;
 use crate::output;
-use crate::prompt::{Ask, InputError};
+use crate::prompt::InputError;
 use crate::session;
 
 /// Set in the command's environment: the profile it runs as. Its presence also marks a
@@ -35,12 +34,10 @@ const CONFLICTING: [&str; 11] = [
 /// The top-level entry point for `stscreds exec`. On Unix the command replaces this
 /// process, so its exit status is the status of `stscreds exec`.
 pub fn run(
-    paths: &Paths,
-    profile: &str,
+    cx: &mut Context,
     args: &SessionArgs,
     force: bool,
     command: Vec<OsString>,
-    ask: &mut dyn Ask,
 ) -> Result<(), Error> {
     if let Some(outer) = std::env::var_os(PROFILE_MARKER).filter(|_| !force) {
         return Err(InputError::Invalid(format!(
@@ -49,16 +46,9 @@ pub fn run(
         ))
         .into());
     }
-    let config = ConfigFile::load(paths)?;
-    let credentials = credentials::get(
-        paths,
-        &config,
-        profile,
-        args,
-        Freshness::ValidFor(session::FRESHNESS_MARGIN),
-        ask,
-    )?;
-    let region = config.profile(profile)?.region;
+    let credentials = credentials::get(cx, args, Freshness::ValidFor(session::FRESHNESS_MARGIN))?;
+    let profile = &cx.profile;
+    let region = cx.config()?.profile(profile)?.region;
     let mut command = command.into_iter();
     let program = command
         .next()

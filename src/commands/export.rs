@@ -3,25 +3,19 @@
 
 use zeroize::Zeroizing;
 
-use crate::credentials::{self, SessionArgs};
+use crate::context::Context;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
-use crate::files::Paths;
 use crate::output::{self, Format};
-use crate::prompt::Ask;
 use crate::session;
 
 /// The top-level entry point for `stscreds export`.
-pub fn run(
-    paths: &Paths,
-    profile: &str,
-    args: &SessionArgs,
-    format: Format,
-    ask: &mut dyn Ask,
-) -> Result<(), Error> {
-    let credentials = credentials::valid_for(paths, profile, args, session::FRESHNESS_MARGIN, ask)?;
+pub fn run(cx: &mut Context, args: &SessionArgs, format: Format) -> Result<(), Error> {
+    let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
+    let credentials = credentials::get(cx, args, freshness)?;
     super::print(&Zeroizing::new(output::render(
         &credentials,
         format,
-        profile,
+        &cx.profile,
     )?))
 }

@@ -4,34 +4,35 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::aws::{Aws, User};
-use crate::config::ProfileConfig;
 use crate::config::state;
+use crate::context::Context;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::{Ask, InputError};
+use crate::report::Report;
 use crate::store::{Backend, KeyStore, LongTermKeys};
 
 /// The top-level entry point for `stscreds init`.
-pub fn run(
-    paths: &Paths,
-    profile: &str,
-    backend: Option<Backend>,
-    ask: &mut dyn Ask,
-) -> Result<(), Error> {
-    warn_about_environment();
+pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
+    let config = cx.config()?.profile(&cx.profile)?;
+    let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
+    let ask = &mut *cx.ask;
+    warn_about_environment(report);
     let previous = Backend::of_profile(paths, profile)?;
     let backend = Backend::for_new_keys(backend, previous)?;
-    let store = KeyStore::new(paths, backend);
+    let store = KeyStore::new(paths, backend, report);
     store.check_usable(profile, ask)?;
     let keys = ask_keys(ask)?;
-    let config = ProfileConfig::load(paths, profile)?;
-    let user = Aws::connect(&keys, &config, profile)?.get_user()?;
+    let user = Aws::connect(&keys, &config, profile, cx.report.clone())?.get_user()?;
     store.save_verified(profile, &keys, ask)?;
     remember(paths, profile, backend, &user)?;
-    eprintln!("Keys belong to IAM user '{}' ({}).", user.name, user.arn);
-    eprintln!("Successfully wrote {}", store.location(profile));
+    report.say(&format!(
+        "Keys belong to IAM user '{}' ({}).",
+        user.name, user.arn
+    ));
+    report.say(&format!("Successfully wrote {}", store.location(profile)));
     if previous != backend {
-        let old = KeyStore::new(paths, previous);
+        let old = KeyStore::new(paths, previous, report);
         let removed = old
             .remove(profile, ask)
             .map_err(|cause| Error::OldCopyKept {
@@ -40,26 +41,26 @@ pub fn run(
                 cause: Box::new(cause.into()),
             })?;
         if removed {
-            eprintln!(
+            report.say(&format!(
                 "Removed the profile's old keys from {}",
                 old.location(profile)
-            );
+            ));
         }
     }
     Ok(())
 }
 
 /// Keys in the environment take precedence over the files stscreds writes.
-fn warn_about_environment() {
+fn warn_about_environment(report: &dyn Report) {
     let set: Vec<&str> = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
         .into_iter()
         .filter(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
         .collect();
     if !set.is_empty() {
-        eprintln!(
-            "warning: {} set in this environment; AWS tools use it before ~/.aws/credentials, so unset it to use the credentials stscreds writes",
+        report.warn(&format!(
+            "{} set in this environment; AWS tools use it before ~/.aws/credentials, so unset it to use the credentials stscreds writes",
             set.join(" and ")
-        );
+        ));
     }
 }
 

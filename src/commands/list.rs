@@ -3,21 +3,24 @@
 
 use jiff::Timestamp;
 
-use crate::config::{ConfigFile, state};
+use crate::config::state;
+use crate::context::Context;
 use crate::credentials::cache;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::session::SessionCredentials;
 
 /// The top-level entry point for `stscreds list`.
-pub fn run(paths: &Paths) -> Result<(), Error> {
+pub fn run(cx: &Context) -> Result<(), Error> {
+    let paths = &cx.paths;
     let profiles = managed_profiles(paths)?;
     if profiles.is_empty() {
-        eprintln!("No profiles yet; run `stscreds init` to add one.");
+        cx.report
+            .say("No profiles yet; run `stscreds init` to add one.");
         return Ok(());
     }
     let mut rows = vec![["PROFILE", "BACKEND", "USER", "MFA DEVICE", "SESSION"].map(String::from)];
-    let config_file = ConfigFile::load(paths)?;
+    let config_file = cx.config()?;
     for profile in &profiles {
         let remembered = state::load(paths, profile)?;
         let config = config_file.profile(profile)?;

@@ -3,41 +3,45 @@
 //! backend, and only then is the old copy removed: stopped at any point, the profile
 //! still has working keys where its record says they are.
 
-use crate::config::{ConfigFile, state};
+use crate::config::state;
+use crate::context::Context;
 use crate::credentials::source;
 use crate::error::Error;
-use crate::files::Paths;
-use crate::prompt::Ask;
 use crate::store::{Backend, KeyStore};
 
 /// The top-level entry point for `stscreds migrate`.
-pub fn run(paths: &Paths, profile: &str, to: Backend, ask: &mut dyn Ask) -> Result<(), Error> {
-    source::refuse_role_profile(&ConfigFile::load(paths)?, profile, "migrate")?;
-    let from = KeyStore::of_profile(paths, profile)?;
+pub fn run(cx: &mut Context, to: Backend) -> Result<(), Error> {
+    source::refuse_role_profile(cx.config()?, &cx.profile, "migrate")?;
+    let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
+    let ask = &mut *cx.ask;
+    let from = KeyStore::of_profile(paths, profile, report)?;
     if from.backend() == to {
-        eprintln!(
+        report.say(&format!(
             "Profile '{profile}' already keeps its keys in the {to} backend ({}); nothing to do.",
             from.location(profile)
-        );
+        ));
         return Ok(());
     }
     let keys = from.require(profile, ask)?;
-    let destination = KeyStore::new(paths, to);
+    let destination = KeyStore::new(paths, to, report);
     destination.save_verified(profile, &keys, ask)?;
     let mut remembered = state::load(paths, profile)?;
     remembered.backend = Some(to);
     state::save(paths, profile, &remembered)?;
-    eprintln!(
+    report.say(&format!(
         "Stored the key {} of profile '{profile}' in {} and checked it reads back.",
         keys.access_key_id,
         destination.location(profile)
-    );
+    ));
     from.remove(profile, ask)
         .map_err(|cause| Error::OldCopyKept {
             to: to.name(),
             location: from.location(profile),
             cause: Box::new(cause.into()),
         })?;
-    eprintln!("Removed the old copy from {}", from.location(profile));
+    report.say(&format!(
+        "Removed the old copy from {}",
+        from.location(profile)
+    ));
     Ok(())
 }

@@ -16,71 +16,51 @@ pub mod rotate;
 pub mod whoami;
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use crate::cli::{Cli, Command, MfaArgs};
+use crate::context::Context;
 use crate::credentials::SessionArgs;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::prompt::Terminal;
+use crate::prompt::{Ask, ControllingTerminal, Terminal};
+use crate::report::Stderr;
 use crate::session::SessionDuration;
 
-/// Runs the command the user asked for.
+/// Runs the command the user asked for, with a context built once for it.
 pub fn run(cli: Cli) -> Result<(), Error> {
     crate::interrupt::install();
     let paths = Paths::from_env()?;
-    let profile = &cli.profile()?;
-    let mut terminal = Terminal::new();
+    let profile = cli.profile()?;
+    let ask: Box<dyn Ask> = match cli.command {
+        // The SDKs that run it capture standard input and output.
+        Command::CredentialProcess(_) => Box::new(ControllingTerminal),
+        _ => Box::new(Terminal::new()),
+    };
+    let report = Arc::new(Stderr::new(cli.verbose));
+    let cx = &mut Context::new(paths, profile, ask, report);
     let expires = cli.expires;
-    if cli.verbose {
-        crate::aws::trace_calls();
-    }
     match cli.command {
-        Command::Init { backend } => init::run(&paths, profile, backend, &mut terminal),
-        Command::Auth(args) => {
-            let session = session_args(expires, args.mfa);
-            auth::run(&paths, profile, &session, args.output_env, &mut terminal)
-        }
-        Command::Read(args) => read::run(
-            &paths,
-            profile,
-            &session_args(expires, args.mfa),
-            args.key,
-            &mut terminal,
-        ),
-        Command::Whoami(args) => whoami::run(
-            &paths,
-            profile,
-            &session_args(expires, args.mfa),
-            &mut terminal,
-        ),
+        Command::Init { backend } => init::run(cx, backend),
+        Command::Auth(args) => auth::run(cx, &session_args(expires, args.mfa), args.output_env),
+        Command::Read(args) => read::run(cx, &session_args(expires, args.mfa), args.key),
+        Command::Whoami(args) => whoami::run(cx, &session_args(expires, args.mfa)),
         Command::CredentialProcess(args) => {
-            credential_process::run(&paths, profile, &session_args(expires, args.mfa))
+            credential_process::run(cx, &session_args(expires, args.mfa))
         }
-        Command::Exec(args) => {
-            let session = session_args(expires, args.mfa);
-            exec::run(
-                &paths,
-                profile,
-                &session,
-                args.force,
-                args.command,
-                &mut terminal,
-            )
-        }
-        Command::Configure(args) => configure::run(&paths, profile, &args),
-        Command::List => list::run(&paths),
-        Command::Policy => policy::run(&paths, profile, &mut terminal),
-        Command::Remove { yes, sessions } => {
-            remove::run(&paths, profile, yes, sessions, &mut terminal)
-        }
-        Command::Clear => clear::run(&paths, profile),
-        Command::Migrate { to } => migrate::run(&paths, profile, to, &mut terminal),
-        Command::Rotate(args) => rotate::run(
-            &paths,
-            profile,
+        Command::Exec(args) => exec::run(
+            cx,
             &session_args(expires, args.mfa),
-            &mut terminal,
+            args.force,
+            args.command,
         ),
+        Command::Configure(args) => configure::run(cx, &args),
+        Command::List => list::run(cx),
+        Command::Policy => policy::run(cx),
+        Command::Remove { yes, sessions } => remove::run(cx, yes, sessions),
+        Command::Clear => clear::run(cx),
+        Command::Migrate { to } => migrate::run(cx, to),
+        Command::Rotate(args) => rotate::run(cx, &session_args(expires, args.mfa)),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(
@@ -91,13 +71,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             );
             print(&String::from_utf8_lossy(&script))
         }
-        Command::Export(args) => export::run(
-            &paths,
-            profile,
-            &session_args(expires, args.mfa),
-            args.format,
-            &mut terminal,
-        ),
+        Command::Export(args) => export::run(cx, &session_args(expires, args.mfa), args.format),
     }
 }
 

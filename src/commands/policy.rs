@@ -3,17 +3,17 @@
 //! rotating the user's own keys, and everything else, only with MFA.
 
 use crate::aws::{Aws, User};
-use crate::config::ProfileConfig;
+use crate::context::Context;
 use crate::error::Error;
-use crate::files::Paths;
-use crate::prompt::Ask;
 use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds policy`.
-pub fn run(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<(), Error> {
-    let keys = KeyStore::of_profile(paths, profile)?.require(profile, ask)?;
-    let config = ProfileConfig::load(paths, profile)?;
-    let user = Aws::connect(&keys, &config, profile)?.get_user()?;
+pub fn run(cx: &mut Context) -> Result<(), Error> {
+    let profile = &cx.profile;
+    let keys =
+        KeyStore::of_profile(&cx.paths, profile, &*cx.report)?.require(profile, &mut *cx.ask)?;
+    let config = cx.config()?.profile(profile)?;
+    let user = Aws::connect(&keys, &config, profile, cx.report.clone())?.get_user()?;
     super::print(&policy_for(&user))
 }
 

@@ -4,10 +4,10 @@
 use zeroize::Zeroizing;
 
 use crate::cli;
-use crate::credentials::{self, SessionArgs, cache};
+use crate::context::Context;
+use crate::credentials::{self, Freshness, SessionArgs, cache};
 use crate::error::Error;
 use crate::files::Paths;
-use crate::prompt::Ask;
 use crate::session::{self, CredentialKey};
 
 /// The hot path: `stscreds read KEY [--profile NAME]` of a fresh session, answered
@@ -28,13 +28,8 @@ pub fn serve_fresh(args: &[std::ffi::OsString]) -> Option<Result<(), Error>> {
 }
 
 /// The top-level entry point for `stscreds read`.
-pub fn run(
-    paths: &Paths,
-    profile: &str,
-    args: &SessionArgs,
-    key: CredentialKey,
-    ask: &mut dyn Ask,
-) -> Result<(), Error> {
-    let credentials = credentials::valid_for(paths, profile, args, session::FRESHNESS_MARGIN, ask)?;
+pub fn run(cx: &mut Context, args: &SessionArgs, key: CredentialKey) -> Result<(), Error> {
+    let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
+    let credentials = credentials::get(cx, args, freshness)?;
     super::print(&Zeroizing::new(format!("{}\n", credentials.value(key))))
 }

@@ -1,38 +1,34 @@
 //! `stscreds remove`: delete a profile's stored long-term keys (after confirmation),
 //! what stscreds learned about it, and with `--sessions` its cached sessions too.
 
-use crate::config::ConfigFile;
 use crate::config::state::{self, ProfileState};
+use crate::context::Context;
 use crate::credentials::source;
 use crate::error::Error;
-use crate::files::{self, Paths};
+use crate::files;
 use crate::prompt::{Ask, InputError};
 use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds remove`.
-pub fn run(
-    paths: &Paths,
-    profile: &str,
-    yes: bool,
-    sessions: bool,
-    ask: &mut dyn Ask,
-) -> Result<(), Error> {
-    source::refuse_role_profile(&ConfigFile::load(paths)?, profile, "remove")?;
-    let store = KeyStore::of_profile(paths, profile)?;
+pub fn run(cx: &mut Context, yes: bool, sessions: bool) -> Result<(), Error> {
+    source::refuse_role_profile(cx.config()?, &cx.profile, "remove")?;
+    let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
+    let ask = &mut *cx.ask;
+    let store = KeyStore::of_profile(paths, profile, report)?;
     let keys = store.require(profile, ask)?;
     let location = store.location(profile);
     if !yes && !confirmed(ask, profile, &keys.access_key_id, &location)? {
-        eprintln!("Nothing was removed.");
+        report.say("Nothing was removed.");
         return Ok(());
     }
     store.remove(profile, ask)?;
     state::save(paths, profile, &ProfileState::default())?;
-    eprintln!(
+    report.say(&format!(
         "Removed the long-term key {} of profile '{profile}' from {location}",
         keys.access_key_id
-    );
+    ));
     if sessions {
-        super::clear::run(paths, profile)
+        super::clear::run(cx)
     } else {
         // Leftovers of killed writes may hold copies of the keys (file backend).
         Ok(files::remove_stale_temporaries(paths)?)

@@ -8,32 +8,29 @@
 //! signed with the long-term key when the user's policy allows that, else with the
 //! profile's MFA session (asking for a code if there is no fresh one).
 
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::aws::{Aws, AwsError};
+use crate::config::ProfileConfig;
 use crate::config::state;
-use crate::config::{ConfigFile, ProfileConfig};
+use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::error::Error;
-use crate::files::Paths;
 use crate::interrupt;
 use crate::message::delete_key_command;
 use crate::prompt::{Ask, InputError};
+use crate::report::Report;
 use crate::session;
-use crate::store::{KeyStore, LongTermKeys};
+use crate::store::{Backend, KeyStore, LongTermKeys};
 
 /// How long a new key may take to start working (IAM is eventually consistent);
 /// `STSCREDS_ROTATE_WAIT` overrides it.
 const DEFAULT_PROPAGATION_WAIT: Duration = Duration::from_secs(60);
 
 /// The top-level entry point for `stscreds rotate`.
-pub fn run(
-    paths: &Paths,
-    profile: &str,
-    args: &SessionArgs,
-    ask: &mut dyn Ask,
-) -> Result<(), Error> {
+pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
     if args.role_arn.is_some() {
         return Err(InputError::Invalid(
             "rotate replaces the access key of the profile's IAM user; --role-arn does not apply"
@@ -41,30 +38,32 @@ pub fn run(
         )
         .into());
     }
-    source::refuse_role_profile(&ConfigFile::load(paths)?, profile, "rotate")?;
+    source::refuse_role_profile(cx.config()?, &cx.profile, "rotate")?;
     let wait = propagation_wait()?;
-    let store = KeyStore::of_profile(paths, profile)?;
-    let old = store.require(profile, ask)?;
-    let config = ProfileConfig::load(paths, profile)?;
-    let user = user_name(paths, profile, &old, &config)?;
-    let (iam, existing) = key_manager(paths, profile, args, ask, &old, &config, &user)?;
+    let config = cx.config()?.profile(&cx.profile)?;
+    let backend = Backend::of_profile(&cx.paths, &cx.profile)?;
+    let old = KeyStore::new(&cx.paths, backend, &*cx.report).require(&cx.profile, &mut *cx.ask)?;
+    let user = user_name(cx, &old, &config)?;
+    let (iam, existing) = key_manager(cx, args, &old, &config, &user)?;
+    let (profile, report) = (cx.profile.as_str(), &*cx.report);
+    let store = KeyStore::new(&cx.paths, backend, report);
     check_room_for_a_new_key(profile, &user, &old, &existing)?;
-    let new = create_key(&iam, profile, &user, &old)?;
+    let new = create_key(&iam, report, profile, &user, &old)?;
     let rotation = Rotation {
         iam: &iam,
         user: &user,
         old: &old,
         new: &new,
     };
-    let new_client = rotation.verify(&config, profile, wait)?;
-    rotation.store(&store, profile, ask)?;
+    let new_client = rotation.verify(&config, profile, wait, cx.report.clone())?;
+    rotation.store(&store, profile, &mut *cx.ask)?;
     rotation.delete_old_key(&new_client)?;
-    eprintln!(
+    report.say(&format!(
         "Rotated profile '{profile}': access key {} is stored in {} and active; the old key {} is deleted.",
         new.access_key_id,
         store.location(profile),
         old.access_key_id
-    );
+    ));
     Ok(())
 }
 
@@ -72,6 +71,7 @@ pub fn run(
 /// AWS's limit error becomes the message that names it.
 fn create_key(
     iam: &Aws,
+    report: &dyn Report,
     profile: &str,
     user: &str,
     old: &LongTermKeys,
@@ -83,23 +83,21 @@ fn create_key(
         }
         other => other?,
     };
-    eprintln!(
+    report.say(&format!(
         "Created access key {} for IAM user '{user}'; checking that it works...",
         new.access_key_id
-    );
+    ));
     Ok(new)
 }
 
 /// The user the stored keys belong to: remembered, else asked of AWS.
-fn user_name(
-    paths: &Paths,
-    profile: &str,
-    keys: &LongTermKeys,
-    config: &ProfileConfig,
-) -> Result<String, Error> {
-    match state::load(paths, profile)?.user_name {
+fn user_name(cx: &Context, keys: &LongTermKeys, config: &ProfileConfig) -> Result<String, Error> {
+    match state::load(&cx.paths, &cx.profile)?.user_name {
         Some(name) => Ok(name),
-        None => Ok(Aws::connect(keys, config, profile)?.get_user()?.name),
+        None => {
+            let aws = Aws::connect(keys, config, &cx.profile, cx.report.clone())?;
+            Ok(aws.get_user()?.name)
+        }
     }
 }
 
@@ -107,36 +105,29 @@ fn user_name(
 /// key is tried first; if the policy denies that (the recommended policy allows key
 /// management only with MFA), the profile's MFA session is used.
 fn key_manager(
-    paths: &Paths,
-    profile: &str,
+    cx: &mut Context,
     args: &SessionArgs,
-    ask: &mut dyn Ask,
     keys: &LongTermKeys,
     config: &ProfileConfig,
     user: &str,
 ) -> Result<(Aws, Vec<String>), Error> {
-    let direct = Aws::connect(keys, config, profile)?;
+    let direct = Aws::connect(keys, config, &cx.profile, cx.report.clone())?;
     match direct.list_access_keys(user) {
         Ok(existing) => return Ok((direct, existing)),
         Err(AwsError::AccessDenied { .. }) => {}
         Err(other) => return Err(other.into()),
     }
     drop(direct);
-    eprintln!("The IAM policy lets only MFA sessions manage access keys; using one.");
+    cx.report
+        .say("The IAM policy lets only MFA sessions manage access keys; using one.");
     // The MFA session of the profile itself, whatever `--role-arn` says.
     let base_args = SessionArgs {
         role_arn: None,
         ..args.clone()
     };
-    let session = credentials::get(
-        paths,
-        &ConfigFile::load(paths)?,
-        profile,
-        &base_args,
-        Freshness::ValidFor(session::FRESHNESS_MARGIN),
-        ask,
-    )?;
-    let with_mfa = Aws::connect_with_session(&session, config, profile)?;
+    let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
+    let session = credentials::get(cx, &base_args, freshness)?;
+    let with_mfa = Aws::connect_with_session(&session, config, &cx.profile, cx.report.clone())?;
     let existing = with_mfa.list_access_keys(user)?;
     Ok((with_mfa, existing))
 }
@@ -176,12 +167,12 @@ fn check_room_for_a_new_key(
 /// while AWS does not know it yet, for at most `wait`.
 fn verified_client(
     new: &LongTermKeys,
-    config: &ProfileConfig,
-    profile: &str,
+    (config, profile): (&ProfileConfig, &str),
     user: &str,
     wait: Duration,
+    report: Arc<dyn Report>,
 ) -> Result<Aws, Error> {
-    let client = Aws::connect(new, config, profile)?;
+    let client = Aws::connect(new, config, profile, report)?;
     let started = Instant::now();
     let mut pause = Duration::from_millis(500);
     loop {
@@ -231,14 +222,20 @@ struct Rotation<'a> {
 
 impl Rotation<'_> {
     /// A client signing with the new key, once it works; else the new key is deleted.
-    fn verify(&self, config: &ProfileConfig, profile: &str, wait: Duration) -> Result<Aws, Error> {
+    fn verify(
+        &self,
+        config: &ProfileConfig,
+        profile: &str,
+        wait: Duration,
+        report: Arc<dyn Report>,
+    ) -> Result<Aws, Error> {
         interrupt::if_stopped_say(Some(format!(
             "the new access key {new} exists in IAM but is not stored, and the stored key {old} is still active; delete the new one ({}) or let the next `stscreds rotate` name it",
             delete_key_command(self.user, &self.new.access_key_id),
             new = self.new.access_key_id,
             old = self.old.access_key_id,
         )));
-        verified_client(self.new, config, profile, self.user, wait)
+        verified_client(self.new, (config, profile), self.user, wait, report)
             .map_err(|cause| self.undo("did not start working", cause))
     }
 

@@ -2,31 +2,24 @@
 //! role profile (or `--role-arn`), the assumed role, as `sts:GetCallerIdentity` sees it.
 
 use crate::aws::Aws;
-use crate::config::{ConfigFile, ProfileConfig};
+use crate::config::ProfileConfig;
+use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::error::Error;
-use crate::files::Paths;
-use crate::prompt::Ask;
 use crate::session;
 use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds whoami`.
-pub fn run(
-    paths: &Paths,
-    profile: &str,
-    args: &SessionArgs,
-    ask: &mut dyn Ask,
-) -> Result<(), Error> {
-    let config_file = ConfigFile::load(paths)?;
-    let chain = source::resolve(&config_file, profile, args.role_arn.as_deref())?;
-    let config = config_file.profile(&chain.base)?;
+pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
+    let chain = source::resolve(cx.config()?, &cx.profile, args.role_arn.as_deref())?;
+    let config = cx.config()?.profile(&chain.base)?;
     let report = if chain.roles.is_empty() {
-        describe_user(paths, profile, &config, ask)?
+        describe_user(cx, &config)?
     } else {
         let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
-        let credentials = credentials::get(paths, &config_file, profile, args, freshness, ask)?;
-        let (arn, account) =
-            Aws::connect_with_session(&credentials, &config, profile)?.get_caller_identity()?;
+        let credentials = credentials::get(cx, args, freshness)?;
+        let aws = Aws::connect_with_session(&credentials, &config, &cx.profile, cx.report.clone())?;
+        let (arn, account) = aws.get_caller_identity()?;
         format!(
             "ARN:        {arn}\nAccount:    {account}\nSource:     profile '{}'\n",
             chain.base
@@ -35,14 +28,11 @@ pub fn run(
     super::print(&report)
 }
 
-fn describe_user(
-    paths: &Paths,
-    profile: &str,
-    config: &ProfileConfig,
-    ask: &mut dyn Ask,
-) -> Result<String, Error> {
-    let keys = KeyStore::of_profile(paths, profile)?.require(profile, ask)?;
-    let aws = Aws::connect(&keys, config, profile)?;
+fn describe_user(cx: &mut Context, config: &ProfileConfig) -> Result<String, Error> {
+    let profile = &cx.profile;
+    let keys =
+        KeyStore::of_profile(&cx.paths, profile, &*cx.report)?.require(profile, &mut *cx.ask)?;
+    let aws = Aws::connect(&keys, config, profile, cx.report.clone())?;
     let user = aws.get_user()?;
     let devices = aws.list_mfa_devices(&user.name)?;
     let mut report = format!(

@@ -25,6 +25,7 @@ pub enum ConfigError {
 use crate::files::{self, Paths};
 use crate::ini::Document;
 use crate::prompt::InputError;
+use crate::report::Report;
 use crate::session::SessionDuration;
 
 /// The region used when nothing configures one.
@@ -95,10 +96,10 @@ pub struct ConfigFile {
 
 impl ConfigFile {
     /// Reads and parses `~/.aws/config` (a missing file has no settings).
-    pub fn load(paths: &Paths) -> Result<Self, ConfigError> {
+    pub fn load(paths: &Paths, report: &dyn Report) -> Result<Self, ConfigError> {
         let document = files::read_document(&paths.aws_config)?;
         if let Some(document) = &document {
-            files::warn_if_the_aws_cli_cannot_read(&paths.aws_config, document);
+            files::warn_if_the_aws_cli_cannot_read(&paths.aws_config, document, report);
         }
         Ok(Self {
             document,
@@ -114,11 +115,6 @@ impl ConfigFile {
 }
 
 impl ProfileConfig {
-    /// Reads `profile`'s settings (a missing file means no settings).
-    pub fn load(paths: &Paths, profile: &str) -> Result<Self, ConfigError> {
-        ConfigFile::load(paths)?.profile(profile)
-    }
-
     fn from_document(
         document: Option<&Document>,
         profile: &str,
@@ -245,11 +241,13 @@ pub fn profile_section(config: &Document, profile: &str) -> String {
 /// byte of the file. Returns the section name written.
 pub fn save(
     paths: &Paths,
+    report: &dyn Report,
     profile: &str,
     settings: &[(&str, &str)],
 ) -> Result<String, ConfigError> {
-    files::edit_document(
+    files::edit_shared_document(
         paths,
+        report,
         &paths.aws_config,
         |config| -> Result<_, ConfigError> {
             let section = profile_section(config, profile);

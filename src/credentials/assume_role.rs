@@ -33,15 +33,15 @@ impl Renewal<'_> {
                 InputError::Invalid(format!("profile '{profile}' has no role to assume")).into(),
             );
         };
-        let cache = self.paths.private_sessions();
-        let (_lock, waited) = cache::lock_session(self.paths, &chain.name)?;
+        let cache = self.cx.paths.private_sessions();
+        let (_lock, waited) = cache::lock_session(self.cx, &chain.name)?;
         let stored = cache::load(&cache, &chain.name)?;
         if let Some(reused) = cache::reusable(stored, freshness, waited) {
             return Ok(reused);
         }
         files::check_writable(&cache)?;
-        let settings = self.config.profile(profile)?;
-        let user = state::load(self.paths, &chain.base)?
+        let settings = self.cx.config()?.profile(profile)?;
+        let user = state::load(&self.cx.paths, &chain.base)?
             .user_name
             .unwrap_or_else(|| chain.base.clone());
         let mut credentials = self.assume_first(chain, first, &user, &settings)?;
@@ -51,30 +51,33 @@ impl Renewal<'_> {
             if duration > ROLE_CHAINING_LIMIT {
                 duration = ROLE_CHAINING_LIMIT;
                 if !said_capped {
-                    eprintln!(
+                    self.cx.report.say(&format!(
                         "note: AWS lets a role assumed with another role's credentials last at most 1 hour; '{}' gets 1h",
                         step.profile
-                    );
+                    ));
                     said_capped = true;
                 }
             }
             let session_name = source::session_name(step.session_name.as_deref(), &user);
-            let aws = Aws::connect_with_session(&credentials, &settings, &step.profile)?;
+            let aws = Aws::connect_with_session(
+                &credentials,
+                &settings,
+                &step.profile,
+                self.cx.report.clone(),
+            )?;
             credentials = aws.assume_role(&role_request(step, &session_name, duration))?;
         }
-        files::edit_document(self.paths, &cache, |document| -> Result<_, Error> {
+        files::edit_document(&self.cx.paths, &cache, |document| -> Result<_, Error> {
             Ok(credentials.write_to(document, &chain.name)?)
         })?;
         let last = chain.roles.last().unwrap_or(first);
-        eprintln!(
+        let report = &*self.cx.report;
+        report.say(&format!(
             "Assumed role {} for profile '{profile}'; wrote credentials to {}",
             last.role_arn,
             cache.display()
-        );
-        eprintln!(
-            "{}",
-            describe_expiry(credentials.expiration, Timestamp::now())
-        );
+        ));
+        report.say(&describe_expiry(credentials.expiration, Timestamp::now()));
         Ok(credentials)
     }
 
@@ -107,15 +110,13 @@ impl Renewal<'_> {
             return self.assume_with_mfa(chain, step, &session_name, duration);
         }
         let base_args = self.args.for_base_profile();
-        let base = super::get(
-            self.paths,
-            self.config,
+        let base = super::get_for(
+            self.cx,
             &chain.base,
             &base_args,
             Freshness::ValidFor(session::FRESHNESS_MARGIN),
-            self.ask,
         )?;
-        let aws = Aws::connect_with_session(&base, settings, &chain.base)?;
+        let aws = Aws::connect_with_session(&base, settings, &chain.base, self.cx.report.clone())?;
         Ok(aws.assume_role(&role_request(step, &session_name, duration))?)
     }
 
@@ -128,11 +129,15 @@ impl Renewal<'_> {
         session_name: &str,
         duration: SessionDuration,
     ) -> Result<SessionCredentials, Error> {
-        let base_config = self.config.profile(&chain.base)?;
-        let remembered = state::load(self.paths, &chain.base)?;
-        let keys = KeyStore::new(self.paths, remembered.backend_or_default())
-            .require(&chain.base, self.ask)?;
-        let aws = Aws::connect(&keys, &base_config, &chain.base)?;
+        let base_config = self.cx.config()?.profile(&chain.base)?;
+        let remembered = state::load(&self.cx.paths, &chain.base)?;
+        let keys = KeyStore::new(
+            &self.cx.paths,
+            remembered.backend_or_default(),
+            &*self.cx.report,
+        )
+        .require(&chain.base, &mut *self.cx.ask)?;
+        let aws = Aws::connect(&keys, &base_config, &chain.base, self.cx.report.clone())?;
         let configured = step
             .mfa_serial
             .as_deref()

@@ -8,6 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::Freshness;
 use super::source::Chain;
 use crate::config::{ConfigFile, ProfileConfig};
+use crate::context::Context;
 use crate::error::Error;
 use crate::files::{self, Lock, Paths};
 use crate::ini::Document;
@@ -51,18 +52,18 @@ pub fn load_valid_for(
 
 /// Takes the profile's session lock, saying so if another process holds it. Returns
 /// whether we had to wait.
-pub(super) fn lock_session(paths: &Paths, profile: &str) -> Result<(Lock, bool), Error> {
-    let path = paths.session_lock(profile);
+pub(super) fn lock_session(cx: &Context, profile: &str) -> Result<(Lock, bool), Error> {
+    let path = cx.paths.session_lock(profile);
     let doing = format!("renewing the session of profile '{profile}'");
     if let Some(lock) = Lock::try_acquire(&path, &doing)? {
         return Ok((lock, false));
     }
-    match Lock::holder(&path) {
-        Some(holder) => eprintln!("Waiting for another stscreds process ({holder})..."),
-        None => eprintln!(
+    cx.report.say(&match Lock::holder(&path) {
+        Some(holder) => format!("Waiting for another stscreds process ({holder})..."),
+        None => format!(
             "Waiting for another stscreds process to finish authenticating profile '{profile}'..."
         ),
-    }
+    });
     let patience = files::lock_patience()?;
     Ok((Lock::acquire(&path, &doing, patience)?, true))
 }

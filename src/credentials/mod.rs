@@ -20,11 +20,9 @@ mod session_token;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
-use crate::config::ConfigFile;
+use crate::context::Context;
 use crate::error::Error;
-use crate::files::Paths;
 use crate::mfa::TokenCode;
-use crate::prompt::Ask;
 use crate::session::{SessionCredentials, SessionDuration};
 
 /// How new session credentials are to be got, from the command line.
@@ -53,29 +51,32 @@ pub enum Freshness {
     New,
 }
 
-/// Session credentials for `profile` (or the role `--role-arn` on top of it) as fresh
-/// as `freshness` asks: a stored session when it will do, read with no network, no
-/// runtime and no lock; else new ones, got under the profile's lock.
+/// Session credentials for the context's profile (or the role `--role-arn` on top of
+/// it) as fresh as `freshness` asks: a stored session when it will do, read with no
+/// network, no runtime and no lock; else new ones, got under the profile's lock.
 pub fn get(
-    paths: &Paths,
-    config: &ConfigFile,
+    cx: &mut Context,
+    args: &SessionArgs,
+    freshness: Freshness,
+) -> Result<SessionCredentials, Error> {
+    let profile = cx.profile.clone();
+    get_for(cx, &profile, args, freshness)
+}
+
+/// [`get`] for `profile`, which is the context's or, for a role chain, its base.
+fn get_for(
+    cx: &mut Context,
     profile: &str,
     args: &SessionArgs,
     freshness: Freshness,
-    ask: &mut dyn Ask,
 ) -> Result<SessionCredentials, Error> {
-    let chain = source::resolve(config, profile, args.role_arn.as_deref())?;
+    let chain = source::resolve(cx.config()?, profile, args.role_arn.as_deref())?;
     if let Freshness::ValidFor(margin) = freshness
-        && let Some(stored) = cache::fresh(paths, config, &chain, margin)?
+        && let Some(stored) = cache::fresh(&cx.paths, cx.config()?, &chain, margin)?
     {
         return Ok(stored);
     }
-    let mut renewal = Renewal {
-        paths,
-        config,
-        args,
-        ask,
-    };
+    let mut renewal = Renewal { cx, args };
     if chain.roles.is_empty() {
         renewal.mfa_session(profile, freshness)
     } else {
@@ -83,33 +84,10 @@ pub fn get(
     }
 }
 
-/// [`get`] for a command that needs nothing else from `~/.aws/config`: credentials
-/// valid for at least `margin`.
-pub fn valid_for(
-    paths: &Paths,
-    profile: &str,
-    args: &SessionArgs,
-    margin: SignedDuration,
-    ask: &mut dyn Ask,
-) -> Result<SessionCredentials, Error> {
-    let config = ConfigFile::load(paths)?;
-    get(
-        paths,
-        &config,
-        profile,
-        args,
-        Freshness::ValidFor(margin),
-        ask,
-    )
-}
-
-/// What a renewal works with: the files, the parsed `~/.aws/config`, the command
-/// line's MFA settings and a way to ask the user.
+/// What a renewal works with: the command's context and its MFA settings.
 struct Renewal<'a> {
-    paths: &'a Paths,
-    config: &'a ConfigFile,
+    cx: &'a mut Context,
     args: &'a SessionArgs,
-    ask: &'a mut dyn Ask,
 }
 
 /// "They expire at 2026-11-24 21:30:00 UTC (in 1h)."

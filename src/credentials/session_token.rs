@@ -8,10 +8,10 @@ use super::{Freshness, Renewal, SessionArgs, cache, describe_expiry};
 use crate::aws::Aws;
 use crate::config::state::{self, ProfileState};
 use crate::config::{self, ProfileConfig};
+use crate::context::Context;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::mfa::{self, TokenCode};
-use crate::prompt::Ask;
 use crate::session::SessionCredentials;
 use crate::store::KeyStore;
 
@@ -38,16 +38,16 @@ impl Renewal<'_> {
         profile: &str,
         freshness: Freshness,
     ) -> Result<SessionCredentials, Error> {
-        let config = self.config.profile(profile)?;
-        let sessions = cache::home(self.paths, &config);
-        let (_lock, waited) = cache::lock_session(self.paths, profile)?;
+        let config = self.cx.config()?.profile(profile)?;
+        let sessions = cache::home(&self.cx.paths, &config);
+        let (_lock, waited) = cache::lock_session(self.cx, profile)?;
         let stored = cache::load(&sessions, profile)?;
         let missing = stored.is_none();
         if let Some(reused) = cache::reusable(stored, freshness, waited) {
             if waited {
-                eprintln!(
+                self.cx.report.say(&format!(
                     "Another stscreds process just renewed profile '{profile}'; using its credentials."
-                );
+                ));
             }
             return Ok(reused);
         }
@@ -57,32 +57,41 @@ impl Renewal<'_> {
             } else {
                 "have expired"
             };
-            eprintln!("Session credentials for profile '{profile}' {why}; authenticating.");
+            self.cx.report.say(&format!(
+                "Session credentials for profile '{profile}' {why}; authenticating."
+            ));
         }
-        let remembered = state::load(self.paths, profile)?;
-        let keys = KeyStore::new(self.paths, remembered.backend_or_default())
-            .require(profile, self.ask)?;
+        let remembered = state::load(&self.cx.paths, profile)?;
+        let keys = KeyStore::new(
+            &self.cx.paths,
+            remembered.backend_or_default(),
+            &*self.cx.report,
+        )
+        .require(profile, &mut *self.cx.ask)?;
         cache::check_sessions_file(&sessions, profile, &keys)?;
-        let aws = Aws::connect(&keys, &config, profile)?;
+        let aws = Aws::connect(&keys, &config, profile, self.cx.report.clone())?;
         let identity = self.identify(remembered, &aws, config.mfa_serial.as_deref(), profile)?;
-        remember(self.paths, profile, &identity)?;
+        remember(&self.cx.paths, profile, &identity)?;
         let code = self.mfa_code(&config, &identity, profile)?;
         let duration = self.args.expires.or(config.duration).unwrap_or_default();
         let credentials = aws.get_session_token(&identity.serial, &code, duration)?;
-        files::edit_document(self.paths, &sessions, |document| -> Result<_, Error> {
-            cache::ensure_no_unsaved_long_term_key(
-                document,
-                &sessions,
-                profile,
-                &keys.access_key_id,
-            )?;
-            Ok(credentials.write_to(document, profile)?)
-        })?;
-        eprintln!("Wrote credentials to {}", sessions.display());
-        eprintln!(
-            "{}",
-            describe_expiry(credentials.expiration, Timestamp::now())
-        );
+        let report = &*self.cx.report;
+        files::edit_shared_document(
+            &self.cx.paths,
+            report,
+            &sessions,
+            |document| -> Result<_, Error> {
+                cache::ensure_no_unsaved_long_term_key(
+                    document,
+                    &sessions,
+                    profile,
+                    &keys.access_key_id,
+                )?;
+                Ok(credentials.write_to(document, profile)?)
+            },
+        )?;
+        report.say(&format!("Wrote credentials to {}", sessions.display()));
+        report.say(&describe_expiry(credentials.expiration, Timestamp::now()));
         Ok(credentials)
     }
 
@@ -103,12 +112,11 @@ impl Renewal<'_> {
         let serial = match (self.args.mfa_serial.as_deref(), configured) {
             (None, Some(configured)) => configured.to_owned(),
             (requested, _) => mfa_device(
-                (self.paths, profile),
+                self.cx,
+                profile,
                 aws,
-                self.ask,
                 &user,
-                requested,
-                remembered.mfa_serial.as_deref(),
+                (requested, remembered.mfa_serial.as_deref()),
             )?,
         };
         Ok(MfaIdentity {
@@ -136,7 +144,7 @@ impl Renewal<'_> {
             .or(config.mfa_process.as_deref())
         {
             Some(command) => Ok(mfa::code_from_command(command, &identity.serial, profile)?),
-            None => Ok(mfa::ask_code(self.ask, &identity.user)?),
+            None => Ok(mfa::ask_code(&mut *self.cx.ask, &identity.user)?),
         }
     }
 }
@@ -171,12 +179,11 @@ fn remember(paths: &Paths, profile: &str, identity: &MfaIdentity) -> Result<(), 
 /// `--mfa-serial` (checked against the user's devices the first time), else the
 /// remembered one, else the user's only one or their choice.
 fn mfa_device(
-    (paths, profile): (&Paths, &str),
+    cx: &mut Context,
+    profile: &str,
     aws: &Aws,
-    ask: &mut dyn Ask,
     user: &str,
-    requested: Option<&str>,
-    remembered: Option<&str>,
+    (requested, remembered): (Option<&str>, Option<&str>),
 ) -> Result<String, Error> {
     match (requested, remembered) {
         (Some(requested), Some(remembered)) if requested == remembered => Ok(requested.to_owned()),
@@ -189,9 +196,9 @@ fn mfa_device(
         (None, None) => {
             let devices = aws.list_mfa_devices(user)?;
             let several = devices.len() > 1;
-            let chosen = mfa::choose_device(ask, user, devices)?;
+            let chosen = mfa::choose_device(&mut *cx.ask, user, devices)?;
             if several {
-                offer_to_save_device(paths, profile, &chosen, ask)?;
+                offer_to_save_device(cx, profile, &chosen)?;
             }
             Ok(chosen)
         }
@@ -200,26 +207,22 @@ fn mfa_device(
 
 /// After a choice among several devices on a terminal, offers to record it as the
 /// profile's `mfa_serial` in `~/.aws/config`, where the AWS CLI finds it too.
-fn offer_to_save_device(
-    paths: &Paths,
-    profile: &str,
-    serial: &str,
-    ask: &mut dyn Ask,
-) -> Result<(), Error> {
+fn offer_to_save_device(cx: &mut Context, profile: &str, serial: &str) -> Result<(), Error> {
+    let paths = &cx.paths;
     let question = format!(
         "Save it as mfa_serial of profile '{profile}' in {}? [Y/n] ",
         paths.aws_config.display()
     );
-    let answer = ask.line(&question)?;
+    let answer = cx.ask.line(&question)?;
     if matches!(
         answer.trim().to_ascii_lowercase().as_str(),
         "" | "y" | "yes"
     ) {
-        let section = config::save(paths, profile, &[("mfa_serial", serial)])?;
-        eprintln!(
+        let section = config::save(paths, &*cx.report, profile, &[("mfa_serial", serial)])?;
+        cx.report.say(&format!(
             "Saved mfa_serial in [{section}] of {}",
             paths.aws_config.display()
-        );
+        ));
     }
     Ok(())
 }
@@ -232,23 +235,30 @@ mod tests {
     fn a_chosen_device_is_saved_in_the_config_only_when_accepted() {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
-        std::fs::write(
-            &paths.aws_config,
-            "# mine\n[profile work]\nregion = eu-west-1\n",
-        )
-        .unwrap();
-        let mut declined = crate::prompt::Scripted::new(&["n"], true);
-        offer_to_save_device(&paths, "work", "arn:d2", &mut declined).unwrap();
+        let config = paths.aws_config.clone();
+        std::fs::write(&config, "# mine\n[profile work]\nregion = eu-west-1\n").unwrap();
+        let report = std::sync::Arc::new(crate::report::Collected::default());
+        let context = |answer: &str| {
+            let ask = Box::new(crate::prompt::Scripted::new(&[answer], true));
+            Context::new(paths.clone(), "work".into(), ask, report.clone())
+        };
+        offer_to_save_device(&mut context("n"), "work", "arn:d2").unwrap();
         assert!(
-            !std::fs::read_to_string(&paths.aws_config)
+            !std::fs::read_to_string(&config)
                 .unwrap()
                 .contains("mfa_serial")
         );
-        let mut accepted = crate::prompt::Scripted::new(&[""], true);
-        offer_to_save_device(&paths, "work", "arn:d2", &mut accepted).unwrap();
+        offer_to_save_device(&mut context(""), "work", "arn:d2").unwrap();
         assert_eq!(
-            std::fs::read_to_string(&paths.aws_config).unwrap(),
+            std::fs::read_to_string(&config).unwrap(),
             "# mine\n[profile work]\nregion = eu-west-1\nmfa_serial = arn:d2\n"
+        );
+        assert_eq!(
+            report.messages(),
+            [format!(
+                "Saved mfa_serial in [profile work] of {}",
+                config.display()
+            )]
         );
     }
 }

@@ -137,7 +137,7 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
         std::fs::write(&paths.aws_config, text).unwrap();
-        let config = ConfigFile::load(&paths).unwrap();
+        let config = ConfigFile::load(&paths, &crate::report::Collected::default()).unwrap();
         (home, config)
     }
 

@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 use crate::ini::Document;
+use crate::report::Report;
 
 pub use atomic::{
     check_writable, create_private_dir, hold_writes, remove_stale_temporaries, replace_atomically,
@@ -126,12 +127,36 @@ pub fn edit_document<T, E: From<FileError>>(
     path: &Path,
     edit: impl FnOnce(&mut Document) -> Result<T, E>,
 ) -> Result<T, E> {
+    edit_checked(paths, path, |_| {}, edit)
+}
+
+/// [`edit_document`] for a file the AWS tools may read too (`~/.aws/credentials`,
+/// `~/.aws/config`): warns through `report` when the file repeats a section or a key.
+pub fn edit_shared_document<T, E: From<FileError>>(
+    paths: &Paths,
+    report: &dyn Report,
+    path: &Path,
+    edit: impl FnOnce(&mut Document) -> Result<T, E>,
+) -> Result<T, E> {
+    let shared = path == paths.aws_credentials || path == paths.aws_config;
+    let check = |document: &Document| {
+        if shared {
+            warn_if_the_aws_cli_cannot_read(path, document, report);
+        }
+    };
+    edit_checked(paths, path, check, edit)
+}
+
+fn edit_checked<T, E: From<FileError>>(
+    paths: &Paths,
+    path: &Path,
+    check: impl FnOnce(&Document),
+    edit: impl FnOnce(&mut Document) -> Result<T, E>,
+) -> Result<T, E> {
     let _lock = lock_for_edit(paths)?;
     let original = read_document(path)?;
-    if let Some(document) = &original
-        && (path == paths.aws_credentials || path == paths.aws_config)
-    {
-        warn_if_the_aws_cli_cannot_read(path, document);
+    if let Some(document) = &original {
+        check(document);
     }
     let mut document = original.clone().unwrap_or_else(Document::empty);
     let outcome = edit(&mut document)?;
@@ -149,7 +174,7 @@ pub fn edit_document<T, E: From<FileError>>(
 /// Warns (once per file and process) when `document`, read from `path`, repeats a
 /// section or a key: the AWS SDKs merge the repeats and stscreds keeps editing the file,
 /// but the AWS CLI and boto3 refuse the whole file.
-pub fn warn_if_the_aws_cli_cannot_read(path: &Path, document: &Document) {
+pub fn warn_if_the_aws_cli_cannot_read(path: &Path, document: &Document, report: &dyn Report) {
     static WARNED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
     let Some(duplicate) = document.first_duplicate() else {
         return;
@@ -170,28 +195,28 @@ pub fn warn_if_the_aws_cli_cannot_read(path: &Path, document: &Document) {
             crate::message::printable(&duplicate.section)
         ),
     };
-    eprintln!(
-        "warning: {} {what} (lines {} and {}); the AWS CLI and boto3 refuse such a file, so keep one and merge the other into it by hand",
+    report.warn(&format!(
+        "{} {what} (lines {} and {}); the AWS CLI and boto3 refuse such a file, so keep one and merge the other into it by hand",
         path.display(),
         duplicate.first_line,
         duplicate.second_line
-    );
+    ));
 }
 
-/// Prints a warning, with the command that fixes it, when `path` (which holds long-term
-/// keys) can be read or entered by users other than its owner.
-pub fn warn_if_readable_by_others(path: &Path) {
+/// Warns, with the command that fixes it, when `path` (which holds long-term keys) can
+/// be read or entered by users other than its owner.
+pub fn warn_if_readable_by_others(path: &Path, report: &dyn Report) {
     #[cfg(unix)]
     if let Ok(metadata) = fs::metadata(path) {
         use std::os::unix::fs::PermissionsExt;
         let mode = metadata.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             let private = if metadata.is_dir() { 700 } else { 600 };
-            eprintln!(
-                "warning: {} is accessible to other users (mode {mode:o}); it holds long-term AWS keys, run `chmod {private} {}`",
+            report.warn(&format!(
+                "{} is accessible to other users (mode {mode:o}); it holds long-term AWS keys, run `chmod {private} {}`",
                 path.display(),
                 path.display()
-            );
+            ));
         }
     }
 }

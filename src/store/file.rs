@@ -3,18 +3,23 @@
 
 use super::StoreError;
 use crate::files::{self, Paths};
+use crate::report::Report;
 
 use super::LongTermKeys;
 
 /// The keys stored for `profile`, if any. Warns when the file or its directory can
 /// be read by other users.
-pub fn load(paths: &Paths, profile: &str) -> Result<Option<LongTermKeys>, StoreError> {
+pub fn load(
+    paths: &Paths,
+    profile: &str,
+    report: &dyn Report,
+) -> Result<Option<LongTermKeys>, StoreError> {
     let path = paths.long_term_credentials();
     let Some(document) = files::read_document(&path)? else {
         return Ok(None);
     };
     for path in [path, paths.stscreds_dir.clone()] {
-        files::warn_if_readable_by_others(&path);
+        files::warn_if_readable_by_others(&path, report);
     }
     Ok(LongTermKeys::from_document(&document, profile))
 }

@@ -22,6 +22,7 @@ pub use crate::config::state::Backend;
 use crate::files::Paths;
 use crate::ini::{Document, UnsafeText};
 use crate::prompt::Ask;
+use crate::report::Report;
 
 const ACCESS_KEY_ID: &str = "aws_access_key_id";
 const SECRET_ACCESS_KEY: &str = "aws_secret_access_key";
@@ -91,21 +92,35 @@ impl LongTermKeys {
 }
 
 /// The long-term keys of profiles in one backend.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct KeyStore<'a> {
     paths: &'a Paths,
     backend: Backend,
+    report: &'a dyn Report,
 }
 
 impl<'a> KeyStore<'a> {
-    /// The store of `backend`. Touches nothing until used.
-    pub fn new(paths: &'a Paths, backend: Backend) -> Self {
-        Self { paths, backend }
+    /// The store of `backend`, warning through `report` when keys lie open to other
+    /// users. Touches nothing until used.
+    pub fn new(paths: &'a Paths, backend: Backend, report: &'a dyn Report) -> Self {
+        Self {
+            paths,
+            backend,
+            report,
+        }
     }
 
     /// The store that holds `profile`'s keys (see [`Backend::of_profile`]).
-    pub fn of_profile(paths: &'a Paths, profile: &str) -> Result<Self, StoreError> {
-        Ok(Self::new(paths, Backend::of_profile(paths, profile)?))
+    pub fn of_profile(
+        paths: &'a Paths,
+        profile: &str,
+        report: &'a dyn Report,
+    ) -> Result<Self, StoreError> {
+        Ok(Self::new(
+            paths,
+            Backend::of_profile(paths, profile)?,
+            report,
+        ))
     }
 
     /// Which backend this is.
@@ -130,7 +145,7 @@ impl<'a> KeyStore<'a> {
         ask: &mut dyn Ask,
     ) -> Result<Option<LongTermKeys>, StoreError> {
         match self.backend {
-            Backend::File => file::load(self.paths, profile),
+            Backend::File => file::load(self.paths, profile, self.report),
             Backend::Keyring => keyring::load(profile),
             Backend::EncryptedFile => encrypted::load(self.paths, profile, ask),
         }
