@@ -23,6 +23,7 @@ pub mod mfa;
 pub mod output;
 pub mod prompt;
 pub mod report;
+pub mod rotation;
 pub mod session;
 pub mod store;
 
