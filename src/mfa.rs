@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::message::profile_flag;
 use crate::prompt::{Ask, InputError};
 
 /// A well-formed MFA code: exactly six digits.
@@ -51,11 +52,25 @@ pub enum MfaError {
     MalformedCode,
     /// The IAM user has no MFA device.
     #[error(
-        "IAM user '{user}' has no MFA device; assign one in the IAM console (Security credentials > Multi-factor authentication > Assign MFA device), then run `stscreds auth` again"
+        "IAM user '{user}' has no MFA device; assign one in the IAM console (Security credentials > Multi-factor authentication > Assign MFA device), then run `stscreds auth{}` again",
+        profile_flag(profile)
     )]
     NoDevice {
         /// The IAM user name.
         user: String,
+        /// The profile whose keys belong to the user.
+        profile: String,
+    },
+    /// A code is needed and nobody can type one.
+    #[error(
+        "the session of profile '{profile}' needs a new MFA code, and there is no one to ask: {why}; run `stscreds auth{flag}` in a terminal, pass --token-code CODE, or set mfa_process for the profile (`stscreds configure{flag} --mfa-process COMMAND`)",
+        flag = profile_flag(profile)
+    )]
+    NoOneToAsk {
+        /// The profile.
+        profile: String,
+        /// Why not.
+        why: &'static str,
     },
     /// Several devices and no way to ask which one.
     #[error("IAM user '{user}' has several MFA devices ({}); choose one with --mfa-serial ARN", devices.join(", "))]
@@ -293,17 +308,44 @@ fn command_timeout() -> Result<Duration, MfaError> {
     )?)
 }
 
-/// Asks for the MFA code with the prompt users of the original tool know.
-pub fn ask_code(ask: &mut dyn Ask, user: &str) -> Result<TokenCode, MfaError> {
-    let answer = ask.line(&format!("Current user: {user}. Please enter MFA token: "))?;
-    answer.parse()
+/// Asks for `profile`'s MFA code with the prompt users of the original tool know. A
+/// person at a terminal who mistypes is asked again (three tries in all); a piped
+/// answer that is not a code fails at once; with nobody to ask, the error lists the
+/// other ways to give a code.
+pub fn ask_code(ask: &mut dyn Ask, user: &str, profile: &str) -> Result<TokenCode, MfaError> {
+    ask_code_of(ask, user).map_err(|error| match error {
+        MfaError::Input(InputError::Closed { .. }) => MfaError::NoOneToAsk {
+            profile: profile.to_owned(),
+            why: "standard input is closed",
+        },
+        MfaError::Input(InputError::NoTerminal { .. }) => MfaError::NoOneToAsk {
+            profile: profile.to_owned(),
+            why: "no terminal (the AWS tool that ran stscreds has none)",
+        },
+        other => other,
+    })
+}
+
+fn ask_code_of(ask: &mut dyn Ask, user: &str) -> Result<TokenCode, MfaError> {
+    const ATTEMPTS: usize = 3;
+    let mut prompt = format!("Current user: {user}. Please enter MFA token: ");
+    for _ in 1..ATTEMPTS {
+        match ask.line(&prompt)?.parse() {
+            Err(MfaError::MalformedCode) if ask.is_interactive() => {
+                prompt =
+                    format!("That is not 6 digits. Current user: {user}. Please enter MFA token: ");
+            }
+            result => return result,
+        }
+    }
+    ask.line(&prompt)?.parse()
 }
 
 /// Settles which of the user's MFA devices to use: the only one; or, on a terminal, the
 /// one the person picks from a numbered list.
 pub fn choose_device(
     ask: &mut dyn Ask,
-    user: &str,
+    (user, profile): (&str, &str),
     devices: Vec<String>,
 ) -> Result<String, MfaError> {
     const ATTEMPTS: usize = 3;
@@ -311,6 +353,7 @@ pub fn choose_device(
         0 => {
             return Err(MfaError::NoDevice {
                 user: user.to_owned(),
+                profile: profile.to_owned(),
             });
         }
         1 => return Ok(devices.into_iter().next().unwrap_or_default()),
@@ -382,7 +425,7 @@ mod tests {
     #[test]
     fn the_prompt_names_the_user() {
         let mut ask = Scripted::new(&["654321"], false);
-        let code = ask_code(&mut ask, "alice").unwrap();
+        let code = ask_code(&mut ask, "alice", "default").unwrap();
         assert_eq!(code.as_str(), "654321");
         assert_eq!(
             ask.prompts,
@@ -394,7 +437,7 @@ mod tests {
     fn one_device_is_used_without_asking() {
         let mut ask = Scripted::new(&[], true);
         assert_eq!(
-            choose_device(&mut ask, "u", devices(1)).unwrap(),
+            choose_device(&mut ask, ("u", "p"), devices(1)).unwrap(),
             "arn:aws:iam::1:mfa/d1"
         );
         assert!(ask.prompts.is_empty());
@@ -402,13 +445,14 @@ mod tests {
 
     #[test]
     fn no_device_explains_how_to_add_one() {
-        let error = choose_device(&mut Scripted::new(&[], true), "u", vec![]).unwrap_err();
+        let error = choose_device(&mut Scripted::new(&[], true), ("u", "p"), vec![]).unwrap_err();
         assert!(error.to_string().contains("Assign MFA device"), "{error}");
     }
 
     #[test]
     fn several_devices_without_a_terminal_list_the_serials() {
-        let error = choose_device(&mut Scripted::new(&[], false), "u", devices(2)).unwrap_err();
+        let error =
+            choose_device(&mut Scripted::new(&[], false), ("u", "p"), devices(2)).unwrap_err();
         let message = error.to_string();
         assert!(
             message.contains("arn:aws:iam::1:mfa/d1, arn:aws:iam::1:mfa/d2"),
@@ -418,15 +462,34 @@ mod tests {
     }
 
     #[test]
+    fn a_mistyped_code_is_asked_again_on_a_terminal_only() {
+        let mut ask = Scripted::new(&["12345", "1234567", "123 456"], true);
+        assert_eq!(ask_code(&mut ask, "u", "p").unwrap().as_str(), "123456");
+        assert!(ask.prompts[1].starts_with("That is not 6 digits."));
+        let mut ask = Scripted::new(&["1", "2", "3", "123456"], true);
+        assert!(matches!(
+            ask_code(&mut ask, "u", "p"),
+            Err(MfaError::MalformedCode)
+        ));
+        assert_eq!(ask.prompts.len(), 3);
+        let mut piped = Scripted::new(&["12345", "123456"], false);
+        assert!(matches!(
+            ask_code(&mut piped, "u", "p"),
+            Err(MfaError::MalformedCode)
+        ));
+        assert_eq!(piped.prompts.len(), 1);
+    }
+
+    #[test]
     fn several_devices_on_a_terminal_are_chosen_by_number_after_retries() {
         let mut ask = Scripted::new(&["x", "9", "2"], true);
         assert_eq!(
-            choose_device(&mut ask, "u", devices(3)).unwrap(),
+            choose_device(&mut ask, ("u", "p"), devices(3)).unwrap(),
             "arn:aws:iam::1:mfa/d2"
         );
         assert_eq!(ask.prompts.len(), 3);
         let mut ask = Scripted::new(&["x", "0", "4"], true);
-        assert!(choose_device(&mut ask, "u", devices(3)).is_err());
+        assert!(choose_device(&mut ask, ("u", "p"), devices(3)).is_err());
     }
 
     #[test]

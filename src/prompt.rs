@@ -29,6 +29,14 @@ pub enum InputError {
         /// The question, without its trailing colon.
         question: String,
     },
+    /// There is no terminal to ask on (an AWS tool ran stscreds without one).
+    #[error(
+        "no terminal to ask '{question}' on (the AWS tool that ran stscreds has none); run stscreds in a terminal first"
+    )]
+    NoTerminal {
+        /// The question, without its trailing colon.
+        question: String,
+    },
     /// The terminal or standard input failed.
     #[error("cannot read the answer to '{question}': {source}")]
     Io {
@@ -82,6 +90,8 @@ impl Ask for Terminal {
             .read_line(&mut answer)
             .map_err(io_error)?;
         if read == 0 {
+            // End the prompt's line, so that the error starts on a line of its own.
+            eprintln!();
             return Err(InputError::Closed {
                 question: question(prompt),
             });
@@ -137,10 +147,9 @@ impl ControllingTerminal {
     }
 
     fn no_terminal(prompt: &str) -> InputError {
-        InputError::Invalid(format!(
-            "no terminal to ask '{}' on (the AWS tool that ran stscreds has none); run `stscreds auth` in a terminal first, or set mfa_process for the profile",
-            question(prompt)
-        ))
+        InputError::NoTerminal {
+            question: question(prompt),
+        }
     }
 }
 

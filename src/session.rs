@@ -140,6 +140,9 @@ impl SessionDuration {
 
     /// Parses a humantime duration (`90m`, `12h`) and checks it is in range.
     pub fn parse(text: &str) -> Result<Self, String> {
+        if let Ok(number) = text.trim().parse::<u64>() {
+            return Err(Self::unit_missing(text, number));
+        }
         let duration = humantime::parse_duration(text)
             .map_err(|error| format!("'{text}' is not a duration like 1h, 90m or 12h ({error})"))?;
         if (Self::MIN..=Self::MAX).contains(&duration) {
@@ -148,6 +151,20 @@ impl SessionDuration {
             Err(format!(
                 "'{text}' is outside what AWS allows; choose between 15m and 36h"
             ))
+        }
+    }
+
+    /// The error for a number without a unit, suggesting the first unit (minutes,
+    /// hours, seconds) that makes it a duration AWS allows.
+    fn unit_missing(text: &str, number: u64) -> String {
+        let units = [("m", 60), ("h", 3600), ("s", 1)];
+        let allowed = units.into_iter().find(|(_, seconds)| {
+            let duration = Duration::from_secs(number.saturating_mul(*seconds));
+            (Self::MIN..=Self::MAX).contains(&duration)
+        });
+        match allowed {
+            Some((unit, _)) => format!("'{text}' has no unit; did you mean {number}{unit}?"),
+            None => format!("'{text}' has no unit; give one, from 15m to 36h (e.g. 90m, 12h)"),
         }
     }
 
@@ -168,6 +185,15 @@ mod tests {
             session_token: "to/ken+==".into(),
             expiration: expiration.parse().unwrap(),
         }
+    }
+
+    #[test]
+    fn a_number_without_a_unit_gets_the_unit_that_fits() {
+        let error = |text| SessionDuration::parse(text).unwrap_err();
+        assert_eq!(error("90"), "'90' has no unit; did you mean 90m?");
+        assert_eq!(error("12"), "'12' has no unit; did you mean 12h?");
+        assert_eq!(error("3600"), "'3600' has no unit; did you mean 3600s?");
+        assert!(error("0").contains("from 15m to 36h"), "{}", error("0"));
     }
 
     #[test]

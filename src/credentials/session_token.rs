@@ -144,7 +144,7 @@ impl Renewal<'_> {
             .or(config.mfa_process.as_deref())
         {
             Some(command) => Ok(mfa::code_from_command(command, &identity.serial, profile)?),
-            None => Ok(mfa::ask_code(&mut *self.cx.ask, &identity.user)?),
+            None => Ok(mfa::ask_code(&mut *self.cx.ask, &identity.user, profile)?),
         }
     }
 }
@@ -196,7 +196,7 @@ fn mfa_device(
         (None, None) => {
             let devices = aws.list_mfa_devices(user)?;
             let several = devices.len() > 1;
-            let chosen = mfa::choose_device(&mut *cx.ask, user, devices)?;
+            let chosen = mfa::choose_device(&mut *cx.ask, (user, profile), devices)?;
             if several {
                 offer_to_save_device(cx, profile, &chosen)?;
             }

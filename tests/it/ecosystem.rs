@@ -141,10 +141,9 @@ fn credential_process_without_a_terminal_explains_what_to_do() {
         without_terminal(sandbox.command(&["credential-process"])),
         "",
     );
-    let run = run.failure("no terminal to ask 'Current user:");
+    let run = run.failure("there is no one to ask: no terminal");
     assert!(
-        run.stderr
-            .contains("run `stscreds auth` in a terminal first"),
+        run.stderr.contains("run `stscreds auth` in a terminal"),
         "{run:#?}"
     );
     assert_eq!(run.stdout, "");

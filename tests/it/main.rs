@@ -11,6 +11,7 @@ mod auth;
 mod backends;
 mod concurrency;
 mod credential_process_fast;
+mod dead_ends;
 mod ecosystem;
 mod faults;
 mod fuzz_corpus;

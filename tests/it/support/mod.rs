@@ -3,6 +3,7 @@
 
 pub mod fault;
 pub mod moto;
+pub mod terminal;
 
 use std::collections::HashMap;
 use std::fs;

@@ -1,0 +1,95 @@
+//! No dead ends: when stscreds cannot go on, the one error line says what to run next,
+//! for the profile in use; and small slips (a code mistyped on the terminal, a
+//! duration without a unit) get a second chance or the right suggestion.
+
+use crate::support::moto::{Moto, TestUser};
+use crate::support::terminal::Terminal;
+use crate::support::{Run, Sandbox, run_with_stdin, without_terminal};
+
+/// A sandbox with keys stored for `profile` (no session yet).
+fn initialised(profile: &str) -> (Sandbox, TestUser) {
+    let moto = Moto::shared();
+    let (user, _) = moto.create_user_with_mfa("dead-ends");
+    let sandbox = Sandbox::new(&moto.url());
+    sandbox.init(profile, &user);
+    (sandbox, user)
+}
+
+/// The lines of stderr that start with `error:`.
+fn error_lines(run: &Run) -> Vec<&str> {
+    run.stderr
+        .lines()
+        .filter(|line| line.contains("error:"))
+        .collect()
+}
+
+#[test]
+fn a_renewal_with_nobody_to_ask_lists_the_ways_out_on_a_line_of_its_own() {
+    let (sandbox, _) = initialised("work");
+    let read =
+        without_terminal(sandbox.command(&["read", "--profile", "work", "aws_access_key_id"]));
+    let run = run_with_stdin(read, "").failure("standard input is closed");
+    let errors = error_lines(&run);
+    assert_eq!(errors.len(), 1, "{run:#?}");
+    let error = errors[0];
+    assert!(
+        error.starts_with("error: "),
+        "not on a line of its own: {run:#?}"
+    );
+    for way_out in [
+        "`stscreds auth --profile work` in a terminal",
+        "--token-code",
+        "mfa_process",
+        "`stscreds configure --profile work --mfa-process COMMAND`",
+    ] {
+        assert!(error.contains(way_out), "{way_out:?} missing: {run:#?}");
+    }
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn credential_process_without_a_terminal_names_the_profile_to_authenticate() {
+    let (sandbox, _) = initialised("work");
+    let process = without_terminal(sandbox.command(&["credential-process", "--profile", "work"]));
+    let run = run_with_stdin(process, "").failure("no terminal");
+    assert!(
+        run.stderr
+            .contains("run `stscreds auth --profile work` in a terminal"),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn a_user_without_an_mfa_device_is_told_to_retry_with_the_profile() {
+    let moto = Moto::shared();
+    let user = moto.create_user("dead-ends-nomfa");
+    let sandbox = Sandbox::new(&moto.url());
+    sandbox.init("bob", &user);
+    sandbox
+        .run(&["auth", "--profile", "bob", "--token-code", "123456"], "")
+        .failure("then run `stscreds auth --profile bob` again");
+}
+
+#[test]
+fn a_duration_without_a_unit_gets_the_unit_that_fits() {
+    let (sandbox, _) = initialised("default");
+    let run = sandbox.run(&["auth", "--expires", "90"], "");
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("did you mean 90m?"), "{run:#?}");
+    assert!(!run.stderr.contains("90sec"), "{run:#?}");
+}
+
+#[test]
+fn a_mistyped_code_on_the_terminal_is_asked_for_again() {
+    let (sandbox, _) = initialised("default");
+    let mut auth = Terminal::spawn(sandbox.command(&["auth"]));
+    auth.answer("Please enter MFA token: ", 1, "12345");
+    auth.answer("That is not 6 digits.", 1, "123456");
+    let (ok, shown) = auth.finish();
+    assert!(ok, "{shown}");
+    assert!(
+        sandbox
+            .read(".aws/credentials")
+            .contains("aws_session_token")
+    );
+}
