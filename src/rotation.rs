@@ -29,10 +29,13 @@ const DEFAULT_PROPAGATION_WAIT: Duration = Duration::from_secs(60);
 pub enum RotationError {
     /// The user has two access keys already (AWS's limit), so no new one can be made.
     #[error(
-        "IAM user '{user}' already has two access keys, AWS's limit: {stored} (stored by stscreds, in use) and {extra}; delete the one you do not use ({}) and run `stscreds rotate` again; nothing was changed",
-        delete_key_command(user, extra)
+        "IAM user '{user}' already has two access keys, AWS's limit: {stored} (stored by stscreds, in use) and {extra}; delete the one you do not use ({}) and run `stscreds rotate{}` again; nothing was changed",
+        delete_key_command(user, extra),
+        profile_flag(profile)
     )]
     TooManyAccessKeys {
+        /// The profile whose key is rotated.
+        profile: String,
         /// The IAM user.
         user: String,
         /// The key stscreds has stored.
@@ -74,9 +77,12 @@ pub enum RotationError {
 
     /// A new key was made, the store failed, and what it holds cannot be told.
     #[error(
-        "rotation stopped: the new access key {new} was made, but whether the key store holds it cannot be told ({cause}); both it and the old key {old} stay active, so the profile keeps a working key either way; once the store works again, run `stscreds rotate`: it names the key of user '{user}' that is not stored, to delete"
+        "rotation stopped: the new access key {new} was made, but whether the key store holds it cannot be told ({cause}); both it and the old key {old} stay active, so the profile keeps a working key either way; once the store works again, run `stscreds rotate{}`: it names the key of user '{user}' that is not stored, to delete",
+        profile_flag(profile)
     )]
     Unsure {
+        /// The profile whose key is rotated.
+        profile: String,
         /// The IAM user.
         user: String,
         /// The old key id.
@@ -206,6 +212,7 @@ impl<'a> Rotation<'a> {
             Ok(Some(held)) if held.same_as(&self.new) => self.old_key_left(cause),
             Ok(_) => self.undo("could not be stored", cause),
             Err(_) => RotationError::Unsure {
+                profile: profile.to_owned(),
                 user: self.user.to_owned(),
                 old: self.old.access_key_id.clone(),
                 new: self.new.access_key_id.clone(),
@@ -279,6 +286,7 @@ fn check_room_for_a_new_key(
         .collect();
     if existing.len() >= 2 {
         return Err(RotationError::TooManyAccessKeys {
+            profile: profile.to_owned(),
             user: user.to_owned(),
             stored: stored.access_key_id.clone(),
             extra: others.join(", "),
@@ -379,7 +387,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            error.contains("AKIAEXTRA") && error.contains("delete-access-key"),
+            error.contains("AKIAEXTRA")
+                && error.contains("delete-access-key")
+                && error.contains("run `stscreds rotate --profile p` again"),
             "{error}"
         );
         let error = check_room_for_a_new_key("p", "u", &ours, &keys(&["AKIAOTHER"]))

@@ -11,6 +11,7 @@ use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 
 use super::guard::OversizedAnswer;
 use super::redact;
+use crate::message::profile_flag;
 
 /// The AWS operations stscreds calls, named as in AWS's documentation and IAM policies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,11 +54,14 @@ impl fmt::Display for Operation {
 pub enum AwsError {
     /// The keys belong to the account's root user, which has no MFA-session story here.
     #[error(
-        "these are root-account keys ({arn}); root keys should not be used day to day: create an IAM user with an MFA device, make access keys for it and run `stscreds init` with those"
+        "these are root-account keys ({arn}); root keys should not be used day to day: create an IAM user with an MFA device, make access keys for it and run `stscreds init{}` with those",
+        profile_flag(profile)
     )]
     RootKeys {
         /// The root ARN AWS reported.
         arn: String,
+        /// The profile whose keys they are.
+        profile: String,
     },
 
     /// The async runtime for AWS calls could not start.
@@ -78,19 +82,25 @@ pub enum AwsError {
     MfaCodeRejected,
     /// The access key id is unknown to AWS.
     #[error(
-        "AWS does not recognise the access key {key_id} (deleted, deactivated or mistyped); create a new access key in the IAM console and run `stscreds init`"
+        "AWS does not recognise the access key {key_id} (deleted, deactivated or mistyped); create a new access key in the IAM console and run `stscreds init{}`",
+        profile_flag(profile)
     )]
     UnknownAccessKey {
         /// The key id used.
         key_id: String,
+        /// The profile it was used for.
+        profile: String,
     },
     /// The signature did not match: the secret is wrong, or the clock is far off.
     #[error(
-        "AWS rejected the request signature for access key {key_id}: the secret access key is wrong (or this computer's clock is off); run `stscreds init` again with the right secret"
+        "AWS rejected the request signature for access key {key_id}: the secret access key is wrong (or this computer's clock is off); run `stscreds init{}` again with the right secret",
+        profile_flag(profile)
     )]
     SignatureMismatch {
         /// The key id used.
         key_id: String,
+        /// The profile it was used for.
+        profile: String,
     },
     /// The request was signed too long ago or in the future.
     #[error(
@@ -138,11 +148,13 @@ pub enum AwsError {
     },
     /// The endpoint could not be reached at all.
     #[error(
-        "cannot reach AWS for {operation}: {detail}; check your network connection, proxy and AWS_ENDPOINT_URL settings"
+        "cannot reach AWS for {operation} at {endpoint}: {detail}; check your network connection, proxy and AWS_ENDPOINT_URL settings"
     )]
     Network {
         /// The call.
         operation: Operation,
+        /// Where the call went (scheme, host and port).
+        endpoint: String,
         /// The root cause, e.g. "Connection refused".
         detail: String,
     },
@@ -174,11 +186,22 @@ pub enum AwsError {
     },
 }
 
+/// Who made a call and where it went, for the messages of its failures.
+#[derive(Debug, Clone)]
+pub(super) struct Caller {
+    /// The access key id the call was signed with (not secret).
+    pub key_id: String,
+    /// The profile the call was made for.
+    pub profile: String,
+    /// Scheme, host and port of the endpoint, once the request has been sent.
+    pub endpoint: String,
+}
+
 /// Maps an SDK error to what the user can do about it. Some endpoints (moto among
 /// them) send error bodies the SDK cannot decode, so the code is also read from the
 /// raw body. What the answer says is shown only after [`redact`] has made it safe: an
 /// endpoint may echo our request, signature and session token back.
-pub(super) fn classify<E>(operation: Operation, key_id: &str, error: SdkError<E>) -> AwsError
+pub(super) fn classify<E>(operation: Operation, caller: &Caller, error: SdkError<E>) -> AwsError
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
@@ -205,7 +228,7 @@ where
             match code.as_deref().and_then(redact::error_code) {
                 Some(code) => classify_code(
                     operation,
-                    key_id,
+                    caller,
                     status,
                     code.to_owned(),
                     redact::message(&message),
@@ -223,6 +246,7 @@ where
         }
         SdkError::DispatchFailure(_) => AwsError::Network {
             operation,
+            endpoint: caller.endpoint.clone(),
             detail: redact::message(&root_cause(&error)),
         },
         SdkError::ResponseError(_) if caused_by::<OversizedAnswer>(&error) => {
@@ -252,12 +276,13 @@ where
 
 fn classify_code(
     operation: Operation,
-    key_id: &str,
+    caller: &Caller,
     status: u16,
     code: String,
     message: String,
 ) -> AwsError {
-    let key_id = key_id.to_owned();
+    let key_id = caller.key_id.clone();
+    let profile = caller.profile.clone();
     match code.as_str() {
         "AccessDenied" | "AccessDeniedException"
             if operation == Operation::GetSessionToken && mentions_mfa(&message) =>
@@ -265,11 +290,11 @@ fn classify_code(
             AwsError::MfaCodeRejected
         }
         "AccessDenied" | "AccessDeniedException" => AwsError::AccessDenied { operation, message },
-        "InvalidClientTokenId" => AwsError::UnknownAccessKey { key_id },
+        "InvalidClientTokenId" => AwsError::UnknownAccessKey { key_id, profile },
         "SignatureDoesNotMatch" if message.contains("Signature expired") => {
             AwsError::ClockSkew { message }
         }
-        "SignatureDoesNotMatch" => AwsError::SignatureMismatch { key_id },
+        "SignatureDoesNotMatch" => AwsError::SignatureMismatch { key_id, profile },
         "RequestExpired" | "RequestTimeTooSkewed" => AwsError::ClockSkew { message },
         "Throttling"
         | "ThrottlingException"
@@ -358,9 +383,14 @@ mod tests {
     }
 
     fn code(operation: Operation, status: u16, code: &str, message: &str) -> AwsError {
+        let caller = Caller {
+            key_id: "AKIAKEY".into(),
+            profile: "work".into(),
+            endpoint: "https://sts.amazonaws.com".into(),
+        };
         classify_code(
             operation,
-            "AKIAKEY",
+            &caller,
             status,
             code.to_owned(),
             message.to_owned(),
@@ -391,7 +421,10 @@ mod tests {
         let unknown = code(Operation::GetUser, 403, "InvalidClientTokenId", "");
         assert!(
             unknown.to_string().contains("AKIAKEY")
-                && unknown.to_string().contains("stscreds init")
+                && unknown
+                    .to_string()
+                    .contains("`stscreds init --profile work`"),
+            "{unknown}"
         );
         let wrong_secret = code(
             Operation::GetUser,

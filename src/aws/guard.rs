@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use aws_sdk_sts::config::interceptors::{
     AfterDeserializationInterceptorContextRef, BeforeDeserializationInterceptorContextRef,
+    BeforeTransmitInterceptorContextRef,
 };
 use aws_sdk_sts::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_sts::error::BoxError;
@@ -27,6 +28,7 @@ pub struct OversizedAnswer;
 #[derive(Debug, Clone, Default)]
 pub struct AnswerGuard {
     server_time: Arc<Mutex<Option<Timestamp>>>,
+    endpoint: Arc<Mutex<Option<String>>>,
 }
 
 impl AnswerGuard {
@@ -36,6 +38,14 @@ impl AnswerGuard {
             .server_time
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Where the last request went (scheme, host and port), once one was sent.
+    pub fn endpoint(&self) -> Option<String> {
+        self.endpoint
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn note_server_time(&self, time: Option<Timestamp>) {
@@ -49,6 +59,18 @@ impl AnswerGuard {
 impl Intercept for AnswerGuard {
     fn name(&self) -> &'static str {
         "stscreds::AnswerGuard"
+    }
+
+    /// As the request leaves: note where it goes, for `--verbose` and for messages.
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _config: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let endpoint = endpoint_of(context.request().uri());
+        *self.endpoint.lock().unwrap_or_else(PoisonError::into_inner) = Some(endpoint);
+        Ok(())
     }
 
     /// Before the body is read: refuse a declared length that is too large.
@@ -83,6 +105,21 @@ impl Intercept for AnswerGuard {
     }
 }
 
+/// The scheme, host and port of `uri`: where a call went, without the path, the query
+/// or any user name and password an endpoint setting might carry.
+fn endpoint_of(uri: &str) -> String {
+    let (scheme, rest) = uri.split_once("://").unwrap_or(("", uri));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    if scheme.is_empty() {
+        host.to_owned()
+    } else {
+        format!("{scheme}://{host}")
+    }
+}
+
 fn within_limit(length: Option<u64>) -> Result<(), BoxError> {
     match length {
         Some(length) if length > MAX_ANSWER_BYTES => Err(OversizedAnswer.into()),
@@ -99,6 +136,18 @@ fn http_date(value: &str) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endpoint_is_named_without_path_query_or_user() {
+        assert_eq!(
+            endpoint_of("https://sts.us-east-1.amazonaws.com/?Action=GetSessionToken"),
+            "https://sts.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            endpoint_of("http://user:secret@127.0.0.1:5000/path"),
+            "http://127.0.0.1:5000"
+        );
+    }
 
     #[test]
     fn http_dates_are_read() {

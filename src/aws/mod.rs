@@ -8,8 +8,8 @@ mod error;
 mod guard;
 mod redact;
 
-use error::classify;
 pub use error::{AwsError, Operation};
+use error::{Caller, classify};
 
 use std::error::Error as StdError;
 
@@ -54,6 +54,7 @@ pub struct Aws {
     sts: aws_sdk_sts::Client,
     iam: aws_sdk_iam::Client,
     key_id: String,
+    profile: String,
     guard: AnswerGuard,
     report: Arc<dyn Report>,
 }
@@ -139,6 +140,7 @@ impl Aws {
             iam: aws_sdk_iam::Client::from_conf(iam_config),
             runtime,
             key_id,
+            profile: profile.to_owned(),
             guard,
             report,
         })
@@ -158,6 +160,7 @@ impl Aws {
         if name.is_empty() || arn.ends_with(":root") {
             return Err(AwsError::RootKeys {
                 arn: arn.to_owned(),
+                profile: self.profile.clone(),
             });
         }
         plausible(Operation::GetUser, answer::user_name(name))?;
@@ -350,12 +353,21 @@ impl Aws {
             Ok(output) => ("ok", output.request_id()),
             Err(error) => ("failed", error.request_id()),
         };
+        let endpoint = self
+            .guard
+            .endpoint()
+            .unwrap_or_else(|| "an endpoint not yet known".to_owned());
         self.report.trace(&format!(
-            "{operation} {outcome} in {} ms (request id {})",
+            "{operation} {outcome} in {} ms at {endpoint} (request id {})",
             started.elapsed().as_millis(),
             request_id.and_then(redact::request_id).unwrap_or("none")
         ));
-        result.map_err(|error| classify(operation, &self.key_id, error))
+        let caller = Caller {
+            key_id: self.key_id.clone(),
+            profile: self.profile.clone(),
+            endpoint,
+        };
+        result.map_err(|error| classify(operation, &caller, error))
     }
 }
 

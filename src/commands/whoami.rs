@@ -6,6 +6,7 @@ use crate::config::ProfileConfig;
 use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::error::Error;
+use crate::message::profile_flag;
 use crate::session;
 use crate::store::KeyStore;
 
@@ -42,8 +43,10 @@ fn describe_user(cx: &mut Context, config: &ProfileConfig) -> Result<String, Err
         user.account()
     );
     if devices.is_empty() {
-        report
-            .push_str("MFA device: none (assign one in the IAM console to use `stscreds auth`)\n");
+        report.push_str(&format!(
+            "MFA device: none (assign one in the IAM console to use `stscreds auth{}`)\n",
+            profile_flag(profile)
+        ));
     }
     for device in devices {
         report.push_str(&format!("MFA device: {device}\n"));

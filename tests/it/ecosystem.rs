@@ -486,6 +486,8 @@ fn verbose_traces_each_aws_call_without_secrets() {
         "{run:#?}"
     );
     assert!(run.stderr.contains("(request id "), "{run:#?}");
+    let endpoint = format!(" at {} (request id ", moto.url());
+    assert!(run.stderr.contains(&endpoint), "{endpoint:?}: {run:#?}");
     let quiet = sandbox
         .run(&["auth", "--token-code", "123456"], "")
         .success();

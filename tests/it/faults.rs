@@ -183,8 +183,11 @@ fn a_server_error_is_explained() {
 fn a_refused_connection_says_to_check_the_network() {
     let moto = Moto::shared();
     let (user, _) = moto.create_user_with_mfa("refused");
-    let prepared = Prepared::new(moto, &user, &dead_endpoint());
-    prepared.auth_fails_with("cannot reach AWS for sts:GetSessionToken: Connection refused");
+    let endpoint = dead_endpoint();
+    let prepared = Prepared::new(moto, &user, &endpoint);
+    prepared.auth_fails_with(&format!(
+        "cannot reach AWS for sts:GetSessionToken at {endpoint}: Connection refused"
+    ));
 }
 
 #[test]
