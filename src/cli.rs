@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand};
 
 use crate::ini::is_valid_profile_name;
+use crate::message::shell_word;
 use crate::mfa::TokenCode;
 use crate::prompt::InputError;
 use crate::session::{CredentialKey, SessionDuration};
@@ -18,11 +19,6 @@ pub struct Cli {
     /// in ~/.aws/credentials [default: $AWS_PROFILE, else default]
     #[arg(long, global = true, value_parser = parse_profile)]
     pub profile: Option<String>,
-
-    /// How long new session credentials last, from 15m to 36h (e.g. 90m, 12h)
-    /// [default: the profile's duration_seconds, else 1h]
-    #[arg(long, global = true, value_parser = SessionDuration::parse)]
-    pub expires: Option<SessionDuration>,
 
     /// Trace each AWS call (service, operation, duration, request id) on stderr.
     #[arg(short, long, global = true)]
@@ -126,6 +122,10 @@ pub struct MfaOnly {
 /// Options of `exec`.
 #[derive(Debug, Args)]
 pub struct ExecArgs {
+    /// The profile, where aws-vault users type it (the same as --profile).
+    #[arg(value_name = "PROFILE", value_parser = parse_profile)]
+    pub named_profile: Option<String>,
+
     /// MFA options, used only if the credentials have to be renewed.
     #[command(flatten)]
     pub mfa: MfaArgs,
@@ -142,6 +142,10 @@ pub struct ExecArgs {
 /// Options of `export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// The profile, where aws-vault users type it (the same as --profile).
+    #[arg(value_name = "PROFILE", value_parser = parse_profile)]
+    pub named_profile: Option<String>,
+
     /// MFA options, used only if the credentials have to be renewed.
     #[command(flatten)]
     pub mfa: MfaArgs,
@@ -154,6 +158,11 @@ pub struct ExportArgs {
 /// How the MFA code and device are chosen.
 #[derive(Debug, Clone, Default, Args)]
 pub struct MfaArgs {
+    /// How long new session credentials last, from 15m to 36h (e.g. 90m, 12h)
+    /// [default: the profile's duration_seconds, else 1h]
+    #[arg(long, value_parser = SessionDuration::parse)]
+    pub expires: Option<SessionDuration>,
+
     /// The 6-digit MFA code; without it, stscreds asks for one.
     #[arg(long, value_name = "CODE", value_parser = parse_token_code)]
     pub token_code: Option<TokenCode>,
@@ -176,6 +185,10 @@ pub struct MfaArgs {
 /// Options of `auth`.
 #[derive(Debug, Args)]
 pub struct AuthArgs {
+    /// The profile, where aws-vault users type it (the same as --profile).
+    #[arg(value_name = "PROFILE", value_parser = parse_profile)]
+    pub named_profile: Option<String>,
+
     /// MFA options.
     #[command(flatten)]
     pub mfa: MfaArgs,
@@ -198,9 +211,23 @@ pub struct ReadArgs {
 }
 
 impl Cli {
-    /// The profile: `--profile`, else a non-empty `AWS_PROFILE`, else `default`.
+    /// The profile: `--profile` or the command's PROFILE argument (not two different
+    /// ones), else a non-empty `AWS_PROFILE`, else `default`.
     pub fn profile(&self) -> Result<String, InputError> {
-        resolve_profile(self.profile.as_deref())
+        let named = match &self.command {
+            Command::Auth(args) => args.named_profile.as_deref(),
+            Command::Exec(args) => args.named_profile.as_deref(),
+            Command::Export(args) => args.named_profile.as_deref(),
+            _ => None,
+        };
+        match (self.profile.as_deref(), named) {
+            (Some(flag), Some(named)) if flag != named => Err(InputError::Invalid(format!(
+                "two profiles given, --profile {} and {}; give one",
+                shell_word(flag),
+                shell_word(named)
+            ))),
+            (flag, named) => resolve_profile(flag.or(named)),
+        }
     }
 }
 
@@ -311,9 +338,10 @@ mod tests {
     /// A fast path ignores every option but `--profile`: any other would change what
     /// the full command does, so clap must have found none.
     fn assert_no_option_but_the_profile(cli: &Cli, mfa: &MfaArgs, line: &str) {
-        assert!(cli.expires.is_none() && !cli.verbose, "{line:?}");
+        assert!(!cli.verbose, "{line:?}");
         assert!(
-            mfa.token_code.is_none()
+            mfa.expires.is_none()
+                && mfa.token_code.is_none()
                 && mfa.mfa_serial.is_none()
                 && mfa.mfa_command.is_none()
                 && mfa.role_arn.is_none(),
@@ -357,7 +385,7 @@ mod tests {
             assert_no_option_but_the_profile(&cli, &read.mfa, line);
             assert_eq!((&cli.profile, read.key), (&profile, key), "{line:?}");
         }
-        assert_eq!(answered, 4, "the plain forms are recognised");
+        assert_eq!(answered, 5, "the plain forms are recognised");
     }
 
     #[test]

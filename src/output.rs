@@ -10,6 +10,7 @@ use crate::session::{CredentialKey, SessionCredentials};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// `export NAME='value'` (bash, zsh, dash, ksh).
+    #[value(alias = "bash", alias = "zsh")]
     Sh,
     /// `set -gx NAME 'value'`.
     Fish,

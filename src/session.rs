@@ -22,22 +22,23 @@ pub const FRESHNESS_MARGIN: SignedDuration = SignedDuration::from_mins(5);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CredentialKey {
     /// The access key id.
-    #[value(name = "aws_access_key_id")]
+    #[value(name = "aws_access_key_id", alias = "AWS_ACCESS_KEY_ID")]
     AccessKeyId,
     /// The secret access key.
-    #[value(name = "aws_secret_access_key")]
+    #[value(name = "aws_secret_access_key", alias = "AWS_SECRET_ACCESS_KEY")]
     SecretAccessKey,
     /// The session token.
-    #[value(name = "aws_session_token")]
+    #[value(name = "aws_session_token", alias = "AWS_SESSION_TOKEN")]
     SessionToken,
 }
 
 impl CredentialKey {
-    /// The key named `name` in credentials files.
+    /// The key named `name` in credentials files, or by its environment variable
+    /// (`AWS_ACCESS_KEY_ID`, as users of `export` know it).
     pub fn from_name(name: &str) -> Option<Self> {
         [Self::AccessKeyId, Self::SecretAccessKey, Self::SessionToken]
             .into_iter()
-            .find(|key| key.name() == name)
+            .find(|key| key.name() == name || key.name().to_ascii_uppercase() == name)
     }
 
     /// The key's name in credentials files.

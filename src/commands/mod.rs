@@ -25,7 +25,6 @@ use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::{Ask, ControllingTerminal, Terminal};
 use crate::report::Stderr;
-use crate::session::SessionDuration;
 
 /// Runs the command the user asked for, with a context built once for it.
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -39,28 +38,20 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     };
     let report = Arc::new(Stderr::new(cli.verbose));
     let cx = &mut Context::new(paths, profile, ask, report);
-    let expires = cli.expires;
     match cli.command {
         Command::Init { backend } => init::run(cx, backend),
-        Command::Auth(args) => auth::run(cx, &session_args(expires, args.mfa), args.output_env),
-        Command::Read(args) => read::run(cx, &session_args(expires, args.mfa), args.key),
-        Command::Whoami(args) => whoami::run(cx, &session_args(expires, args.mfa)),
-        Command::CredentialProcess(args) => {
-            credential_process::run(cx, &session_args(expires, args.mfa))
-        }
-        Command::Exec(args) => exec::run(
-            cx,
-            &session_args(expires, args.mfa),
-            args.force,
-            args.command,
-        ),
+        Command::Auth(args) => auth::run(cx, &session_args(args.mfa), args.output_env),
+        Command::Read(args) => read::run(cx, &session_args(args.mfa), args.key),
+        Command::Whoami(args) => whoami::run(cx, &session_args(args.mfa)),
+        Command::CredentialProcess(args) => credential_process::run(cx, &session_args(args.mfa)),
+        Command::Exec(args) => exec::run(cx, &session_args(args.mfa), args.force, args.command),
         Command::Configure(args) => configure::run(cx, &args),
         Command::List => list::run(cx),
         Command::Policy => policy::run(cx),
         Command::Remove { yes, sessions } => remove::run(cx, yes, sessions),
         Command::Clear => clear::run(cx),
         Command::Migrate { to } => migrate::run(cx, to),
-        Command::Rotate(args) => rotate::run(cx, &session_args(expires, args.mfa)),
+        Command::Rotate(args) => rotate::run(cx, &session_args(args.mfa)),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(
@@ -71,13 +62,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             );
             print(&String::from_utf8_lossy(&script))
         }
-        Command::Export(args) => export::run(cx, &session_args(expires, args.mfa), args.format),
+        Command::Export(args) => export::run(cx, &session_args(args.mfa), args.format),
     }
 }
 
-fn session_args(expires: Option<SessionDuration>, mfa: MfaArgs) -> SessionArgs {
+fn session_args(mfa: MfaArgs) -> SessionArgs {
     SessionArgs {
-        expires,
+        expires: mfa.expires,
         token_code: mfa.token_code,
         mfa_serial: mfa.mfa_serial,
         mfa_command: mfa.mfa_command,

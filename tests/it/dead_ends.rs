@@ -93,3 +93,89 @@ fn a_mistyped_code_on_the_terminal_is_asked_for_again() {
             .contains("aws_session_token")
     );
 }
+
+#[test]
+fn the_profile_can_be_named_where_aws_vault_users_type_it() {
+    let (sandbox, _) = initialised("work");
+    sandbox
+        .run(&["auth", "work", "--token-code", "123456"], "")
+        .success();
+    let in_section = |key| {
+        let document = stscreds::ini::Document::parse(&sandbox.read(".aws/credentials")).unwrap();
+        document.get("work", key).map(str::to_owned)
+    };
+    let key_id = in_section("aws_access_key_id").expect("auth work wrote [work]");
+    let exported = sandbox
+        .run(&["export", "work", "--format", "bash"], "")
+        .success();
+    assert!(
+        exported
+            .stdout
+            .contains(&format!("export AWS_ACCESS_KEY_ID='{key_id}'")),
+        "{exported:#?}"
+    );
+    let exec = sandbox
+        .run(
+            &[
+                "exec",
+                "work",
+                "--",
+                "sh",
+                "-c",
+                "echo \"$STSCREDS_PROFILE $AWS_ACCESS_KEY_ID\"",
+            ],
+            "",
+        )
+        .success();
+    assert_eq!(exec.stdout, format!("work {key_id}\n"));
+    sandbox
+        .run(&["export", "work", "--profile", "other"], "")
+        .failure("two profiles given, --profile other and work; give one");
+}
+
+#[test]
+fn read_takes_the_environment_variable_names_too() {
+    let (sandbox, _) = initialised("default");
+    sandbox.auth("default");
+    let fast = sandbox.run(&["read", "AWS_ACCESS_KEY_ID"], "").success();
+    let named = sandbox.run(&["read", "aws_access_key_id"], "").success();
+    assert_eq!(fast.stdout, named.stdout);
+    assert!(fast.stdout.starts_with("AKIA") || fast.stdout.starts_with("ASIA"));
+    let through_clap = sandbox
+        .run(&["read", "AWS_SESSION_TOKEN", "--token-code", "123456"], "")
+        .success();
+    let token = sandbox.run(&["read", "aws_session_token"], "").success();
+    assert_eq!(through_clap.stdout, token.stdout);
+}
+
+#[test]
+fn expires_is_an_option_only_of_the_commands_that_get_credentials() {
+    let sandbox = Sandbox::new(&crate::support::dead_endpoint());
+    for command in [
+        "auth",
+        "read",
+        "exec",
+        "export",
+        "credential-process",
+        "whoami",
+        "rotate",
+    ] {
+        let help = sandbox.run(&[command, "--help"], "").success();
+        assert!(help.stdout.contains("--expires"), "{command}: {help:#?}");
+    }
+    for command in [
+        "list",
+        "policy",
+        "clear",
+        "remove",
+        "configure",
+        "completions",
+        "init",
+        "migrate",
+    ] {
+        let help = sandbox.run(&[command, "--help"], "").success();
+        assert!(!help.stdout.contains("--expires"), "{command}: {help:#?}");
+    }
+    let run = sandbox.run(&["list", "--expires", "2h"], "");
+    assert_eq!(run.code, Some(2), "{run:#?}");
+}
