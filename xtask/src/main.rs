@@ -49,10 +49,167 @@ fn write_man_pages(directory: &Path) -> std::io::Result<usize> {
         };
         let mut roff = Vec::new();
         clap_mangen::Man::new(page.name(name.clone())).render(&mut roff)?;
+        if name == "stscreds" {
+            roff.extend_from_slice(reference_sections().as_bytes());
+        }
         std::fs::write(directory.join(format!("{name}.1")), roff)?;
         written += 1;
     }
     Ok(written)
+}
+
+/// What the top-level page says beyond `--help`: a heading and its (term, text) items.
+const REFERENCE: &[(&str, &[(&str, &str)])] = &[
+    (
+        "FILES",
+        &[
+            (
+                "~/.aws/credentials",
+                "Session credentials per profile, with stscreds_expiration; other profiles, comments and layout are kept byte for byte (AWS_SHARED_CREDENTIALS_FILE moves it).",
+            ),
+            (
+                "~/.aws/config",
+                "Profile settings stscreds reads: region, mfa_serial, mfa_process, duration_seconds, role_arn, source_profile, credential_process (AWS_CONFIG_FILE moves it).",
+            ),
+            (
+                "~/.stscreds/credentials",
+                "Long-term keys of profiles with the file backend (mode 0600, directory 0700).",
+            ),
+            (
+                "~/.stscreds/credentials.age",
+                "Long-term keys of profiles with the encrypted-file backend, encrypted with your passphrase (age, scrypt).",
+            ),
+            (
+                "~/.stscreds/config",
+                "Per profile: the key backend, and the IAM user name and MFA device stscreds learned.",
+            ),
+            (
+                "~/.stscreds/sessions",
+                "Role sessions, and sessions of profiles that use credential_process.",
+            ),
+            (
+                "~/.stscreds/.lock, ~/.stscreds/locks/",
+                "Locks that serialise edits and renewals; each holds the pid of its holder.",
+            ),
+        ],
+    ),
+    (
+        "ENVIRONMENT",
+        &[
+            (
+                "AWS_PROFILE",
+                "The profile when --profile is not given (default: default).",
+            ),
+            (
+                "AWS_REGION, AWS_DEFAULT_REGION",
+                "The region for AWS calls, over the profile's region.",
+            ),
+            (
+                "AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM",
+                "Other endpoints for STS and IAM (a proxy, a test server).",
+            ),
+            (
+                "STSCREDS_BACKEND",
+                "The key backend for init when --backend is not given: file, keyring or encrypted-file.",
+            ),
+            (
+                "STSCREDS_FILE_PASSPHRASE",
+                "The passphrase of the encrypted-file backend, for scripts; never passed on to commands run by exec.",
+            ),
+            (
+                "STSCREDS_PROFILE",
+                "Set by exec in the command's environment: the profile it runs as.",
+            ),
+            (
+                "STSCREDS_TIMEOUT",
+                "How long one attempt of an AWS call may take (default 20s).",
+            ),
+            (
+                "STSCREDS_LOCK_TIMEOUT",
+                "How long to wait for another stscreds process renewing the same profile (default 2m).",
+            ),
+            (
+                "STSCREDS_MFA_TIMEOUT",
+                "How long an MFA command (mfa_process, --mfa-command) may run (default 60s).",
+            ),
+            (
+                "STSCREDS_ROTATE_WAIT",
+                "How long rotate waits for a new key to start working (default 1m).",
+            ),
+        ],
+    ),
+    (
+        "EXIT STATUS",
+        &[
+            ("0", "Success."),
+            (
+                "1",
+                "An error; one line on stderr says what happened and what to do.",
+            ),
+            ("2", "The command line does not parse."),
+            (
+                "128+N",
+                "Stopped by signal N (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP), with every file complete.",
+            ),
+            ("exec", "The exit status of the command it runs."),
+        ],
+    ),
+    (
+        "EXAMPLES",
+        &[
+            (
+                "stscreds init --profile work",
+                "Store an IAM user's long-term keys for the profile work.",
+            ),
+            (
+                "stscreds auth --profile work --expires 12h",
+                "Ask for an MFA code and write 12-hour session credentials into ~/.aws/credentials.",
+            ),
+            (
+                "export AWS_SESSION_TOKEN=$(stscreds read aws_session_token)",
+                "Read one value; renews first (asking for a code) only when the session has expired.",
+            ),
+            (
+                "stscreds exec work -- terraform plan",
+                "Run a command with the profile's session credentials in its environment.",
+            ),
+            (
+                "eval \"$(stscreds export --profile work)\"",
+                "Put the session credentials into this shell.",
+            ),
+            (
+                "credential_process = stscreds credential-process --profile work",
+                "In ~/.aws/config: every AWS SDK and the AWS CLI get credentials from stscreds.",
+            ),
+        ],
+    ),
+];
+
+/// [`REFERENCE`] as roff sections, for the end of the top-level page.
+fn reference_sections() -> String {
+    let mut roff = String::new();
+    for (heading, items) in REFERENCE {
+        roff.push_str(&format!(".SH \"{heading}\"\n"));
+        for (term, text) in *items {
+            roff.push_str(&format!(
+                ".TP\n\\fB{}\\fR\n{}\n",
+                escape(term),
+                escape(text)
+            ));
+        }
+    }
+    roff
+}
+
+/// `text` safe as roff text: backslashes and hyphens escaped, and no line that starts
+/// with a control character.
+fn escape(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
 }
 
 #[cfg(test)]
@@ -74,6 +231,13 @@ mod tests {
             top.contains("credential\\-process"),
             "the top page lists the commands"
         );
+        for heading in ["FILES", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES"] {
+            assert!(
+                top.contains(&format!(".SH \"{heading}\"")),
+                "{heading}: {top}"
+            );
+        }
+        assert!(top.contains("\\fBSTSCREDS_LOCK_TIMEOUT\\fR"), "{top}");
         std::fs::remove_dir_all(directory).unwrap();
     }
 }
