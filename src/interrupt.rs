@@ -9,7 +9,9 @@ use std::sync::{Mutex, Once};
 use std::time::Duration;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
+use signal_hook::iterator::SignalsInfo;
+use signal_hook::iterator::exfiltrator::WithOrigin;
+use signal_hook::low_level::siginfo::{Cause, Origin};
 
 use crate::files;
 
@@ -23,7 +25,26 @@ pub fn if_stopped_say(note: Option<String>) {
 }
 
 /// Where signals go while a [`Capture`] is alive, instead of ending the process.
-static CAPTURED: Mutex<Option<Sender<i32>>> = Mutex::new(None);
+static CAPTURED: Mutex<Option<Sender<Caught>>> = Mutex::new(None);
+
+/// A signal taken by a [`Capture`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caught {
+    /// The signal's number (`SIGINT`, `SIGTERM`, `SIGHUP`).
+    pub signal: i32,
+    /// Whether the terminal sent it (Ctrl-C, a hang-up): then every process in the
+    /// terminal's foreground group got it too, a child started there included.
+    pub from_terminal: bool,
+}
+
+impl From<&Origin> for Caught {
+    fn from(origin: &Origin) -> Self {
+        Self {
+            signal: origin.signal,
+            from_terminal: origin.cause == Cause::Kernel,
+        }
+    }
+}
 
 /// Installs the handler (once per process). Called by the dispatcher before any command
 /// runs, never on the fast `read` path.
@@ -31,25 +52,25 @@ pub fn install() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let terminal = rustix::termios::tcgetattr(rustix::stdio::stdin()).ok();
-        let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        let Ok(mut signals) = SignalsInfo::<WithOrigin>::new([SIGINT, SIGTERM, SIGHUP]) else {
             return;
         };
         std::thread::spawn(move || {
-            for signal in signals.forever() {
-                if deliver_to_capture(signal) {
+            for origin in signals.forever() {
+                if deliver_to_capture(Caught::from(&origin)) {
                     continue;
                 }
-                stop(signal, terminal.as_ref());
+                stop(origin.signal, terminal.as_ref());
             }
         });
     });
 }
 
 /// Signals caught for a caller that must stop its own work before the process ends:
-/// while this lives, SIGINT, SIGTERM and SIGHUP are delivered here (as their numbers)
-/// and the process goes on; once it is dropped, they end the process again.
+/// while this lives, SIGINT, SIGTERM and SIGHUP are delivered here and the process goes
+/// on; once it is dropped, they end the process again.
 pub struct Capture {
-    signals: Receiver<i32>,
+    signals: Receiver<Caught>,
 }
 
 impl Capture {
@@ -62,7 +83,7 @@ impl Capture {
     }
 
     /// The next signal, waiting at most `patience` for one.
-    pub fn next(&self, patience: Duration) -> Option<i32> {
+    pub fn next(&self, patience: Duration) -> Option<Caught> {
         self.signals.recv_timeout(patience).ok()
     }
 }
@@ -74,11 +95,11 @@ impl Drop for Capture {
 }
 
 /// Hands `signal` to the live [`Capture`], if there is one.
-fn deliver_to_capture(signal: i32) -> bool {
+fn deliver_to_capture(caught: Caught) -> bool {
     let captured = CAPTURED.lock().unwrap_or_else(|e| e.into_inner());
     captured
         .as_ref()
-        .is_some_and(|sender| sender.send(signal).is_ok())
+        .is_some_and(|sender| sender.send(caught).is_ok())
 }
 
 /// Ends the process for `signal` once no file is half-written, with the terminal as
@@ -120,9 +141,13 @@ mod tests {
     #[test]
     fn a_captured_signal_is_delivered_and_the_process_goes_on() {
         let capture = Capture::start();
+        let sent = |signal| Caught {
+            signal,
+            from_terminal: false,
+        };
         signal_hook::low_level::raise(SIGHUP).expect("raise");
-        assert_eq!(capture.next(Duration::from_secs(10)), Some(SIGHUP));
+        assert_eq!(capture.next(Duration::from_secs(10)), Some(sent(SIGHUP)));
         signal_hook::low_level::raise(SIGTERM).expect("raise");
-        assert_eq!(capture.next(Duration::from_secs(10)), Some(SIGTERM));
+        assert_eq!(capture.next(Duration::from_secs(10)), Some(sent(SIGTERM)));
     }
 }

@@ -24,6 +24,7 @@ pub mod output;
 pub mod prompt;
 pub mod report;
 pub mod rotation;
+pub mod server;
 pub mod session;
 pub mod store;
 

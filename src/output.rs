@@ -99,6 +99,29 @@ fn json(credentials: &SessionCredentials) -> String {
     format!("{{{}}}\n", fields.join(", "))
 }
 
+/// The document the AWS SDKs' container credential provider reads (what the credential
+/// server answers): `AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`.
+pub fn container_json(credentials: &SessionCredentials) -> String {
+    json_object(&[
+        ("AccessKeyId", credentials.value(CredentialKey::AccessKeyId)),
+        (
+            "SecretAccessKey",
+            credentials.value(CredentialKey::SecretAccessKey),
+        ),
+        ("Token", credentials.value(CredentialKey::SessionToken)),
+        ("Expiration", &rfc3339(credentials.expiration)),
+    ])
+}
+
+/// A JSON object of string fields, in the order given.
+pub fn json_object(fields: &[(&str, &str)]) -> String {
+    let fields: Vec<String> = fields
+        .iter()
+        .map(|(name, value)| format!("{}: {}", json_string(name), json_string(value)))
+        .collect();
+    format!("{{{}}}", fields.join(", "))
+}
+
 fn json_string(value: &str) -> String {
     let mut quoted = String::with_capacity(value.len() + 2);
     quoted.push('"');

@@ -1,0 +1,259 @@
+//! A local credential server: session credentials over HTTP on 127.0.0.1, the way the
+//! AWS SDKs fetch them in an ECS container (`AWS_CONTAINER_CREDENTIALS_FULL_URI` and
+//! an authorization token), so that a long-running tool refreshes its credentials by
+//! itself instead of failing at the first expiry. The credentials are held in memory
+//! and renewed ahead of expiry in the background ([`supply`]); requests are answered
+//! from memory ([`http`]).
+
+mod http;
+mod supply;
+
+use std::fs;
+use std::io::{self, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use jiff::{Timestamp, tz::TimeZone};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::oneshot;
+
+use crate::report::Report;
+
+pub use supply::Supply;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The port could not be bound.
+    #[error(
+        "cannot listen on 127.0.0.1:{port}: {source}; choose another --port, or leave it out for any free one"
+    )]
+    Bind {
+        /// The port asked for (0 for any).
+        port: u16,
+        /// Why.
+        source: io::Error,
+    },
+    /// The token could not be made or written.
+    #[error("cannot make the server's token file in {}: {source}", directory.display())]
+    TokenFile {
+        /// Where it was to go.
+        directory: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The operating system's random numbers are not available.
+    #[error("cannot make a token: the system's random number source failed ({0})")]
+    Random(String),
+    /// The server's thread could not start.
+    #[error("cannot start the server: {0}")]
+    Runtime(io::Error),
+}
+
+/// The environment variables a client needs to use the server.
+pub const URI_VARIABLE: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+/// The variable that holds the token itself.
+pub const TOKEN_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+/// The variable that names the file that holds the token (the SDKs prefer it).
+pub const TOKEN_FILE_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
+
+/// A running credential server. Dropping it stops the server and removes its token
+/// file.
+pub struct CredentialServer {
+    url: String,
+    token: SecretString,
+    token_file: TokenFile,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl CredentialServer {
+    /// Serves `supply` on 127.0.0.1 (`port`, or any free one), with a new random token
+    /// written to a private file.
+    pub fn start(supply: Supply, port: u16) -> Result<Self, ServerError> {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+            .map_err(|source| ServerError::Bind { port, source })?;
+        let address = listener
+            .local_addr()
+            .map_err(|source| ServerError::Bind { port, source })?;
+        let token = new_token()?;
+        let token_file = TokenFile::write(&token)?;
+        let (stop, stopped) = oneshot::channel();
+        let service = Arc::new(http::Service {
+            supply,
+            token: token.clone(),
+        });
+        let thread = spawn_server(listener, service, stopped)?;
+        Ok(Self {
+            url: format!("http://{address}{}", http::PATH),
+            token,
+            token_file,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// The variables that point an AWS SDK at this server, with their values: the
+    /// URI, the token and the token's file.
+    pub fn variables(&self) -> [(&'static str, String); 3] {
+        [
+            (URI_VARIABLE, self.url.clone()),
+            (TOKEN_VARIABLE, self.token.expose_secret().to_owned()),
+            (
+                TOKEN_FILE_VARIABLE,
+                self.token_file.path.display().to_string(),
+            ),
+        ]
+    }
+
+    /// The server's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for CredentialServer {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Runs the server on a thread of its own with a current-thread runtime.
+fn spawn_server(
+    listener: TcpListener,
+    service: Arc<http::Service>,
+    stopped: oneshot::Receiver<()>,
+) -> Result<JoinHandle<()>, ServerError> {
+    listener
+        .set_nonblocking(true)
+        .map_err(ServerError::Runtime)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(ServerError::Runtime)?;
+    let listener = {
+        let _entered = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).map_err(ServerError::Runtime)?
+    };
+    std::thread::Builder::new()
+        .name("stscreds-server".into())
+        .spawn(move || runtime.block_on(http::serve(listener, service, stopped)))
+        .map_err(ServerError::Runtime)
+}
+
+/// 32 random bytes from the operating system, as 64 hex digits.
+fn new_token() -> Result<SecretString, ServerError> {
+    let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+    getrandom::fill(bytes.as_mut()).map_err(|error| ServerError::Random(error.to_string()))?;
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    Ok(hex.into())
+}
+
+/// The token in a file only its owner can read, in a private directory (under
+/// `$XDG_RUNTIME_DIR` when there is one); both are removed when this is dropped.
+struct TokenFile {
+    path: PathBuf,
+    _directory: tempfile::TempDir,
+}
+
+impl TokenFile {
+    fn write(token: &SecretString) -> Result<Self, ServerError> {
+        let parent = std::env::var_os("XDG_RUNTIME_DIR")
+            .map(PathBuf::from)
+            .filter(|dir| dir.is_dir())
+            .unwrap_or_else(std::env::temp_dir);
+        let failed = |source| ServerError::TokenFile {
+            directory: parent.clone(),
+            source,
+        };
+        let directory = tempfile::Builder::new()
+            .prefix("stscreds-server-")
+            .tempdir_in(&parent)
+            .map_err(failed)?;
+        let path = directory.path().join("token");
+        write_private(&path, token.expose_secret().as_bytes()).map_err(failed)?;
+        Ok(Self {
+            path,
+            _directory: directory,
+        })
+    }
+}
+
+/// Creates `path` with mode 0600 and `contents`, no trailing newline (botocore refuses
+/// a token with a line break).
+fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+/// `15:42`, local time, for a running server's messages.
+fn clock_time(time: Timestamp) -> String {
+    time.to_zoned_datetime(TimeZone::system())
+        .strftime("%H:%M")
+        .to_string()
+}
+
+/// A running server's reporter: each message on one line, after the time it happened
+/// (`15:41:02 stscreds: renewed …`), so that a terminal left open tells its story.
+pub struct Timestamped(pub Arc<dyn Report>);
+
+impl Timestamped {
+    fn stamp(message: &str) -> String {
+        let now = Timestamp::now().to_zoned_datetime(TimeZone::system());
+        format!("{} {message}", now.strftime("%H:%M:%S"))
+    }
+}
+
+impl Report for Timestamped {
+    fn say(&self, message: &str) {
+        self.0.say(&Self::stamp(message));
+    }
+
+    fn warn(&self, message: &str) {
+        self.0.warn(&Self::stamp(message));
+    }
+
+    fn trace(&self, message: &str) {
+        self.0.trace(&Self::stamp(message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_distinct() {
+        let first = new_token().unwrap();
+        let second = new_token().unwrap();
+        assert_eq!(first.expose_secret().len(), 64);
+        assert!(first.expose_secret().bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(first.expose_secret(), second.expose_secret());
+    }
+
+    #[test]
+    fn the_token_file_is_private_has_no_newline_and_goes_away() {
+        let token: SecretString = "abc123".into();
+        let file = TokenFile::write(&token).unwrap();
+        let path = file.path.clone();
+        assert_eq!(fs::read(&path).unwrap(), b"abc123");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        drop(file);
+        assert!(!path.exists());
+    }
+}

@@ -1,0 +1,265 @@
+//! The credentials a server hands out, kept in memory and renewed in the background
+//! ahead of their expiry, so that a request is answered at once and a person typing an
+//! MFA code is never on an SDK's clock.
+
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::context::Context;
+use crate::credentials::{self, Freshness, SessionArgs};
+use crate::error::Error;
+use crate::files::Paths;
+use crate::prompt::ControllingTerminal;
+use crate::report::Report;
+use crate::session::SessionCredentials;
+
+/// The most a renewal starts ahead of expiry: botocore itself refreshes with 15
+/// minutes left.
+const MOST_AHEAD: SignedDuration = SignedDuration::from_mins(15);
+
+/// The least a renewal starts ahead of expiry.
+const LEAST_AHEAD: SignedDuration = SignedDuration::from_mins(1);
+
+/// How long after a failed renewal the next one is tried (sooner if the credentials
+/// expire before).
+const RETRY_AFTER: SignedDuration = SignedDuration::from_mins(1);
+
+/// What a request is answered with.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// Credentials valid now.
+    Credentials(SessionCredentials),
+    /// None that are valid: why, and what to run.
+    Unavailable(String),
+}
+
+/// What the renewal thread and the request handlers share.
+#[derive(Debug)]
+struct Held {
+    credentials: SessionCredentials,
+    /// The last renewal's failure, until one succeeds.
+    failure: Option<String>,
+}
+
+/// Session credentials for one profile (or role), kept fresh by a thread of their own.
+pub struct Supply {
+    held: Arc<RwLock<Held>>,
+    stop: Option<Sender<()>>,
+    renewer: Option<JoinHandle<()>>,
+}
+
+impl Supply {
+    /// Gets credentials valid for a while now, asking `cx.ask` for an MFA code if one is
+    /// needed (as `exec` does), then renews them in the background: each renewal goes
+    /// through the profile's lock like every other command, asks on the controlling
+    /// terminal or through `mfa_process`, and reports through `cx.report`.
+    pub fn start(cx: &mut Context, args: &SessionArgs) -> Result<Self, Error> {
+        let first = credentials::get(cx, args, Freshness::ValidFor(MOST_AHEAD))?;
+        let held = Arc::new(RwLock::new(Held {
+            credentials: first,
+            failure: None,
+        }));
+        let (stop, stopped) = mpsc::channel();
+        let renewal = Renewal {
+            paths: cx.paths.clone(),
+            profile: cx.profile.clone(),
+            report: Arc::new(super::Timestamped(cx.report.clone())),
+            // A code works once: renewals ask for new ones.
+            args: SessionArgs {
+                token_code: None,
+                ..args.clone()
+            },
+            held: held.clone(),
+        };
+        let renewer = std::thread::spawn(move || {
+            let mut due = renewal.first_due();
+            loop {
+                match stopped.recv_timeout(due) {
+                    Err(RecvTimeoutError::Timeout) => due = renewal.renew(),
+                    Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+        });
+        Ok(Self {
+            held,
+            stop: Some(stop),
+            renewer: Some(renewer),
+        })
+    }
+
+    /// What to answer a request with now: never expired credentials.
+    pub fn answer(&self) -> Answer {
+        let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
+        if held.credentials.expiration > Timestamp::now() {
+            return Answer::Credentials(held.credentials.clone());
+        }
+        Answer::Unavailable(held.failure.clone().unwrap_or_else(|| {
+            "the session credentials have expired and are being renewed; try again shortly"
+                .to_owned()
+        }))
+    }
+}
+
+impl Drop for Supply {
+    /// Stops the renewals; one in progress (say, waiting for an MFA code) is left to
+    /// end with the process.
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(renewer) = self.renewer.take()
+            && renewer.is_finished()
+        {
+            let _ = renewer.join();
+        }
+    }
+}
+
+/// What the renewal thread works with: a fresh [`Context`] is made for each renewal,
+/// so that a changed `~/.aws/config` is read again.
+struct Renewal {
+    paths: Paths,
+    profile: String,
+    report: Arc<dyn Report>,
+    args: SessionArgs,
+    held: Arc<RwLock<Held>>,
+}
+
+impl Renewal {
+    /// How long until the credentials held now should be renewed.
+    fn first_due(&self) -> Duration {
+        let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
+        until(renewal_time(&held.credentials, Timestamp::now()))
+    }
+
+    /// Renews the credentials (or finds that another process has) and returns how long
+    /// until the next renewal. A failure keeps the old credentials while they last and
+    /// is retried.
+    fn renew(&self) -> Duration {
+        let now = Timestamp::now();
+        let ahead = {
+            let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
+            renew_ahead(held.credentials.expiration.duration_since(now))
+        };
+        let mut cx = Context::new(
+            self.paths.clone(),
+            self.profile.clone(),
+            Box::new(ControllingTerminal),
+            self.report.clone(),
+        );
+        let wanted = Freshness::ValidFor(ahead + LEAST_AHEAD);
+        match credentials::get(&mut cx, &self.args, wanted) {
+            Ok(credentials) => self.keep(credentials),
+            Err(error) => self.fail(&error),
+        }
+    }
+
+    fn keep(&self, credentials: SessionCredentials) -> Duration {
+        let due = renewal_time(&credentials, Timestamp::now());
+        self.report.say(&format!(
+            "stscreds: renewed the credentials of profile '{}', valid until {}",
+            self.profile,
+            super::clock_time(credentials.expiration)
+        ));
+        let mut held = self.held.write().unwrap_or_else(PoisonError::into_inner);
+        *held = Held {
+            credentials,
+            failure: None,
+        };
+        until(due)
+    }
+
+    fn fail(&self, error: &Error) -> Duration {
+        let mut held = self.held.write().unwrap_or_else(PoisonError::into_inner);
+        let expiration = held.credentials.expiration;
+        let retry = Timestamp::now()
+            .checked_add(RETRY_AFTER)
+            .map_or(expiration, |retry| retry.min(expiration));
+        self.report.warn(&format!(
+            "renewing the credentials of profile '{}' failed: {error}; the current ones serve until {}, next try at {}",
+            self.profile,
+            super::clock_time(expiration),
+            super::clock_time(retry)
+        ));
+        held.failure = Some(error.to_string());
+        until(retry).max(Duration::from_secs(1))
+    }
+}
+
+/// When credentials should be renewed: [`renew_ahead`] of their expiry.
+fn renewal_time(credentials: &SessionCredentials, now: Timestamp) -> Timestamp {
+    let remaining = credentials.expiration.duration_since(now);
+    credentials
+        .expiration
+        .checked_sub(renew_ahead(remaining))
+        .unwrap_or(now)
+}
+
+/// How long ahead of expiry to renew credentials that have `remaining` left: a
+/// quarter of it, between one and fifteen minutes, so that a short session is not
+/// renewed over and over. Debug builds (the tests) may set it with
+/// `STSCREDS_TEST_RENEW_AHEAD`; release builds ignore that variable.
+fn renew_ahead(remaining: SignedDuration) -> SignedDuration {
+    if let Some(ahead) = test_renew_ahead() {
+        return ahead;
+    }
+    (remaining / 4).clamp(LEAST_AHEAD, MOST_AHEAD)
+}
+
+#[cfg(debug_assertions)]
+fn test_renew_ahead() -> Option<SignedDuration> {
+    let text = std::env::var("STSCREDS_TEST_RENEW_AHEAD").ok()?;
+    let duration = humantime::parse_duration(&text).ok()?;
+    SignedDuration::try_from(duration).ok()
+}
+
+#[cfg(not(debug_assertions))]
+fn test_renew_ahead() -> Option<SignedDuration> {
+    None
+}
+
+/// How long from now until `time` (zero if it has passed).
+fn until(time: Timestamp) -> Duration {
+    Duration::try_from(time.duration_since(Timestamp::now())).unwrap_or(Duration::ZERO)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renewals_start_a_quarter_ahead_within_one_and_fifteen_minutes() {
+        let ahead = |minutes: i64| renew_ahead(SignedDuration::from_mins(minutes));
+        assert_eq!(ahead(60), SignedDuration::from_mins(15));
+        assert_eq!(ahead(36 * 60), SignedDuration::from_mins(15));
+        assert_eq!(ahead(20), SignedDuration::from_mins(5));
+        assert_eq!(ahead(2), SignedDuration::from_mins(1));
+    }
+
+    #[test]
+    fn expired_credentials_are_never_answered() {
+        let held = |expiration: Timestamp| Held {
+            credentials: SessionCredentials {
+                access_key_id: "ASIA".into(),
+                secret_access_key: "s".into(),
+                session_token: "t".into(),
+                expiration,
+            },
+            failure: Some("renewing failed: run `stscreds auth`".into()),
+        };
+        let supply = |expiration| Supply {
+            held: Arc::new(RwLock::new(held(expiration))),
+            stop: None,
+            renewer: None,
+        };
+        let later = Timestamp::now() + SignedDuration::from_mins(5);
+        assert!(matches!(supply(later).answer(), Answer::Credentials(_)));
+        let earlier = Timestamp::now() - SignedDuration::from_secs(1);
+        match supply(earlier).answer() {
+            Answer::Unavailable(message) => assert!(message.contains("stscreds auth")),
+            Answer::Credentials(_) => panic!("expired credentials were answered"),
+        }
+    }
+}
