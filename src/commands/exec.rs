@@ -62,9 +62,7 @@ pub fn run(
     // The passphrase of the encrypted key file is for stscreds only.
     child.env_remove(crate::env::PASSPHRASE_VARIABLE);
     child
-        .envs(output::variables(&credentials))
-        .env("AWS_REGION", &region)
-        .env("AWS_DEFAULT_REGION", &region)
+        .envs(output::variables(&credentials, &region))
         .env(PROFILE_MARKER, profile);
     let source = replace_process(&mut child);
     Err(Error::Exec {

@@ -1,5 +1,6 @@
-//! `stscreds export --format FORMAT`: the session credentials in the syntax of a shell
-//! or tool, renewed first if they are about to expire.
+//! `stscreds export --format FORMAT`: the session credentials and the profile's region
+//! in the syntax of a shell or tool, renewed first if they are about to expire. The
+//! shell formats set the same variables as `exec` ([`output::variables`]).
 
 use zeroize::Zeroizing;
 
@@ -13,8 +14,19 @@ use crate::session;
 pub fn run(cx: &mut Context, args: &SessionArgs, format: Format) -> Result<(), Error> {
     let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
     let credentials = credentials::get(cx, args, freshness)?;
+    print(cx, &credentials, format)
+}
+
+/// Prints `credentials` of the context's profile in `format`, with the profile's region.
+pub(super) fn print(
+    cx: &Context,
+    credentials: &session::SessionCredentials,
+    format: Format,
+) -> Result<(), Error> {
+    let region = cx.config()?.profile(&cx.profile)?.region;
     super::print(&Zeroizing::new(output::render(
-        &credentials,
+        credentials,
+        &region,
         format,
         &cx.profile,
     )?))
