@@ -6,9 +6,17 @@
 use std::fs;
 use std::process::Command;
 
-use crate::support::Sandbox;
 use crate::support::moto::Moto;
+use crate::support::terminal::Terminal;
+use crate::support::{Sandbox, python};
 use stscreds::ini::Document;
+
+/// The README's recipe for `~/.bashrc`, and a prompt to wait for.
+const BASHRC: &str = "export AWS_ACCESS_KEY_ID=$(stscreds read aws_access_key_id)
+export AWS_SECRET_ACCESS_KEY=$(stscreds read aws_secret_access_key)
+export AWS_SESSION_TOKEN=$(stscreds read aws_session_token)
+PS1='ready> '
+";
 
 /// The key id of every session moto's GetSessionToken hands out.
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -20,6 +28,8 @@ struct Accounts {
     sandbox: Sandbox,
     /// The key id of `dev`'s cached role session.
     role_key: String,
+    /// The role's name, as in the assumed-role ARN.
+    role_name: String,
 }
 
 impl Accounts {
@@ -43,7 +53,12 @@ impl Accounts {
         let sessions = Document::parse(&sandbox.read(".stscreds/sessions")).unwrap();
         let role_key = sessions.get("dev", "aws_access_key_id").unwrap().to_owned();
         assert_ne!(role_key, MOTO_SESSION_KEY, "the role's key tells it apart");
-        Self { sandbox, role_key }
+        let role_name = role.rsplit('/').next().unwrap().to_owned();
+        Self {
+            sandbox,
+            role_key,
+            role_name,
+        }
     }
 }
 
@@ -54,6 +69,100 @@ pub fn put_stscreds_on_path(sandbox: &mut Sandbox) {
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_stscreds"), bin.join("stscreds")).unwrap();
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
     sandbox.set_env("PATH", &path);
+}
+
+/// The path of `name` in the usual directories, if it is installed.
+fn installed(name: &str) -> Option<std::path::PathBuf> {
+    ["/bin", "/usr/bin", "/usr/local/bin"]
+        .iter()
+        .map(|dir| std::path::Path::new(dir).join(name))
+        .find(|path| path.exists())
+}
+
+#[test]
+fn a_bashrc_that_reads_credentials_keeps_the_exec_profile_in_an_interactive_shell() {
+    let accounts = Accounts::new();
+    let mut sandbox = accounts.sandbox;
+    sandbox.write(".bashrc", BASHRC);
+    let bash = installed("bash").expect("bash");
+    sandbox.set_env("SHELL", bash.to_str().unwrap());
+    sandbox.set_env("PYTHON", python().to_str().unwrap());
+
+    let mut shell = Terminal::spawn(sandbox.command(&["exec", "--profile", "dev"]));
+    let caller = r#""$PYTHON" -c 'import boto3; print("arn=" + boto3.client("sts").get_caller_identity()["Arn"])'"#;
+    let lines = [
+        r#"echo "env=$AWS_ACCESS_KEY_ID read=$(stscreds read aws_access_key_id) region=$AWS_REGION""#,
+        caller,
+        r#"stscreds exec -- true || echo "nested refused: $?""#,
+        r#"stscreds exec --force -- sh -c 'echo "forced=$STSCREDS_PROFILE/$AWS_ACCESS_KEY_ID"'"#,
+        "exit",
+    ];
+    for (n, line) in lines.iter().enumerate() {
+        shell.answer("ready> ", n + 1, line);
+    }
+    let (ok, shown) = shell.finish();
+    assert!(ok, "{shown}");
+
+    let role_key = &accounts.role_key;
+    assert!(
+        shown.contains(&format!("env={role_key} read={role_key} region=eu-west-1")),
+        "~/.bashrc kept the role's credentials, and `read` inside means `dev`: {shown}"
+    );
+    assert!(!shown.contains(&format!("={MOTO_SESSION_KEY}")), "{shown}");
+    assert!(
+        shown.contains(&format!(":assumed-role/{}/", accounts.role_name)),
+        "AWS answers as the role: {shown}"
+    );
+    assert!(
+        shown.contains("already inside `stscreds exec` for profile 'dev'")
+            && shown.contains("nested refused: 1"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("forced=dev/{role_key}")),
+        "--force without --profile means the exec'd profile: {shown}"
+    );
+}
+
+#[test]
+fn inside_exec_a_command_without_profile_means_the_exec_profile_and_flags_still_win() {
+    let accounts = Accounts::new();
+    let mut sandbox = accounts.sandbox;
+    let role_key = accounts.role_key.as_str();
+    sandbox.set_env("STSCREDS_PROFILE", "dev");
+    let key_of = |sandbox: &Sandbox, args: &[&str]| {
+        let mut line = vec!["read", "aws_access_key_id"];
+        line.extend_from_slice(args);
+        sandbox.run(&line, "").success().stdout
+    };
+    assert_eq!(key_of(&sandbox, &[]), format!("{role_key}\n"), "fast path");
+    assert_eq!(
+        key_of(&sandbox, &["--verbose"]),
+        format!("{role_key}\n"),
+        "full path"
+    );
+    let exported = sandbox.run(&["export"], "").success().stdout;
+    assert!(
+        exported.contains(&format!("export AWS_ACCESS_KEY_ID='{role_key}'\n"))
+            && exported.contains("export AWS_REGION='eu-west-1'\n"),
+        "{exported}"
+    );
+    assert_eq!(
+        key_of(&sandbox, &["--profile", "default"]),
+        format!("{MOTO_SESSION_KEY}\n"),
+        "--profile wins"
+    );
+    sandbox.set_env("AWS_PROFILE", "default");
+    assert_eq!(
+        key_of(&sandbox, &[]),
+        format!("{MOTO_SESSION_KEY}\n"),
+        "AWS_PROFILE wins"
+    );
+    sandbox.set_env("AWS_PROFILE", "");
+    sandbox.set_env("STSCREDS_PROFILE", "not valid");
+    sandbox
+        .run(&["read", "aws_access_key_id"], "")
+        .failure("STSCREDS_PROFILE: 'not valid' is not a profile name");
 }
 
 #[test]
