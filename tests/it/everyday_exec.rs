@@ -4,6 +4,7 @@
 //! command that cannot be run exits as it would in a shell (127, 126).
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
 use crate::support::moto::Moto;
@@ -208,4 +209,31 @@ fn export_sets_what_exec_sets_region_included() {
         json.starts_with("{\"Version\": 1, ") && !json.contains("Region"),
         "the credential_process document is unchanged: {json}"
     );
+}
+
+#[test]
+fn a_command_that_cannot_be_run_exits_127_or_126_as_in_a_shell() {
+    let accounts = Accounts::new();
+    let sandbox = accounts.sandbox;
+    sandbox.write("not-executable", "#!/bin/sh\necho hi\n");
+    fs::set_permissions(
+        sandbox.path("not-executable"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    fs::create_dir_all(sandbox.path("a-directory")).unwrap();
+    let home = sandbox.home().display().to_string();
+    let cases = [
+        ("no-such-command-xyz".to_owned(), 127),
+        (format!("{home}/no-such-dir/tool"), 127),
+        (format!("{home}/not-executable"), 126),
+        (format!("{home}/a-directory"), 126),
+    ];
+    for (program, code) in cases {
+        let run = sandbox
+            .run(&["exec", "--profile", "dev", "--", &program], "")
+            .failure(&format!("cannot run '{program}'"));
+        assert_eq!(run.code, Some(code), "{run:#?}");
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {run:#?}");
+    }
 }
