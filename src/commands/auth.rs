@@ -14,7 +14,20 @@ use super::export;
 pub fn run(cx: &mut Context, args: &SessionArgs, output_env: bool) -> Result<(), Error> {
     let credentials = credentials::get(cx, args, Freshness::New)?;
     if output_env {
+        // The lines printed replace the variables once evaluated: nothing to warn of.
         return export::print(cx, &credentials, Format::Sh);
     }
+    warn_about_stale_variables(cx);
     Ok(())
+}
+
+/// A shell that has credentials in its environment goes on using them after `auth`
+/// wrote new ones: says so, and how to load the new ones there.
+fn warn_about_stale_variables(cx: &Context) {
+    let refresh = export::refresh_command(&cx.profile);
+    if let Some(warning) = export::credential_variables_warning(|_| {
+        format!("this shell keeps the old credentials: load the new ones with {refresh}")
+    }) {
+        cx.report.warn(&warning);
+    }
 }

@@ -52,15 +52,9 @@ pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
 
 /// Keys in the environment take precedence over the files stscreds writes.
 fn warn_about_environment(report: &dyn Report) {
-    let set: Vec<&str> = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
-        .into_iter()
-        .filter(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
-        .collect();
-    if !set.is_empty() {
-        report.warn(&format!(
-            "{} set in this environment; AWS tools use it before ~/.aws/credentials, so unset it to use the credentials stscreds writes",
-            set.join(" and ")
-        ));
+    let advice = |pronoun: &str| format!("unset {pronoun} to use the credentials stscreds writes");
+    if let Some(warning) = super::export::credential_variables_warning(advice) {
+        report.warn(&warning);
     }
 }
 
