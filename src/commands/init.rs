@@ -8,6 +8,7 @@ use crate::config::state;
 use crate::context::Context;
 use crate::error::Error;
 use crate::files::Paths;
+use crate::message::printable;
 use crate::prompt::{Ask, InputError};
 use crate::report::Report;
 use crate::store::{Backend, KeyStore, LongTermKeys};
@@ -24,6 +25,13 @@ pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
     store.check_usable(profile, ask)?;
     let keys = ask_keys(ask)?;
     let user = Aws::connect(&keys, &config, profile, cx.report.clone())?.get_user()?;
+    tell_replaced_key(
+        &KeyStore::new(paths, previous, &Quiet),
+        profile,
+        &keys,
+        ask,
+        report,
+    );
     store.save_verified(profile, &keys, ask)?;
     remember(paths, profile, backend, &user)?;
     report.say(&format!(
@@ -48,6 +56,39 @@ pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Says which stored key the new one replaces (its id, never the secret), so that a
+/// second `init` never swaps a profile's key silently. Nothing is said for the same key
+/// again, or when the old store cannot be read now: moving away from a store that
+/// fails is allowed, and its copy is reported when it cannot be removed.
+fn tell_replaced_key(
+    old: &KeyStore,
+    profile: &str,
+    new: &LongTermKeys,
+    ask: &mut dyn Ask,
+    report: &dyn Report,
+) {
+    if let Ok(Some(stored)) = old.load(profile, ask)
+        && stored.access_key_id != new.access_key_id
+    {
+        report.say(&format!(
+            "Replacing the stored key {} of profile '{}' in {}.",
+            printable(&stored.access_key_id),
+            printable(profile),
+            old.location(profile)
+        ));
+    }
+}
+
+/// A reporter that says nothing, for looking up the replaced key: that read repeats
+/// one whose warnings (a key file open to other users) were given already.
+struct Quiet;
+
+impl Report for Quiet {
+    fn say(&self, _: &str) {}
+    fn warn(&self, _: &str) {}
+    fn trace(&self, _: &str) {}
 }
 
 /// Keys in the environment take precedence over the files stscreds writes.
