@@ -16,7 +16,8 @@ use crate::store::Backend;
 #[command(name = "stscreds", version, propagate_version = true)]
 pub struct Cli {
     /// The profile to work on: its stored long-term keys and its session credentials
-    /// in ~/.aws/credentials [default: $AWS_PROFILE, else default]
+    /// in ~/.aws/credentials [default: $AWS_PROFILE, else $STSCREDS_PROFILE (set by
+    /// `stscreds exec`), else default]
     #[arg(long, global = true, value_parser = parse_profile)]
     pub profile: Option<String>,
 
@@ -212,7 +213,7 @@ pub struct ReadArgs {
 
 impl Cli {
     /// The profile: `--profile` or the command's PROFILE argument (not two different
-    /// ones), else a non-empty `AWS_PROFILE`, else `default`.
+    /// ones), else as [`resolve_profile`] finds it.
     pub fn profile(&self) -> Result<String, InputError> {
         let named = match &self.command {
             Command::Auth(args) => args.named_profile.as_deref(),
@@ -231,17 +232,24 @@ impl Cli {
     }
 }
 
-/// The profile: `flag`, else a non-empty `AWS_PROFILE`, else `default`.
+/// Set by `stscreds exec` in its command's environment: the profile it runs as. A
+/// command run inside without `--profile` (a `.bashrc` that runs `stscreds read`) means
+/// that profile, not `default`.
+pub const EXEC_PROFILE_VARIABLE: &str = "STSCREDS_PROFILE";
+
+/// The profile: `flag`, else a non-empty `AWS_PROFILE`, else a non-empty
+/// `STSCREDS_PROFILE` (inside `stscreds exec`: the profile it runs as), else `default`.
 pub fn resolve_profile(flag: Option<&str>) -> Result<String, InputError> {
     if let Some(profile) = flag {
         return Ok(profile.to_owned());
     }
-    match std::env::var("AWS_PROFILE") {
-        Ok(name) if !name.is_empty() => {
-            parse_profile(&name).map_err(|why| InputError::Invalid(format!("AWS_PROFILE: {why}")))
+    for variable in ["AWS_PROFILE", EXEC_PROFILE_VARIABLE] {
+        if let Some(name) = std::env::var(variable).ok().filter(|name| !name.is_empty()) {
+            return parse_profile(&name)
+                .map_err(|why| InputError::Invalid(format!("{variable}: {why}")));
         }
-        _ => Ok("default".to_owned()),
     }
+    Ok("default".to_owned())
 }
 
 /// Recognises the hot-path command line, `read KEY` with at most a `--profile NAME`

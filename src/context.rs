@@ -16,7 +16,8 @@ use crate::report::Report;
 pub struct Context {
     /// Where stscreds' and the AWS tools' files are.
     pub paths: Paths,
-    /// The profile the command is for (`--profile`, `AWS_PROFILE`, else `default`).
+    /// The profile the command is for (`--profile`, else the environment: see
+    /// `cli::resolve_profile`).
     pub profile: String,
     /// How to ask the person (the terminal, or answers piped to stdin).
     pub ask: Box<dyn Ask>,

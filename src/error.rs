@@ -80,3 +80,16 @@ pub enum Error {
     #[error("{0}")]
     Aws(#[from] AwsError),
 }
+
+impl Error {
+    /// The exit status for this error: as a shell's, 127 for a command `exec` cannot
+    /// find and 126 for one it cannot run (not executable, a directory, ...), so that
+    /// scripts can tell these from a failure of stscreds itself (1).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => 127,
+            Self::Exec { .. } => 126,
+            _ => 1,
+        }
+    }
+}

@@ -26,17 +26,27 @@ pub enum Format {
     Ini,
 }
 
-/// The environment variables the AWS SDKs read, with their values.
-pub fn variables(credentials: &SessionCredentials) -> [(&'static str, String); 4] {
+/// The environment variables that carry session credentials to the AWS SDKs and CLI;
+/// a shell that has them set uses them before any file.
+pub const CREDENTIAL_VARIABLES: [&str; 3] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
+/// The environment variables the AWS SDKs and CLI read, with their values: the session
+/// credentials, their expiry and the profile's `region`. What `exec` sets in its
+/// command's environment and `export` prints, so that a shell gets the same either way.
+pub fn variables(credentials: &SessionCredentials, region: &str) -> [(&'static str, String); 6] {
     let value = |key| credentials.value(key).to_owned();
+    let [key_id, secret, token] = CREDENTIAL_VARIABLES;
     [
-        ("AWS_ACCESS_KEY_ID", value(CredentialKey::AccessKeyId)),
-        (
-            "AWS_SECRET_ACCESS_KEY",
-            value(CredentialKey::SecretAccessKey),
-        ),
-        ("AWS_SESSION_TOKEN", value(CredentialKey::SessionToken)),
+        (key_id, value(CredentialKey::AccessKeyId)),
+        (secret, value(CredentialKey::SecretAccessKey)),
+        (token, value(CredentialKey::SessionToken)),
         ("AWS_CREDENTIAL_EXPIRATION", rfc3339(credentials.expiration)),
+        ("AWS_REGION", region.to_owned()),
+        ("AWS_DEFAULT_REGION", region.to_owned()),
     ]
 }
 
@@ -45,17 +55,20 @@ pub fn rfc3339(timestamp: Timestamp) -> String {
     timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// The credentials in `format`; `profile` names the section of the `ini` format, which
-/// refuses a profile name or value that would not stay on its line.
+/// The credentials in `format`, the shell formats with the profile's `region` too;
+/// `profile` names the section of the `ini` format, which refuses a profile name or
+/// value that would not stay on its line. The `json` format is exactly
+/// [`credential_process_json`]: no region, which that document has no field for.
 pub fn render(
     credentials: &SessionCredentials,
+    region: &str,
     format: Format,
     profile: &str,
 ) -> Result<String, UnsafeText> {
     Ok(match format {
-        Format::Json => json(credentials),
+        Format::Json => credential_process_json(credentials),
         Format::Ini => ini(credentials, profile)?,
-        _ => variables(credentials)
+        _ => variables(credentials, region)
             .iter()
             .map(|(name, value)| assignment(format, name, value))
             .collect(),
@@ -81,7 +94,7 @@ fn assignment(format: Format, name: &str, value: &str) -> String {
 }
 
 /// The exact document `credential_process` must print.
-fn json(credentials: &SessionCredentials) -> String {
+pub fn credential_process_json(credentials: &SessionCredentials) -> String {
     let field = |name: &str, value: &str| format!("\"{name}\": {}", json_string(value));
     let fields = [
         "\"Version\": 1".to_owned(),
@@ -153,6 +166,8 @@ fn ini(credentials: &SessionCredentials, profile: &str) -> Result<String, Unsafe
 mod tests {
     use super::*;
 
+    const REGION: &str = "eu-west-1";
+
     fn sample() -> SessionCredentials {
         SessionCredentials {
             access_key_id: "ASIA".into(),
@@ -165,7 +180,7 @@ mod tests {
     #[test]
     fn each_shell_gets_its_own_quoting() {
         let token = |format| {
-            render(&sample(), format, "p")
+            render(&sample(), REGION, format, "p")
                 .unwrap()
                 .lines()
                 .find(|line| line.contains("AWS_SESSION_TOKEN"))
@@ -186,18 +201,30 @@ mod tests {
     }
 
     #[test]
-    fn the_expiration_travels_with_the_keys() {
-        let sh = render(&sample(), Format::Sh, "p").unwrap();
+    fn the_expiration_and_the_region_travel_with_the_keys() {
+        let sh = render(&sample(), REGION, Format::Sh, "p").unwrap();
         assert!(
-            sh.ends_with("export AWS_CREDENTIAL_EXPIRATION='2030-01-02T03:04:05Z'\n"),
+            sh.ends_with(
+                "export AWS_CREDENTIAL_EXPIRATION='2030-01-02T03:04:05Z'\nexport AWS_REGION='eu-west-1'\nexport AWS_DEFAULT_REGION='eu-west-1'\n"
+            ),
             "{sh}"
         );
+        for format in [
+            Format::Fish,
+            Format::Powershell,
+            Format::Cmd,
+            Format::Dotenv,
+        ] {
+            let text = render(&sample(), REGION, format, "p").unwrap();
+            let regions = text.lines().filter(|line| line.contains(REGION)).count();
+            assert_eq!(regions, 2, "AWS_REGION and AWS_DEFAULT_REGION: {text}");
+        }
     }
 
     #[test]
     fn json_is_the_credential_process_document() {
         assert_eq!(
-            render(&sample(), Format::Json, "p").unwrap(),
+            render(&sample(), REGION, Format::Json, "p").unwrap(),
             "{\"Version\": 1, \"AccessKeyId\": \"ASIA\", \"SecretAccessKey\": \"a/b+c\", \"SessionToken\": \"it's\\\"\\\\\", \"Expiration\": \"2030-01-02T03:04:05Z\"}\n"
         );
         assert_eq!(json_string("a\nb\u{1}"), "\"a\\u000ab\\u0001\"");
@@ -206,7 +233,7 @@ mod tests {
     #[test]
     fn ini_is_a_credentials_file_section() {
         assert_eq!(
-            render(&sample(), Format::Ini, "work").unwrap(),
+            render(&sample(), REGION, Format::Ini, "work").unwrap(),
             "[work]\naws_access_key_id = ASIA\naws_secret_access_key = a/b+c\naws_session_token = it's\"\\\n"
         );
     }

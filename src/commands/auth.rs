@@ -1,22 +1,33 @@
 //! `stscreds auth`: new session credentials for a profile (an MFA session, or a role
 //! assumed through one), written where the profile's sessions live.
 
-use zeroize::Zeroizing;
-
 use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
-use crate::output::{self, Format};
+use crate::output::Format;
 
-/// The top-level entry point for `stscreds auth`.
+use super::export;
+
+/// The top-level entry point for `stscreds auth`. With `output_env`, the new
+/// credentials are also printed as `export` lines, the original's shortcut for
+/// `stscreds export --format sh`.
 pub fn run(cx: &mut Context, args: &SessionArgs, output_env: bool) -> Result<(), Error> {
     let credentials = credentials::get(cx, args, Freshness::New)?;
     if output_env {
-        super::print(&Zeroizing::new(output::render(
-            &credentials,
-            Format::Sh,
-            &cx.profile,
-        )?))?;
+        // The lines printed replace the variables once evaluated: nothing to warn of.
+        return export::print(cx, &credentials, Format::Sh);
     }
+    warn_about_stale_variables(cx);
     Ok(())
+}
+
+/// A shell that has credentials in its environment goes on using them after `auth`
+/// wrote new ones: says so, and how to load the new ones there.
+fn warn_about_stale_variables(cx: &Context) {
+    let refresh = export::refresh_command(&cx.profile);
+    if let Some(warning) = export::credential_variables_warning(|_| {
+        format!("this shell keeps the old credentials: load the new ones with {refresh}")
+    }) {
+        cx.report.warn(&warning);
+    }
 }

@@ -15,7 +15,7 @@ use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs, cache, source};
 use crate::error::Error;
 use crate::files::Paths;
-use crate::output::{self, Format};
+use crate::output;
 use crate::report::Stderr;
 use crate::session::SessionCredentials;
 
@@ -37,21 +37,19 @@ pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
     let config = ConfigFile::load(&paths, &Stderr::default()).ok()?;
     let chain = source::resolve(&config, &profile, None).ok()?;
     let credentials = cache::fresh(&paths, &config, &chain, MINIMUM_VALIDITY).ok()??;
-    Some(print_json(&credentials, &profile))
+    Some(print_json(&credentials))
 }
 
 /// The top-level entry point for `stscreds credential-process`. The context asks on
 /// the controlling terminal, since the SDKs capture standard input and output.
 pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
     let credentials = credentials::get(cx, args, Freshness::ValidFor(MINIMUM_VALIDITY))?;
-    print_json(&credentials, &cx.profile)
+    print_json(&credentials)
 }
 
 /// Prints the `credential_process` document, the same from the fast path and [`run`].
-fn print_json(credentials: &SessionCredentials, profile: &str) -> Result<(), Error> {
-    super::print(&Zeroizing::new(output::render(
+fn print_json(credentials: &SessionCredentials) -> Result<(), Error> {
+    super::print(&Zeroizing::new(output::credential_process_json(
         credentials,
-        Format::Json,
-        profile,
-    )?))
+    )))
 }

@@ -4,16 +4,13 @@
 use std::ffi::OsString;
 use std::process::Command;
 
+use crate::cli::EXEC_PROFILE_VARIABLE;
 use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::output;
 use crate::prompt::InputError;
 use crate::session;
-
-/// Set in the command's environment: the profile it runs as. Its presence also marks a
-/// shell started by `stscreds exec`, so that a nested `exec` can refuse.
-pub const PROFILE_MARKER: &str = "STSCREDS_PROFILE";
 
 /// Variables that would make AWS tools ignore the credentials `exec` sets, or mix in
 /// other ones.
@@ -39,7 +36,9 @@ pub fn run(
     force: bool,
     command: Vec<OsString>,
 ) -> Result<(), Error> {
-    if let Some(outer) = std::env::var_os(PROFILE_MARKER).filter(|_| !force) {
+    // The variable that tells commands inside which profile they run as also marks a
+    // shell started by `stscreds exec`, so that a nested `exec` can refuse.
+    if let Some(outer) = std::env::var_os(EXEC_PROFILE_VARIABLE).filter(|_| !force) {
         return Err(InputError::Invalid(format!(
             "already inside `stscreds exec` for profile '{}'; leave that shell first, or pass --force to replace its credentials",
             outer.to_string_lossy()
@@ -62,10 +61,8 @@ pub fn run(
     // The passphrase of the encrypted key file is for stscreds only.
     child.env_remove(crate::env::PASSPHRASE_VARIABLE);
     child
-        .envs(output::variables(&credentials))
-        .env("AWS_REGION", &region)
-        .env("AWS_DEFAULT_REGION", &region)
-        .env(PROFILE_MARKER, profile);
+        .envs(output::variables(&credentials, &region))
+        .env(EXEC_PROFILE_VARIABLE, profile);
     let source = replace_process(&mut child);
     Err(Error::Exec {
         program: program.to_string_lossy().into_owned(),

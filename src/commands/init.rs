@@ -8,6 +8,7 @@ use crate::config::state;
 use crate::context::Context;
 use crate::error::Error;
 use crate::files::Paths;
+use crate::message::printable;
 use crate::prompt::{Ask, InputError};
 use crate::report::Report;
 use crate::store::{Backend, KeyStore, LongTermKeys};
@@ -24,6 +25,13 @@ pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
     store.check_usable(profile, ask)?;
     let keys = ask_keys(ask)?;
     let user = Aws::connect(&keys, &config, profile, cx.report.clone())?.get_user()?;
+    tell_replaced_key(
+        &KeyStore::new(paths, previous, &Quiet),
+        profile,
+        &keys,
+        ask,
+        report,
+    );
     store.save_verified(profile, &keys, ask)?;
     remember(paths, profile, backend, &user)?;
     report.say(&format!(
@@ -50,17 +58,44 @@ pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
     Ok(())
 }
 
+/// Says which stored key the new one replaces (its id, never the secret), so that a
+/// second `init` never swaps a profile's key silently. Nothing is said for the same key
+/// again, or when the old store cannot be read now: moving away from a store that
+/// fails is allowed, and its copy is reported when it cannot be removed.
+fn tell_replaced_key(
+    old: &KeyStore,
+    profile: &str,
+    new: &LongTermKeys,
+    ask: &mut dyn Ask,
+    report: &dyn Report,
+) {
+    if let Ok(Some(stored)) = old.load(profile, ask)
+        && stored.access_key_id != new.access_key_id
+    {
+        report.say(&format!(
+            "Replacing the stored key {} of profile '{}' in {}.",
+            printable(&stored.access_key_id),
+            printable(profile),
+            old.location(profile)
+        ));
+    }
+}
+
+/// A reporter that says nothing, for looking up the replaced key: that read repeats
+/// one whose warnings (a key file open to other users) were given already.
+struct Quiet;
+
+impl Report for Quiet {
+    fn say(&self, _: &str) {}
+    fn warn(&self, _: &str) {}
+    fn trace(&self, _: &str) {}
+}
+
 /// Keys in the environment take precedence over the files stscreds writes.
 fn warn_about_environment(report: &dyn Report) {
-    let set: Vec<&str> = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
-        .into_iter()
-        .filter(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
-        .collect();
-    if !set.is_empty() {
-        report.warn(&format!(
-            "{} set in this environment; AWS tools use it before ~/.aws/credentials, so unset it to use the credentials stscreds writes",
-            set.join(" and ")
-        ));
+    let advice = |pronoun: &str| format!("unset {pronoun} to use the credentials stscreds writes");
+    if let Some(warning) = super::export::credential_variables_warning(advice) {
+        report.warn(&warning);
     }
 }
 

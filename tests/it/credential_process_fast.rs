@@ -8,7 +8,7 @@ use crate::support::{
 };
 use jiff::{SignedDuration, Timestamp};
 use stscreds::ini::Document;
-use stscreds::output::{self, Format};
+use stscreds::output;
 use stscreds::session::SessionCredentials;
 
 /// A role profile `admin` assumed from `base`, whose keys stscreds would store.
@@ -30,7 +30,7 @@ fn session_section(profile: &str, key_id: &str, left: SignedDuration) -> String 
 fn json_of(section: &str, profile: &str) -> String {
     let document = Document::parse(section).unwrap();
     let credentials = SessionCredentials::from_document(&document, profile).unwrap();
-    output::render(&credentials, Format::Json, profile).unwrap()
+    output::credential_process_json(&credentials)
 }
 
 /// A sandbox whose AWS endpoint is dead: any network call fails the command.

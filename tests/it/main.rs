@@ -13,6 +13,8 @@ mod concurrency;
 mod credential_process_fast;
 mod dead_ends;
 mod ecosystem;
+mod everyday_auth;
+mod everyday_exec;
 mod faults;
 mod fuzz_corpus;
 mod hostile_answers;
