@@ -56,6 +56,10 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print the profile's session credentials for a shell or a tool to load.
     Export(ExportArgs),
+    /// Serve the profile's session credentials on 127.0.0.1, as ECS does, renewing
+    /// them ahead of expiry, for tools started elsewhere (an IDE, a container); prints
+    /// the variables that point the AWS SDKs at it, then serves until stopped.
+    Serve(ServeArgs),
     /// Write settings for the profile into ~/.aws/config (format-preserving).
     Configure(ConfigureArgs),
     /// List the profiles stscreds manages: backend, user, MFA device and session.
@@ -135,6 +139,12 @@ pub struct ExecArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Serve the credentials to the command from a local credential server that renews
+    /// them ahead of expiry (AWS_CONTAINER_CREDENTIALS_FULL_URI), instead of putting
+    /// them in its environment: for commands that outlive one session.
+    #[arg(long)]
+    pub server: bool,
+
     /// The command and its arguments (after `--`); without one, your $SHELL.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<std::ffi::OsString>,
@@ -197,6 +207,22 @@ pub struct AuthArgs {
     /// Also print `export AWS_…=…` lines on stdout, for `eval "$(stscreds auth --output-env)"`.
     #[arg(long)]
     pub output_env: bool,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// MFA options, for the first credentials and every renewal.
+    #[command(flatten)]
+    pub mfa: MfaArgs,
+
+    /// The port to listen on, on 127.0.0.1 only [default: any free port]
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// The syntax of the variables printed (sh, fish, powershell, cmd, dotenv, json).
+    #[arg(long, value_enum, default_value = "sh")]
+    pub format: crate::output::Format,
 }
 
 /// Options of `read`.

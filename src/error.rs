@@ -51,6 +51,10 @@ pub enum Error {
         key_id: String,
     },
 
+    /// The credential server could not start.
+    #[error(transparent)]
+    Server(#[from] crate::server::ServerError),
+
     /// Standard output could not be written (a closed pipe is handled by the binary).
     #[error("cannot write to standard output: {0}")]
     Stdout(io::Error),

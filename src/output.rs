@@ -75,6 +75,21 @@ pub fn render(
     })
 }
 
+/// Environment variables in `format`: a line each in a shell's syntax, or one JSON
+/// object; `None` for `ini`, which holds credentials only.
+pub fn render_variables(variables: &[(&str, &str)], format: Format) -> Option<String> {
+    match format {
+        Format::Ini => None,
+        Format::Json => Some(format!("{}\n", json_object(variables))),
+        _ => Some(
+            variables
+                .iter()
+                .map(|(name, value)| assignment(format, name, value))
+                .collect(),
+        ),
+    }
+}
+
 fn assignment(format: Format, name: &str, value: &str) -> String {
     match format {
         Format::Fish => format!(

@@ -1,15 +1,20 @@
 //! `stscreds exec -- COMMAND`: run a command with the profile's session credentials in
-//! its environment (and only there: never on a command line).
+//! its environment (and only there: never on a command line); with `--server`, with a
+//! local credential server that keeps them fresh for as long as the command runs.
 
 use std::ffi::OsString;
-use std::process::Command;
+use std::process::{Child, Command, ExitStatus};
+use std::time::Duration;
 
 use crate::cli::EXEC_PROFILE_VARIABLE;
 use crate::context::Context;
+use crate::credentials::supply::Supply;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
-use crate::output;
+use crate::interrupt::{self, Caught};
+use crate::output::{self, CREDENTIAL_VARIABLES};
 use crate::prompt::InputError;
+use crate::server::CredentialServer;
 use crate::session;
 
 /// Variables that would make AWS tools ignore the credentials `exec` sets, or mix in
@@ -28,12 +33,22 @@ const CONFLICTING: [&str; 11] = [
     "AWS_SSO_SESSION",
 ];
 
+/// How `exec` hands the command its credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handover {
+    /// In its environment, for as long as they last.
+    Environment,
+    /// From a local credential server that renews them (`--server`).
+    Server,
+}
+
 /// The top-level entry point for `stscreds exec`. On Unix the command replaces this
-/// process, so its exit status is the status of `stscreds exec`.
+/// process, so its exit status is the status of `stscreds exec`; with a server,
+/// stscreds waits for it, stops the server and exits with its status.
 pub fn run(
     cx: &mut Context,
     args: &SessionArgs,
-    force: bool,
+    (force, handover): (bool, Handover),
     command: Vec<OsString>,
 ) -> Result<(), Error> {
     // The variable that tells commands inside which profile they run as also marks a
@@ -45,9 +60,57 @@ pub fn run(
         ))
         .into());
     }
+    if handover == Handover::Server {
+        return run_with_server(cx, args, command);
+    }
     let credentials = credentials::get(cx, args, Freshness::ValidFor(session::FRESHNESS_MARGIN))?;
-    let profile = &cx.profile;
-    let region = cx.config()?.profile(profile)?.region;
+    let region = cx.config()?.profile(&cx.profile)?.region;
+    let (program, mut child) = child_command(command, &cx.profile);
+    child.envs(output::variables(&credentials, &region));
+    let source = replace_process(&mut child);
+    Err(Error::Exec {
+        program: program.to_string_lossy().into_owned(),
+        source,
+    })
+}
+
+/// `exec --server`: fresh credentials first (asking as `exec` does), then the server,
+/// then the command as a child that finds the server through its environment. Signals
+/// sent to stscreds are passed on to the child (those from the terminal reach it
+/// anyway); when it ends, the server stops, its token file is removed, and stscreds
+/// exits with the child's status (128+N for a signal).
+fn run_with_server(
+    cx: &mut Context,
+    args: &SessionArgs,
+    command: Vec<OsString>,
+) -> Result<(), Error> {
+    let supply = Supply::start(cx, args)?;
+    let region = cx.config()?.profile(&cx.profile)?.region;
+    let server = CredentialServer::start(supply, 0)?;
+    let (program, mut child) = child_command(command, &cx.profile);
+    for name in CREDENTIAL_VARIABLES
+        .into_iter()
+        .chain(["AWS_CREDENTIAL_EXPIRATION"])
+    {
+        child.env_remove(name);
+    }
+    child
+        .envs(server.variables())
+        .env("AWS_REGION", &region)
+        .env("AWS_DEFAULT_REGION", &region);
+    let signals = interrupt::Capture::start();
+    let child = child.spawn().map_err(|source| Error::Exec {
+        program: program.to_string_lossy().into_owned(),
+        source,
+    })?;
+    let status = wait_passing_signals(child, &signals);
+    drop(server);
+    std::process::exit(exit_code(status))
+}
+
+/// The command to run (the user's `$SHELL` when none is given) with what would get in
+/// the way of its credentials removed and [`EXEC_PROFILE_VARIABLE`] set.
+fn child_command(command: Vec<OsString>, profile: &str) -> (OsString, Command) {
     let mut command = command.into_iter();
     let program = command
         .next()
@@ -60,14 +123,48 @@ pub fn run(
     }
     // The passphrase of the encrypted key file is for stscreds only.
     child.env_remove(crate::env::PASSPHRASE_VARIABLE);
-    child
-        .envs(output::variables(&credentials, &region))
-        .env(EXEC_PROFILE_VARIABLE, profile);
-    let source = replace_process(&mut child);
-    Err(Error::Exec {
-        program: program.to_string_lossy().into_owned(),
-        source,
-    })
+    child.env(EXEC_PROFILE_VARIABLE, profile);
+    (program, child)
+}
+
+/// Waits for `child` to end, passing on to it the signals sent to stscreds.
+fn wait_passing_signals(mut child: Child, signals: &interrupt::Capture) -> ExitStatus {
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return status,
+            Ok(None) => {}
+            Err(_) => return child.wait().unwrap_or_default(),
+        }
+        if let Some(caught) = signals.next(Duration::from_millis(20)) {
+            pass_on(&child, caught);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn pass_on(child: &Child, caught: Caught) {
+    if caught.from_terminal {
+        return;
+    }
+    let signal = rustix::process::Signal::from_named_raw(caught.signal);
+    let pid = i32::try_from(child.id())
+        .ok()
+        .and_then(rustix::process::Pid::from_raw);
+    if let (Some(signal), Some(pid)) = (signal, pid) {
+        let _ = rustix::process::kill_process(pid, signal);
+    }
+}
+
+#[cfg(not(unix))]
+fn pass_on(_child: &Child, _caught: Caught) {}
+
+/// A shell's exit status for `status`: its code, or 128+N for signal N.
+fn exit_code(status: ExitStatus) -> i32 {
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return 128 + signal;
+    }
+    status.code().unwrap_or(1)
 }
 
 /// Becomes `command` (Unix `exec`); returns only if that fails.

@@ -13,6 +13,7 @@ pub mod policy;
 pub mod read;
 pub mod remove;
 pub mod rotate;
+pub mod serve;
 pub mod whoami;
 
 use std::io::{self, Write};
@@ -44,7 +45,16 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Read(args) => read::run(cx, &session_args(args.mfa), args.key),
         Command::Whoami(args) => whoami::run(cx, &session_args(args.mfa)),
         Command::CredentialProcess(args) => credential_process::run(cx, &session_args(args.mfa)),
-        Command::Exec(args) => exec::run(cx, &session_args(args.mfa), args.force, args.command),
+        Command::Exec(args) => {
+            let handover = if args.server {
+                exec::Handover::Server
+            } else {
+                exec::Handover::Environment
+            };
+            let session = session_args(args.mfa);
+            exec::run(cx, &session, (args.force, handover), args.command)
+        }
+        Command::Serve(args) => serve::run(cx, &session_args(args.mfa), args.port, args.format),
         Command::Configure(args) => configure::run(cx, &args),
         Command::List => list::run(cx),
         Command::Policy => policy::run(cx),

@@ -14,6 +14,7 @@
 
 pub mod cache;
 pub mod source;
+pub mod supply;
 
 mod assume_role;
 mod session_token;

@@ -16,7 +16,7 @@ use subtle::ConstantTimeEq;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use super::supply::{Answer, Supply};
+use super::{Answer, Source};
 use crate::output;
 
 /// The path credentials are served at (some SDKs want a path in the URI).
@@ -25,7 +25,7 @@ pub const PATH: &str = "/credentials";
 /// What every connection's handler needs.
 pub struct Service {
     /// The credentials to hand out.
-    pub supply: Supply,
+    pub source: Box<dyn Source>,
     /// The token a request must carry.
     pub token: SecretString,
 }
@@ -82,7 +82,7 @@ impl Service {
                 "the Authorization header is missing or wrong; use the token stscreds gave (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)",
             );
         }
-        match self.supply.answer() {
+        match self.source.answer() {
             Answer::Credentials(credentials) => {
                 json(StatusCode::OK, output::container_json(&credentials))
             }

@@ -6,7 +6,6 @@
 //! from memory ([`http`]).
 
 mod http;
-mod supply;
 
 use std::fs;
 use std::io::{self, Write};
@@ -20,8 +19,23 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::oneshot;
 
 use crate::report::Report;
+use crate::session::SessionCredentials;
 
-pub use supply::Supply;
+/// What a request for credentials is answered with.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// Credentials valid now.
+    Credentials(SessionCredentials),
+    /// None that are valid: why, and what to run.
+    Unavailable(String),
+}
+
+/// Where the server gets the credentials it hands out; asked on every request, so it
+/// must answer from memory.
+pub trait Source: Send + Sync {
+    /// The credentials to hand out now, or why there are none.
+    fn answer(&self) -> Answer;
+}
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +86,7 @@ pub struct CredentialServer {
 impl CredentialServer {
     /// Serves `supply` on 127.0.0.1 (`port`, or any free one), with a new random token
     /// written to a private file.
-    pub fn start(supply: Supply, port: u16) -> Result<Self, ServerError> {
+    pub fn start(source: impl Source + 'static, port: u16) -> Result<Self, ServerError> {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
             .map_err(|source| ServerError::Bind { port, source })?;
         let address = listener
@@ -82,7 +96,7 @@ impl CredentialServer {
         let token_file = TokenFile::write(&token)?;
         let (stop, stopped) = oneshot::channel();
         let service = Arc::new(http::Service {
-            supply,
+            source: Box::new(source),
             token: token.clone(),
         });
         let thread = spawn_server(listener, service, stopped)?;
@@ -197,7 +211,7 @@ fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
 }
 
 /// `15:42`, local time, for a running server's messages.
-fn clock_time(time: Timestamp) -> String {
+pub fn clock_time(time: Timestamp) -> String {
     time.to_zoned_datetime(TimeZone::system())
         .strftime("%H:%M")
         .to_string()

@@ -1,6 +1,6 @@
-//! The credentials a server hands out, kept in memory and renewed in the background
-//! ahead of their expiry, so that a request is answered at once and a person typing an
-//! MFA code is never on an SDK's clock.
+//! Credentials kept in memory and renewed in the background ahead of their expiry, for
+//! the credential server: a request is answered at once, and a person typing an MFA
+//! code is never on an SDK's clock.
 
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -9,12 +9,13 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::{Freshness, SessionArgs};
 use crate::context::Context;
-use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::prompt::ControllingTerminal;
 use crate::report::Report;
+use crate::server::{self, Answer, Source};
 use crate::session::SessionCredentials;
 
 /// The most a renewal starts ahead of expiry: botocore itself refreshes with 15
@@ -27,15 +28,6 @@ const LEAST_AHEAD: SignedDuration = SignedDuration::from_mins(1);
 /// How long after a failed renewal the next one is tried (sooner if the credentials
 /// expire before).
 const RETRY_AFTER: SignedDuration = SignedDuration::from_mins(1);
-
-/// What a request is answered with.
-#[derive(Debug, Clone)]
-pub enum Answer {
-    /// Credentials valid now.
-    Credentials(SessionCredentials),
-    /// None that are valid: why, and what to run.
-    Unavailable(String),
-}
 
 /// What the renewal thread and the request handlers share.
 #[derive(Debug)]
@@ -58,7 +50,7 @@ impl Supply {
     /// through the profile's lock like every other command, asks on the controlling
     /// terminal or through `mfa_process`, and reports through `cx.report`.
     pub fn start(cx: &mut Context, args: &SessionArgs) -> Result<Self, Error> {
-        let first = credentials::get(cx, args, Freshness::ValidFor(MOST_AHEAD))?;
+        let first = super::get(cx, args, Freshness::ValidFor(MOST_AHEAD))?;
         let held = Arc::new(RwLock::new(Held {
             credentials: first,
             failure: None,
@@ -67,7 +59,7 @@ impl Supply {
         let renewal = Renewal {
             paths: cx.paths.clone(),
             profile: cx.profile.clone(),
-            report: Arc::new(super::Timestamped(cx.report.clone())),
+            report: Arc::new(server::Timestamped(cx.report.clone())),
             // A code works once: renewals ask for new ones.
             args: SessionArgs {
                 token_code: None,
@@ -90,9 +82,12 @@ impl Supply {
             renewer: Some(renewer),
         })
     }
+}
 
-    /// What to answer a request with now: never expired credentials.
-    pub fn answer(&self) -> Answer {
+impl Source for Supply {
+    /// Never expired credentials: when renewing failed and they have run out, what
+    /// went wrong.
+    fn answer(&self) -> Answer {
         let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
         if held.credentials.expiration > Timestamp::now() {
             return Answer::Credentials(held.credentials.clone());
@@ -150,7 +145,7 @@ impl Renewal {
             self.report.clone(),
         );
         let wanted = Freshness::ValidFor(ahead + LEAST_AHEAD);
-        match credentials::get(&mut cx, &self.args, wanted) {
+        match super::get(&mut cx, &self.args, wanted) {
             Ok(credentials) => self.keep(credentials),
             Err(error) => self.fail(&error),
         }
@@ -161,7 +156,7 @@ impl Renewal {
         self.report.say(&format!(
             "stscreds: renewed the credentials of profile '{}', valid until {}",
             self.profile,
-            super::clock_time(credentials.expiration)
+            server::clock_time(credentials.expiration)
         ));
         let mut held = self.held.write().unwrap_or_else(PoisonError::into_inner);
         *held = Held {
@@ -180,8 +175,8 @@ impl Renewal {
         self.report.warn(&format!(
             "renewing the credentials of profile '{}' failed: {error}; the current ones serve until {}, next try at {}",
             self.profile,
-            super::clock_time(expiration),
-            super::clock_time(retry)
+            server::clock_time(expiration),
+            server::clock_time(retry)
         ));
         held.failure = Some(error.to_string());
         until(retry).max(Duration::from_secs(1))
