@@ -61,8 +61,14 @@ pub enum Command {
     Export(ExportArgs),
     /// Write settings for the profile into ~/.aws/config (format-preserving).
     Configure(ConfigureArgs),
-    /// List the profiles stscreds manages: backend, user, MFA device and session.
-    List,
+    /// List the profiles stscreds serves: backend, user, MFA device and session; for
+    /// role profiles, their source.
+    List {
+        /// Print only the profile names the files know, one a line (for shell
+        /// completion).
+        #[arg(long, hide = true)]
+        names: bool,
+    },
     /// Print the recommended IAM policy for the profile's IAM user, ready to paste.
     Policy,
     /// Delete the profile's stored long-term keys (asks first).
@@ -74,8 +80,14 @@ pub enum Command {
         #[arg(long)]
         sessions: bool,
     },
-    /// Forget the profile's cached sessions; its long-term keys stay.
-    Clear,
+    /// Forget the profile's cached sessions, and those of the role profiles built on
+    /// it; its long-term keys stay.
+    Clear {
+        /// Forget every session stscreds cached, of every profile (never a long-term
+        /// key).
+        #[arg(long, conflicts_with = "profile")]
+        all: bool,
+    },
     /// Move the profile's long-term keys to another backend (the new copy is written
     /// and read back before the old one is removed).
     Migrate {

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod clear;
+pub mod completions;
 pub mod configure;
 pub mod credential_process;
 pub mod exec;
@@ -55,22 +56,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             args.command,
         ),
         Command::Configure(args) => configure::run(cx, &args),
-        Command::List => list::run(cx),
+        Command::List { names } => list::run(cx, names),
         Command::Policy => policy::run(cx),
         Command::Remove { yes, sessions } => remove::run(cx, yes, sessions),
-        Command::Clear => clear::run(cx),
+        Command::Clear { all: false } => clear::run(cx),
+        Command::Clear { all: true } => clear::run_all(cx),
         Command::Migrate { to } => migrate::run(cx, to),
         Command::Rotate(args) => rotate::run(cx, &session_args(expires, args.mfa)),
-        Command::Completions { shell } => {
-            let mut script = Vec::new();
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "stscreds",
-                &mut script,
-            );
-            print(&String::from_utf8_lossy(&script))
-        }
+        Command::Completions { shell } => completions::run(shell),
         Command::Export(args) => export::run(cx, &session_args(expires, args.mfa), args.format),
     }
 }

@@ -62,6 +62,15 @@ pub fn describe(paths: &Paths, profile: &str) -> Result<Known, FileError> {
     })
 }
 
+/// The start of every message about a mistyped profile: that no file knows it, and
+/// the name that is probably meant.
+pub fn unknown_profile(profile: &str, closest: &str) -> String {
+    format!(
+        "unknown profile '{profile}' (no file of stscreds or the AWS tools names it): did you mean `--profile {}`?",
+        crate::message::shell_word(closest)
+    )
+}
+
 /// Every profile name the files know: the profiles of `~/.aws/config`, the sections
 /// of `~/.aws/credentials`, and the profiles stscreds keeps keys or facts for
 /// (`~/.stscreds/credentials`, `~/.stscreds/config`; keyring and encrypted-file

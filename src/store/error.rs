@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::config::ConfigError;
-use crate::config::profiles::Known;
+use crate::config::profiles::{self, Known};
 use crate::env::PASSPHRASE_VARIABLE;
 use crate::files::FileError;
 use crate::ini::UnsafeText;
@@ -103,8 +103,8 @@ fn missing_keys(profile: &str, known: &Known) -> String {
         Known::Unknown {
             closest: Some(closest),
         } => format!(
-            "unknown profile '{profile}' (no file of stscreds or the AWS tools names it): did you mean {}? (`stscreds init{}` would set it up as a new profile)",
-            use_profile(closest),
+            "{} (`stscreds init{}` would set it up as a new profile)",
+            profiles::unknown_profile(profile, closest),
             profile_flag(profile)
         ),
         Known::Role {
