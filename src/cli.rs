@@ -114,6 +114,11 @@ pub struct ConfigureArgs {
     #[arg(long)]
     pub credential_process: bool,
 
+    /// Make AWS tools get another profile's credentials (a role profile's, say) from
+    /// `stscreds credential-process` through this one.
+    #[arg(long, value_name = "PROFILE", value_parser = parse_profile, conflicts_with = "credential_process")]
+    pub credential_process_for: Option<String>,
+
     /// The MFA device to use (`mfa_serial`).
     #[arg(long, value_name = "ARN")]
     pub mfa_serial: Option<String>,

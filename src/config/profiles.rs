@@ -63,11 +63,11 @@ pub fn describe(paths: &Paths, profile: &str) -> Result<Known, FileError> {
 }
 
 /// The start of every message about a mistyped profile: that no file knows it, and
-/// the name that is probably meant.
+/// the name that is probably meant (wherever it was typed: `--profile`, a
+/// `source_profile`, `--credential-process-for`).
 pub fn unknown_profile(profile: &str, closest: &str) -> String {
     format!(
-        "unknown profile '{profile}' (no file of stscreds or the AWS tools names it): did you mean `--profile {}`?",
-        crate::message::shell_word(closest)
+        "unknown profile '{profile}' (no file of stscreds or the AWS tools names it); did you mean '{closest}'?"
     )
 }
 
