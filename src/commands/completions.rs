@@ -1,8 +1,9 @@
-//! `stscreds completions SHELL`: clap_complete's scripts, with `--profile` completing
-//! the profile names of `stscreds list --names` instead of file names. clap_complete's
-//! static scripts cannot run a command for a value (its dynamic completion is still
-//! an unstable feature), so the `--profile` case of each script is rewritten here;
-//! the unit tests fail if a new clap_complete generates it differently.
+//! `stscreds completions SHELL`: clap_complete's scripts, with the options whose value
+//! is a profile (`--profile`, `configure --credential-process-for`) completing the
+//! names `stscreds list --names` prints instead of file names. clap_complete's static
+//! scripts cannot run a command for a value (its dynamic completion is still an
+//! unstable feature), so those cases of each script are rewritten here; the unit tests
+//! fail if a new clap_complete generates them differently.
 
 use clap::CommandFactory;
 use clap_complete::Shell;
@@ -12,6 +13,9 @@ use crate::error::Error;
 
 /// The command the scripts run for the names: hidden from `--help`, one name a line.
 const LIST_NAMES: &str = "list --names 2>/dev/null";
+
+/// The long options whose value is a profile name.
+const PROFILE_OPTIONS: [&str; 2] = ["--profile", "--credential-process-for"];
 
 /// The top-level entry point for `stscreds completions`.
 pub fn run(shell: Shell) -> Result<(), Error> {
@@ -31,15 +35,19 @@ fn script(shell: Shell) -> String {
     }
 }
 
-/// In each `--profile)` case, `compgen -f` (file names) becomes the names printed by
-/// the stscreds being completed (`$1`).
+/// In the case of each profile option, `compgen -f` (file names) becomes the names
+/// printed by the stscreds being completed (`$1`).
 fn bash_profiles(script: &str) -> String {
     let files = r#"COMPREPLY=($(compgen -f "${cur}"))"#;
     let names = format!(r#"COMPREPLY=($(compgen -W "$("$1" {LIST_NAMES})" -- "${{cur}}"))"#);
     let mut lines: Vec<String> = Vec::new();
     for line in script.split_inclusive('\n') {
-        let after_profile = lines.last().is_some_and(|last| last.trim() == "--profile)");
-        if after_profile && line.trim() == files {
+        let after_profile_option = lines.last().is_some_and(|last| {
+            PROFILE_OPTIONS
+                .iter()
+                .any(|option| last.trim() == format!("{option})"))
+        });
+        if after_profile_option && line.trim() == files {
             lines.push(line.replacen(files, &names, 1));
         } else {
             lines.push(line.to_owned());
@@ -48,8 +56,8 @@ fn bash_profiles(script: &str) -> String {
     lines.concat()
 }
 
-/// `--profile`'s `_default` action (file names) becomes a function that offers the
-/// names; the function is defined next to the script's other helpers.
+/// The `_default` action (file names) of every value named `PROFILE` becomes a
+/// function that offers the names, defined next to the script's other helpers.
 fn zsh_profiles(script: &str) -> String {
     let helper = format!(
         "(( $+functions[_stscreds_profile_names] )) ||\n_stscreds_profile_names() {{\n    local -a names\n    names=(${{(f)\"$(stscreds {LIST_NAMES})\"}})\n    compadd -a names\n}}\n\n"
@@ -59,48 +67,42 @@ fn zsh_profiles(script: &str) -> String {
     script.replacen(tail, &(helper + tail), 1)
 }
 
-/// Each `-l profile … -r` (any value, file names by default) also gets `-f -a` with the
-/// names.
+/// One more completion for each profile option (`--profile` after any command, as it
+/// is global), whose `-f` keeps file names out and whose `-a` offers the names. It also
+/// covers the top level, where the script's own `--profile` entry completes nothing.
 fn fish_profiles(script: &str) -> String {
-    script
-        .split_inclusive('\n')
-        .map(|line| {
-            let body = line.trim_end_matches('\n');
-            if body.contains(" -l profile ") && body.ends_with(" -r") {
-                format!("{body} -f -a \"(stscreds {LIST_NAMES})\"\n")
-            } else {
-                line.to_owned()
-            }
-        })
-        .collect()
+    let names = format!("-r -f -a \"(stscreds {LIST_NAMES})\"");
+    format!(
+        "{script}complete -c stscreds -l profile -d 'The profile to work on' {names}\ncomplete -c stscreds -n \"__fish_stscreds_using_subcommand configure\" -l credential-process-for -d 'The profile the AWS tools get credentials of' {names}\n"
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every command takes `--profile` (it is global), and so does the top level.
-    fn places_with_a_profile_option(script: &str, marker: &str) -> usize {
+    /// How often `marker` occurs, a number that shows every command was generated.
+    fn occurrences(script: &str, marker: &str, at_least: usize) -> usize {
         let places = script.matches(marker).count();
-        assert!(places > 10, "{marker:?} found {places} times");
+        assert!(places >= at_least, "{marker:?} found {places} times");
         places
     }
 
     #[test]
-    fn bash_completes_profile_names_wherever_profile_is_completed() {
+    fn bash_completes_profile_names_for_every_profile_option() {
         let bash = script(Shell::Bash);
-        let places = places_with_a_profile_option(&bash, "--profile)\n");
-        assert_eq!(
-            bash.matches(
-                r#"COMPREPLY=($(compgen -W "$("$1" list --names 2>/dev/null)" -- "${cur}"))"#
-            )
-            .count(),
-            places
-        );
-        assert!(
-            !bash.contains("--profile)\n                    COMPREPLY=($(compgen -f"),
-            "no file names for --profile"
-        );
+        let places = occurrences(&bash, "--profile)\n", 10)
+            + occurrences(&bash, "--credential-process-for)\n", 1);
+        let names = r#"COMPREPLY=($(compgen -W "$("$1" list --names 2>/dev/null)" -- "${cur}"))"#;
+        assert_eq!(bash.matches(names).count(), places);
+        for option in PROFILE_OPTIONS {
+            assert!(
+                !bash.contains(&format!(
+                    "{option})\n                    COMPREPLY=($(compgen -f"
+                )),
+                "no file names for {option}"
+            );
+        }
         assert!(
             bash.contains("--expires)\n                    COMPREPLY=($(compgen -f"),
             "other options are left as clap_complete makes them"
@@ -108,9 +110,10 @@ mod tests {
     }
 
     #[test]
-    fn zsh_completes_profile_names_wherever_profile_is_completed() {
+    fn zsh_completes_profile_names_for_every_profile_option() {
         let zsh = script(Shell::Zsh);
-        let places = places_with_a_profile_option(&zsh, "'--profile=[");
+        let places = occurrences(&zsh, "'--profile=[", 10)
+            + occurrences(&zsh, "--credential-process-for=[", 1);
         assert_eq!(
             zsh.matches(":PROFILE:_stscreds_profile_names'").count(),
             places
@@ -120,17 +123,16 @@ mod tests {
             .find("_stscreds_profile_names() {")
             .expect("helper defined");
         assert!(helper < zsh.find("compdef _stscreds stscreds").unwrap());
-        assert!(zsh.contains("stscreds list --names"));
+        assert!(zsh.contains("$(stscreds list --names 2>/dev/null)"));
     }
 
     #[test]
-    fn fish_completes_profile_names_wherever_profile_is_completed() {
+    fn fish_completes_profile_names_for_every_profile_option() {
         let fish = script(Shell::Fish);
-        let places = places_with_a_profile_option(&fish, " -l profile ");
-        assert_eq!(
-            fish.matches(r#" -r -f -a "(stscreds list --names 2>/dev/null)""#)
-                .count(),
-            places
-        );
+        let names = r#" -r -f -a "(stscreds list --names 2>/dev/null)""#;
+        assert!(fish.contains(&format!(
+            "\ncomplete -c stscreds -l profile -d 'The profile to work on'{names}\n"
+        )));
+        assert!(fish.contains(&format!("\"__fish_stscreds_using_subcommand configure\" -l credential-process-for -d 'The profile the AWS tools get credentials of'{names}\n")));
     }
 }

@@ -12,6 +12,7 @@ mod backends;
 mod concurrency;
 mod credential_process_fast;
 mod ecosystem;
+mod everyday_profiles;
 mod faults;
 mod fuzz_corpus;
 mod hostile_answers;
