@@ -68,8 +68,9 @@ fn zsh_profiles(script: &str) -> String {
 }
 
 /// One more completion for each profile option (`--profile` after any command, as it
-/// is global), whose `-f` keeps file names out and whose `-a` offers the names. It also
-/// covers the top level, where the script's own `--profile` entry completes nothing.
+/// is global), whose `-f` keeps file names out and whose `-a` offers the names. Being
+/// unconditional, it also serves the top level (`stscreds --profile w`), where the
+/// script's own entry does not apply while the value is typed.
 fn fish_profiles(script: &str) -> String {
     let names = format!("-r -f -a \"(stscreds {LIST_NAMES})\"");
     format!(
