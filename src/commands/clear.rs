@@ -10,50 +10,96 @@ use crate::context::Context;
 use crate::credentials::source;
 use crate::error::Error;
 use crate::files;
+use crate::message::shell_word;
 use crate::prompt::InputError;
 use crate::report::Report;
 use crate::session::{EXPIRATION_KEY, SessionCredentials};
 
-/// The top-level entry point for `stscreds clear` (and `remove --sessions`).
+/// The top-level entry point for `stscreds clear`. A mistyped profile, or one whose
+/// `credential_process` gets another profile's credentials, has nothing cached: that
+/// is an error naming the profile meant, whose sessions are still there.
 pub fn run(cx: &Context) -> Result<(), Error> {
+    let cleared = clear_profile(cx)?;
+    if cleared.sessions.is_empty() {
+        let profile = cx.profile.as_str();
+        let meant = match profiles::describe(&cx.paths, profile)? {
+            Known::Unknown {
+                closest: Some(closest),
+            } => Some(profiles::unknown_profile(profile, &closest)),
+            Known::ServedAs { profile: served } => Some(format!(
+                "profile '{profile}' caches nothing: its credential_process gets the credentials of profile '{served}'; run `stscreds clear --profile {}`",
+                shell_word(&served)
+            )),
+            _ => None,
+        };
+        if let Some(message) = meant {
+            return Err(InputError::Invalid(message).into());
+        }
+    }
+    cleared.say(cx);
+    Ok(())
+}
+
+/// Forgets the sessions of the context's profile and of the role profiles built on
+/// it, and says so: `remove --sessions`, after the keys of a profile that surely
+/// existed.
+pub fn forget_sessions(cx: &Context) -> Result<(), Error> {
+    clear_profile(cx)?.say(cx);
+    Ok(())
+}
+
+/// What `clear` of one profile removed.
+struct Cleared {
+    /// The sections whose sessions went.
+    sessions: Vec<String>,
+    /// The role profiles built on the profile that had any of them.
+    roles: Vec<String>,
+}
+
+/// Removes the sessions of the context's profile, of its ad hoc `--role-arn` roles,
+/// and of the role profiles built on it (and theirs).
+fn clear_profile(cx: &Context) -> Result<Cleared, Error> {
     let (paths, profile) = (&cx.paths, cx.profile.as_str());
     let roles = source::built_on(cx.config()?, profile);
     let owners: Vec<&str> = std::iter::once(profile)
         .chain(roles.iter().map(String::as_str))
         .collect();
-    let mut cleared = clear_in(cx, &paths.aws_credentials, &|name| owners.contains(&name))?;
-    cleared.extend(clear_in(cx, &paths.private_sessions(), &|name| {
-        owners
-            .iter()
-            .any(|owner| name == *owner || is_ad_hoc_role_of(name, owner))
+    let belongs = |name: &str, owner: &str| name == owner || is_ad_hoc_role_of(name, owner);
+    let mut sessions = clear_in(cx, &paths.aws_credentials, &|name| owners.contains(&name))?;
+    sessions.extend(clear_in(cx, &paths.private_sessions(), &|name| {
+        owners.iter().any(|owner| belongs(name, owner))
     })?);
     // Copies of the files that killed writes left behind hold sessions too.
     files::remove_stale_temporaries(paths)?;
-    if cleared.is_empty() {
-        return nothing_to_clear(cx);
-    }
-    let cleared_roles: Vec<&str> = roles
-        .iter()
-        .map(String::as_str)
-        .filter(|role| {
-            cleared
-                .iter()
-                .any(|name| name == role || is_ad_hoc_role_of(name, role))
-        })
+    let roles = roles
+        .into_iter()
+        .filter(|role| sessions.iter().any(|name| belongs(name, role)))
         .collect();
-    let of_roles = if cleared_roles.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " and of the role profiles built on it ({})",
-            cleared_roles.join(", ")
-        )
-    };
-    cx.report.say(&format!(
-        "Cleared {} cached session(s) of profile '{profile}'{of_roles}.",
-        cleared.len()
-    ));
-    Ok(())
+    Ok(Cleared { sessions, roles })
+}
+
+impl Cleared {
+    fn say(&self, cx: &Context) {
+        let profile = &cx.profile;
+        if self.sessions.is_empty() {
+            cx.report.say(&format!(
+                "Profile '{profile}' has no cached session; nothing to clear."
+            ));
+            return;
+        }
+        let of_roles = if self.roles.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " and of the role profiles built on it ({})",
+                self.roles.join(", ")
+            )
+        };
+        cx.report.say(&format!(
+            "Cleared {} cached session(s) of profile '{profile}'{of_roles}.",
+            self.sessions.len()
+        ));
+    }
 }
 
 /// The top-level entry point for `stscreds clear --all`: every stscreds session in
@@ -71,22 +117,6 @@ pub fn run_all(cx: &Context) -> Result<(), Error> {
             cleared.len()
         )
     });
-    Ok(())
-}
-
-/// Nothing was cached: fine for a known profile, but a mistyped one would leave the
-/// session meant untouched, so it is an error that names the profile meant.
-fn nothing_to_clear(cx: &Context) -> Result<(), Error> {
-    let profile = cx.profile.as_str();
-    if let Known::Unknown {
-        closest: Some(closest),
-    } = profiles::describe(&cx.paths, profile)?
-    {
-        return Err(InputError::Invalid(profiles::unknown_profile(profile, &closest)).into());
-    }
-    cx.report.say(&format!(
-        "Profile '{profile}' has no cached session; nothing to clear."
-    ));
     Ok(())
 }
 

@@ -272,6 +272,9 @@ fn a_role_or_credential_process_profile_is_never_sent_to_init() {
         let run = team.run(args).failure(message);
         assert!(!run.stderr.contains("stscreds init"), "{args:?}: {run:#?}");
     }
+    team.run(&["clear", "--profile", "dev-cli"]).failure(
+        "profile 'dev-cli' caches nothing: its credential_process gets the credentials of profile 'dev'; run `stscreds clear --profile dev`",
+    );
     assert!(team.counter.actions().is_empty(), "no AWS call");
 }
 
