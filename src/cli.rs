@@ -85,7 +85,7 @@ pub enum Command {
     Clear {
         /// Forget every session stscreds cached, of every profile (never a long-term
         /// key).
-        #[arg(long, conflicts_with = "profile")]
+        #[arg(long)]
         all: bool,
     },
     /// Move the profile's long-term keys to another backend (the new copy is written

@@ -103,8 +103,16 @@ impl Cleared {
 }
 
 /// The top-level entry point for `stscreds clear --all`: every stscreds session in
-/// both files, whoever's.
-pub fn run_all(cx: &Context) -> Result<(), Error> {
+/// both files, whoever's. A `--profile` beside it is refused rather than ignored:
+/// which of the two was meant cannot be told.
+pub fn run_all(cx: &Context, profile_named: bool) -> Result<(), Error> {
+    if profile_named {
+        return Err(InputError::Invalid(format!(
+            "`clear --all` clears the sessions of every profile; leave out --profile, or run `stscreds clear --profile {}` for that one",
+            shell_word(&cx.profile)
+        ))
+        .into());
+    }
     let paths = &cx.paths;
     let mut cleared = clear_in(cx, &paths.aws_credentials, &|_| true)?;
     cleared.extend(clear_in(cx, &paths.private_sessions(), &|_| true)?);

@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     crate::interrupt::install();
     let paths = Paths::from_env()?;
     let profile = cli.profile()?;
+    let profile_named = cli.profile.is_some();
     let ask: Box<dyn Ask> = match cli.command {
         // The SDKs that run it capture standard input and output.
         Command::CredentialProcess(_) => Box::new(ControllingTerminal),
@@ -60,7 +61,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Policy => policy::run(cx),
         Command::Remove { yes, sessions } => remove::run(cx, yes, sessions),
         Command::Clear { all: false } => clear::run(cx),
-        Command::Clear { all: true } => clear::run_all(cx),
+        Command::Clear { all: true } => clear::run_all(cx, profile_named),
         Command::Migrate { to } => migrate::run(cx, to),
         Command::Rotate(args) => rotate::run(cx, &session_args(expires, args.mfa)),
         Command::Completions { shell } => completions::run(shell),

@@ -152,7 +152,7 @@ fn clear_all_clears_every_cached_session_and_never_a_long_term_key() {
         "{again:#?}"
     );
     team.run(&["clear", "--all", "--profile", "dev"])
-        .failure("'--all' cannot be used with '--profile <PROFILE>'");
+        .failure("`clear --all` clears the sessions of every profile; leave out --profile, or run `stscreds clear --profile dev` for that one");
 }
 
 #[test]
