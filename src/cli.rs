@@ -62,8 +62,14 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write settings for the profile into ~/.aws/config (format-preserving).
     Configure(ConfigureArgs),
-    /// List the profiles stscreds manages: backend, user, MFA device and session.
-    List,
+    /// List the profiles stscreds serves: backend, user, MFA device and session; for
+    /// role profiles, their source.
+    List {
+        /// Print only the profile names the files know, one a line (for shell
+        /// completion).
+        #[arg(long, hide = true)]
+        names: bool,
+    },
     /// Print the recommended IAM policy for the profile's IAM user, ready to paste.
     Policy,
     /// Delete the profile's stored long-term keys (asks first).
@@ -75,8 +81,14 @@ pub enum Command {
         #[arg(long)]
         sessions: bool,
     },
-    /// Forget the profile's cached sessions; its long-term keys stay.
-    Clear,
+    /// Forget the profile's cached sessions, and those of the role profiles built on
+    /// it; its long-term keys stay.
+    Clear {
+        /// Forget every session stscreds cached, of every profile (never a long-term
+        /// key).
+        #[arg(long)]
+        all: bool,
+    },
     /// Move the profile's long-term keys to another backend (the new copy is written
     /// and read back before the old one is removed).
     Migrate {
@@ -102,6 +114,11 @@ pub struct ConfigureArgs {
     /// Make AWS tools get this profile's credentials from `stscreds credential-process`.
     #[arg(long)]
     pub credential_process: bool,
+
+    /// Make AWS tools get another profile's credentials (a role profile's, say) from
+    /// `stscreds credential-process` through this one.
+    #[arg(long, value_name = "PROFILE", value_parser = parse_profile, conflicts_with = "credential_process")]
+    pub credential_process_for: Option<String>,
 
     /// The MFA device to use (`mfa_serial`).
     #[arg(long, value_name = "ARN")]

@@ -1,21 +1,25 @@
 //! `stscreds configure`: write a profile's settings into `~/.aws/config`, keeping every
-//! other byte of the file.
+//! other byte of the file. A `credential_process` goes only where the AWS tools will
+//! run it: never into a role profile, whose role they assume themselves.
 
 use crate::cli::ConfigureArgs;
+use crate::config::profiles::{self, Known};
 use crate::config::{self, ConfigFile};
 use crate::context::Context;
 use crate::credentials::cache;
 use crate::error::Error;
 use crate::files;
+use crate::message::{printable, shell_word};
 use crate::prompt::InputError;
 use crate::session::SessionCredentials;
 
 /// The top-level entry point for `stscreds configure`.
 pub fn run(cx: &Context, args: &ConfigureArgs) -> Result<(), Error> {
     let (paths, profile) = (&cx.paths, cx.profile.as_str());
+    let served = served_profile(cx, args)?;
     let mut settings: Vec<(&str, String)> = Vec::new();
-    if args.credential_process {
-        settings.push(("credential_process", credential_process_line(profile)?));
+    if let Some(served) = &served {
+        settings.push(("credential_process", credential_process_line(served)?));
     }
     let optional = [
         ("mfa_serial", &args.mfa_serial),
@@ -33,10 +37,40 @@ pub fn run(cx: &Context, args: &ConfigureArgs) -> Result<(), Error> {
         "Wrote [{section}] in {}",
         paths.aws_config.display()
     ));
-    if args.credential_process {
+    if served.is_some() {
         move_session_out_of_credentials_file(cx)?;
     }
     Ok(())
+}
+
+/// The profile whose credentials the `credential_process` to write is to serve: the
+/// profile's own (`--credential-process`) or another's (`--credential-process-for`).
+/// Refused for a role profile, where the AWS tools assume the role themselves and never
+/// run the process: the message gives the command that makes a profile they do run it
+/// for.
+fn served_profile(cx: &Context, args: &ConfigureArgs) -> Result<Option<String>, Error> {
+    let profile = cx.profile.as_str();
+    let served = match (&args.credential_process_for, args.credential_process) {
+        (Some(other), _) => other.clone(),
+        (None, true) => profile.to_owned(),
+        (None, false) => return Ok(None),
+    };
+    if let Some(role) = cx.config()?.profile(profile)?.role {
+        return Err(InputError::Invalid(format!(
+            "profile '{profile}' assumes role {}, so the AWS tools assume it themselves and would never run a credential_process there; give them a profile of their own that gets the credentials of '{served}' from stscreds: `stscreds configure --profile {} --credential-process-for {}`",
+            printable(&role.role_arn),
+            shell_word(&format!("{profile}-cli")),
+            shell_word(&served)
+        ))
+        .into());
+    }
+    if let Known::Unknown {
+        closest: Some(closest),
+    } = profiles::describe(&cx.paths, &served)?
+    {
+        return Err(InputError::Invalid(profiles::unknown_profile(&served, &closest)).into());
+    }
+    Ok(Some(served))
 }
 
 /// `/path/to/stscreds credential-process --profile NAME`, the path quoted if it needs it.

@@ -1,41 +1,127 @@
-//! `stscreds list`: the profiles stscreds manages, with their backend, user, MFA
-//! device and session. Reads files only; no network.
+//! `stscreds list`: the profiles stscreds serves, with their backend, user, MFA device
+//! and session: the profiles whose keys it stores, the role profiles built on them,
+//! and the profiles whose `credential_process` runs stscreds for another. Reads files
+//! only; no network. `list --names` (hidden) prints every profile name the files
+//! know, for shell completion.
 
 use jiff::Timestamp;
 
-use crate::config::state;
+use crate::config::profiles;
+use crate::config::{ConfigFile, state};
 use crate::context::Context;
-use crate::credentials::cache;
+use crate::credentials::{cache, source};
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::session::SessionCredentials;
 
+const HEADER: [&str; 6] = [
+    "PROFILE",
+    "SOURCE",
+    "BACKEND",
+    "USER",
+    "MFA DEVICE",
+    "SESSION",
+];
+
 /// The top-level entry point for `stscreds list`.
-pub fn run(cx: &Context) -> Result<(), Error> {
+pub fn run(cx: &Context, names_only: bool) -> Result<(), Error> {
+    if names_only {
+        let names = profiles::known_names(&cx.paths)?;
+        return super::print(
+            &names
+                .into_iter()
+                .map(|name| name + "\n")
+                .collect::<String>(),
+        );
+    }
     let paths = &cx.paths;
-    let profiles = managed_profiles(paths)?;
-    if profiles.is_empty() {
+    let bases = managed_profiles(paths)?;
+    if bases.is_empty() {
         cx.report
             .say("No profiles yet; run `stscreds init` to add one.");
         return Ok(());
     }
-    let mut rows = vec![["PROFILE", "BACKEND", "USER", "MFA DEVICE", "SESSION"].map(String::from)];
-    let config_file = cx.config()?;
-    for profile in &profiles {
-        let remembered = state::load(paths, profile)?;
-        let config = config_file.profile(profile)?;
-        let stored = cache::load(&cache::home(paths, &config), profile)?;
-        let backend = remembered.backend_or_default();
-        let device = config.mfa_serial.or(remembered.mfa_serial);
-        rows.push([
-            profile.to_owned(),
-            backend.to_string(),
-            remembered.user_name.unwrap_or_else(|| "-".into()),
-            device.unwrap_or_else(|| "-".into()),
-            describe_session(stored.as_ref(), Timestamp::now()),
-        ]);
+    let config = cx.config()?;
+    let now = Timestamp::now();
+    let mut rows = Vec::new();
+    for profile in &bases {
+        rows.push(base_row(paths, config, profile, now)?);
     }
+    for profile in config.profile_names() {
+        if let Some(row) = served_row(paths, config, &bases, &profile, now)? {
+            rows.push(row);
+        }
+    }
+    rows.sort();
+    rows.insert(0, HEADER.map(String::from));
     super::print(&table(&rows))
+}
+
+/// A profile whose keys stscreds stores: where they are, whose they are, its device.
+fn base_row(
+    paths: &Paths,
+    config: &ConfigFile,
+    profile: &str,
+    now: Timestamp,
+) -> Result<[String; 6], Error> {
+    let remembered = state::load(paths, profile)?;
+    let settings = config.profile(profile)?;
+    let stored = cache::load(&cache::home(paths, &settings), profile)?;
+    let backend = remembered.backend_or_default().to_string();
+    let device = settings.mfa_serial.or(remembered.mfa_serial);
+    Ok([
+        profile.to_owned(),
+        "-".to_owned(),
+        backend,
+        remembered.user_name.unwrap_or_else(|| "-".into()),
+        device.unwrap_or_else(|| "-".into()),
+        describe_session(stored.as_ref(), now),
+    ])
+}
+
+/// A profile of `~/.aws/config` that stscreds serves from another one: a role profile
+/// whose chain starts at a profile with stored keys (its source is its
+/// `source_profile`), or a `credential_process` profile that runs stscreds for another
+/// profile (its source is that profile, and so is its session). `None` for any other
+/// profile, for one with stored keys (listed as such), and for one whose chain does
+/// not resolve or starts at a profile without stored keys (using it says why).
+fn served_row(
+    paths: &Paths,
+    config: &ConfigFile,
+    bases: &[String],
+    profile: &str,
+    now: Timestamp,
+) -> Result<Option<[String; 6]>, Error> {
+    if bases.iter().any(|base| base == profile) {
+        return Ok(None);
+    }
+    let (source, served) = match config.profile(profile)?.role {
+        Some(role) => (role.source_profile.unwrap_or_default(), profile.to_owned()),
+        None => match config.served_by_stscreds_as(profile) {
+            Some(served) if served != profile => (served.clone(), served),
+            _ => return Ok(None),
+        },
+    };
+    let Ok(chain) = source::resolve(config, &served, None) else {
+        return Ok(None);
+    };
+    if !bases.contains(&chain.base) {
+        return Ok(None);
+    }
+    let stored = if chain.roles.is_empty() {
+        cache::load(&cache::home(paths, &config.profile(&served)?), &served)?
+    } else {
+        cache::load(&paths.private_sessions(), &chain.name)?
+    };
+    let none = || "-".to_owned();
+    Ok(Some([
+        profile.to_owned(),
+        source,
+        none(),
+        none(),
+        none(),
+        describe_session(stored.as_ref(), now),
+    ]))
 }
 
 /// The profiles with keys: those whose backend is recorded in our config, and those

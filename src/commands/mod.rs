@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod clear;
+pub mod completions;
 pub mod configure;
 pub mod credential_process;
 pub mod exec;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     crate::interrupt::install();
     let paths = Paths::from_env()?;
     let profile = cli.profile()?;
+    let profile_named = cli.profile.is_some();
     let ask: Box<dyn Ask> = match cli.command {
         // The SDKs that run it capture standard input and output.
         Command::CredentialProcess(_) => Box::new(ControllingTerminal),
@@ -56,22 +58,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Serve(args) => serve::run(cx, &session_args(args.mfa), args.port, args.format),
         Command::Configure(args) => configure::run(cx, &args),
-        Command::List => list::run(cx),
+        Command::List { names } => list::run(cx, names),
         Command::Policy => policy::run(cx),
         Command::Remove { yes, sessions } => remove::run(cx, yes, sessions),
-        Command::Clear => clear::run(cx),
+        Command::Clear { all: false } => clear::run(cx),
+        Command::Clear { all: true } => clear::run_all(cx, profile_named),
         Command::Migrate { to } => migrate::run(cx, to),
         Command::Rotate(args) => rotate::run(cx, &session_args(args.mfa)),
-        Command::Completions { shell } => {
-            let mut script = Vec::new();
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "stscreds",
-                &mut script,
-            );
-            print(&String::from_utf8_lossy(&script))
-        }
+        Command::Completions { shell } => completions::run(shell),
         Command::Export(args) => export::run(cx, &session_args(args.mfa), args.format),
     }
 }

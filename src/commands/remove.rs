@@ -28,7 +28,7 @@ pub fn run(cx: &mut Context, yes: bool, sessions: bool) -> Result<(), Error> {
         keys.access_key_id
     ));
     if sessions {
-        super::clear::run(cx)
+        super::clear::forget_sessions(cx)
     } else {
         // Leftovers of killed writes may hold copies of the keys (file backend).
         Ok(files::remove_stale_temporaries(paths)?)

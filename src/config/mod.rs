@@ -3,6 +3,7 @@
 //! `~/.stscreds/config` ([`state`]). Command-line flags are applied on top by the
 //! commands; environment variables that AWS defines win over the file, as in the AWS CLI.
 
+pub mod profiles;
 pub mod state;
 
 use crate::files::FileError;

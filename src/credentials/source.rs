@@ -107,6 +107,23 @@ pub fn resolve(
     })
 }
 
+/// The role profiles whose credentials are got through `profile`'s: those whose chain
+/// of `source_profile`s passes through it (so a new MFA session of `profile`'s, or a
+/// new role session of it, is where theirs start). Profiles whose chain does not
+/// resolve are left out: nothing can have been got through them.
+pub fn built_on(config: &ConfigFile, profile: &str) -> Vec<String> {
+    config
+        .profile_names()
+        .into_iter()
+        .filter(|name| name != profile)
+        .filter(|name| {
+            resolve(config, name, None).is_ok_and(|chain| {
+                chain.base == profile || chain.roles.iter().any(|step| step.profile == profile)
+            })
+        })
+        .collect()
+}
+
 /// A role session name AWS accepts (`[\w+=,.@-]`, 2 to 64 characters), from the
 /// configured one or the IAM user name, so that CloudTrail shows who it was.
 pub fn session_name(configured: Option<&str>, user: &str) -> String {
@@ -194,6 +211,21 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("no source_profile")
+        );
+    }
+
+    #[test]
+    fn the_roles_built_on_a_profile_are_those_whose_chain_passes_through_it() {
+        let (_home, config) = config_file(&format!(
+            "{CHAIN}[profile other]\nrole_arn = arn:o\nsource_profile = elsewhere\n[profile loop]\nrole_arn = arn:l\nsource_profile = loop\n"
+        ));
+        assert_eq!(built_on(&config, "base"), ["admin", "jump"]);
+        assert_eq!(built_on(&config, "jump"), ["admin"]);
+        assert!(built_on(&config, "admin").is_empty());
+        assert_eq!(built_on(&config, "elsewhere"), ["other"]);
+        assert!(
+            built_on(&config, "loop").is_empty(),
+            "a broken chain is left out"
         );
     }
 

@@ -4,23 +4,24 @@
 use std::path::PathBuf;
 
 use crate::config::ConfigError;
+use crate::config::profiles::{self, Known};
 use crate::env::PASSPHRASE_VARIABLE;
 use crate::files::FileError;
 use crate::ini::UnsafeText;
-use crate::message::profile_flag;
+use crate::message::{profile_flag, shell_word};
 use crate::prompt::InputError;
 
 /// Why keys could not be stored, read or removed; nothing was changed unless it says so.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// `auth` (or `read`, `whoami`) ran before `init` for this profile.
-    #[error(
-        "no long-term keys are stored for profile '{profile}'; run `stscreds init{}` first",
-        profile_flag(profile)
-    )]
+    /// No keys are stored for the profile: `auth` (or `read`, `whoami`) ran before
+    /// `init`, or the profile is mistyped, or it is one that holds no keys.
+    #[error("{}", missing_keys(profile, known))]
     NotInitialised {
         /// The profile.
         profile: String,
+        /// What the files say it is, for saying what to do.
+        known: Known,
     },
 
     /// The operating system's credential store could not be used (no fallback).
@@ -88,4 +89,40 @@ pub enum StoreError {
     /// No answer (a passphrase) could be had.
     #[error(transparent)]
     Input(#[from] InputError),
+}
+
+/// What to do about a profile without keys, by what the files say it is: never `init`
+/// for a profile that cannot hold keys, nor for a typo of a known one.
+fn missing_keys(profile: &str, known: &Known) -> String {
+    let use_profile = |name: &str| format!("`--profile {}`", shell_word(name));
+    match known {
+        Known::Named | Known::Unknown { closest: None } => format!(
+            "no long-term keys are stored for profile '{profile}'; run `stscreds init{}` first",
+            profile_flag(profile)
+        ),
+        Known::Unknown {
+            closest: Some(closest),
+        } => format!(
+            "{} (`stscreds init{}` would set it up as a new profile)",
+            profiles::unknown_profile(profile, closest),
+            profile_flag(profile)
+        ),
+        Known::Role {
+            source: Some(source),
+        } => format!(
+            "profile '{profile}' is a role profile (role_arn in ~/.aws/config) and has no long-term keys of its own; they belong to its source_profile: use {}",
+            use_profile(source)
+        ),
+        Known::Role { source: None } => format!(
+            "profile '{profile}' is a role profile (role_arn in ~/.aws/config) with no source_profile; add one naming the profile whose keys `stscreds init` stored"
+        ),
+        Known::ServedAs { profile: served } => format!(
+            "profile '{profile}' is for the AWS tools: its credential_process runs `stscreds credential-process --profile {}`; with stscreds, use {}",
+            shell_word(served),
+            use_profile(served)
+        ),
+        Known::OtherProcess => format!(
+            "profile '{profile}' gets its credentials from its credential_process, another program, and stscreds stores no keys for it; `stscreds list` shows the profiles stscreds serves"
+        ),
+    }
 }

@@ -18,6 +18,7 @@ pub use error::StoreError;
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
+use crate::config::profiles::{self, Known};
 pub use crate::config::state::Backend;
 use crate::files::Paths;
 use crate::ini::{Document, UnsafeText};
@@ -151,12 +152,21 @@ impl<'a> KeyStore<'a> {
         }
     }
 
-    /// The keys stored for `profile`; an error saying to run `stscreds init` if none.
+    /// The keys stored for `profile`; if none, an error saying what to do, which
+    /// depends on what the profile is: `init` for a profile that could hold keys, the
+    /// closest known name for a typo, the right profile for a role or a
+    /// `credential_process` profile.
     pub fn require(&self, profile: &str, ask: &mut dyn Ask) -> Result<LongTermKeys, StoreError> {
-        self.load(profile, ask)?
-            .ok_or_else(|| StoreError::NotInitialised {
-                profile: profile.to_owned(),
-            })
+        if let Some(keys) = self.load(profile, ask)? {
+            return Ok(keys);
+        }
+        // A file that cannot be read here costs only the better advice; the plain
+        // "run init" remains.
+        let known = profiles::describe(self.paths, profile).unwrap_or(Known::Named);
+        Err(StoreError::NotInitialised {
+            profile: profile.to_owned(),
+            known,
+        })
     }
 
     /// Checks, before keys are asked for, that they could be stored for `profile`: the

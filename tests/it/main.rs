@@ -15,6 +15,7 @@ mod dead_ends;
 mod ecosystem;
 mod everyday_auth;
 mod everyday_exec;
+mod everyday_profiles;
 mod faults;
 mod fuzz_corpus;
 mod hostile_answers;
