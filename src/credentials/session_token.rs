@@ -51,6 +51,15 @@ impl Renewal<'_> {
             }
             return Ok(reused);
         }
+        let remembered = state::load(&self.cx.paths, profile)?;
+        let keys = KeyStore::new(
+            &self.cx.paths,
+            remembered.backend_or_default(),
+            &*self.cx.report,
+        )
+        .require(profile, &mut *self.cx.ask)?;
+        // Said once the keys are found: a profile without any gets only the error that
+        // says what it is (a typo, a role) and what to run.
         if freshness != Freshness::New {
             let why = if missing {
                 "are missing"
@@ -61,13 +70,6 @@ impl Renewal<'_> {
                 "Session credentials for profile '{profile}' {why}; authenticating."
             ));
         }
-        let remembered = state::load(&self.cx.paths, profile)?;
-        let keys = KeyStore::new(
-            &self.cx.paths,
-            remembered.backend_or_default(),
-            &*self.cx.report,
-        )
-        .require(profile, &mut *self.cx.ask)?;
         cache::check_sessions_file(&sessions, profile, &keys)?;
         let aws = Aws::connect(&keys, &config, profile, self.cx.report.clone())?;
         let identity = self.identify(remembered, &aws, config.mfa_serial.as_deref(), profile)?;

@@ -229,6 +229,7 @@ fn a_mistyped_profile_is_called_unknown_and_the_closest_name_is_suggested() {
             !run.stderr.contains("init --profile Work` first"),
             "{run:#?}"
         );
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {run:#?}");
     }
     team.run(&["clear", "--profile", "Work"])
         .failure("unknown profile 'Work' (no file of stscreds or the AWS tools names it); did you mean 'work'?");
