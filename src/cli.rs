@@ -13,7 +13,7 @@ use crate::store::Backend;
 
 /// Temporary, MFA-protected AWS credentials, written where every AWS tool looks.
 #[derive(Debug, Parser)]
-#[command(name = "stscreds", version, propagate_version = true)]
+#[command(name = "stscreds", version = env!("STSCREDS_VERSION"), propagate_version = true)]
 pub struct Cli {
     /// The profile to work on: its stored long-term keys and its session credentials
     /// in ~/.aws/credentials [default: $AWS_PROFILE, else $STSCREDS_PROFILE (set by
