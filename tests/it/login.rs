@@ -249,6 +249,43 @@ fn session_duration_is_sent_only_for_one_role_assumed_with_the_long_term_keys() 
 }
 
 #[test]
+fn a_cached_session_from_the_base_session_is_not_passed_off_as_one_from_the_long_term_keys() {
+    let role = Moto::shared().create_role("Grown");
+    let login = Login::new(
+        &role_profile("grown", &role, "base", ""),
+        FederationServer::start(Answer::Token),
+    );
+    login.sandbox.auth("grown");
+    let assumed_through_the_base_session = login.cached_role_session("grown");
+    login.sandbox.write(
+        ".aws/config",
+        &role_profile("grown", &role, "base", "duration_seconds = 7200\n"),
+    );
+    let run = login
+        .run(
+            &[
+                "login",
+                "--profile",
+                "grown",
+                "--stdout",
+                "--token-code",
+                "123456",
+            ],
+            "",
+        )
+        .success();
+    assert_eq!(login.count("AssumeRole"), 2, "assumed again: {run:#?}");
+    let request = login.only_signin_request();
+    assert_eq!(
+        request.param("SessionDuration"),
+        Some("7200"),
+        "{request:#?}"
+    );
+    assert_ne!(request.session(), assumed_through_the_base_session);
+    assert_eq!(request.session(), login.cached_role_session("grown"));
+}
+
+#[test]
 fn a_profile_without_a_role_is_refused_with_the_two_honest_choices_and_no_aws_call() {
     let login = Login::new(
         "[profile base]\nregion = eu-west-1\n",
@@ -652,6 +689,10 @@ fn each_failure_of_the_federation_endpoint_is_one_clear_line() {
         (
             Answer::NoToken,
             "to the console sign-in was not AWS's (JSON without a SigninToken, ",
+        ),
+        (
+            Answer::Oversized,
+            "to the console sign-in was not AWS's (an answer larger than 64 KiB)",
         ),
         (
             Answer::Hang,

@@ -26,6 +26,8 @@ pub enum Answer {
     Html,
     /// 200 with JSON that has no `SigninToken`.
     NoToken,
+    /// 200 with a token in 100 KiB of JSON, more than any real answer.
+    Oversized,
     /// Never answer: hold the connection until the server stops (or at most 30 s).
     Hang,
 }
@@ -179,6 +181,14 @@ fn serve(
             "<!DOCTYPE html><html><body>Please log in to the hotel wifi</body></html>".to_owned(),
         ),
         Answer::NoToken => (200, "application/json", "{\"Error\":\"nope\"}".to_owned()),
+        Answer::Oversized => (
+            200,
+            "application/json",
+            format!(
+                "{{\"SigninToken\":\"{token}\",\"Padding\":\"{}\"}}",
+                "x".repeat(100 * 1024)
+            ),
+        ),
         Answer::Hang => {
             let started = Instant::now();
             while !stop.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(30) {
