@@ -203,8 +203,8 @@ pub struct LoginArgs {
     pub mfa: MfaArgs,
 
     /// How long new credentials, and so the console session, last (the same as
-    /// --expires); a role assumed for more than 1h gets a console session that long,
-    /// up to 12h
+    /// --expires); for a profile with one role, more than 1h gives a console session
+    /// that long, up to 12h
     #[arg(long, value_parser = SessionDuration::parse, conflicts_with = "expires")]
     pub duration: Option<SessionDuration>,
 
