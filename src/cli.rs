@@ -60,6 +60,9 @@ pub enum Command {
     /// them ahead of expiry, for tools started elsewhere (an IDE, a container); prints
     /// the variables that point the AWS SDKs at it, then serves until stopped.
     Serve(ServeArgs),
+    /// Open the AWS console signed in with the profile's credentials: a role's,
+    /// which carry MFA, through AWS's federation endpoint.
+    Login(LoginArgs),
     /// Write settings for the profile into ~/.aws/config (format-preserving).
     Configure(ConfigureArgs),
     /// List the profiles stscreds serves: backend, user, MFA device and session; for
@@ -71,7 +74,12 @@ pub enum Command {
         names: bool,
     },
     /// Print the recommended IAM policy for the profile's IAM user, ready to paste.
-    Policy,
+    Policy {
+        /// Add the statement that lets `stscreds login --federation-token` sign in to
+        /// the console without MFA.
+        #[arg(long)]
+        federation_token: bool,
+    },
     /// Delete the profile's stored long-term keys (asks first).
     Remove {
         /// Do not ask for confirmation (for scripts).
@@ -183,6 +191,51 @@ pub struct ExportArgs {
     pub format: crate::output::Format,
 }
 
+/// Options of `login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The profile, where aws-vault users type it (the same as --profile).
+    #[arg(value_name = "PROFILE", value_parser = parse_profile)]
+    pub named_profile: Option<String>,
+
+    /// MFA options, used only if the credentials have to be renewed.
+    #[command(flatten)]
+    pub mfa: MfaArgs,
+
+    /// How long new credentials, and so the console session, last (the same as
+    /// --expires); for a profile with one role, more than 1h gives a console session
+    /// that long, up to 12h
+    #[arg(long, value_parser = SessionDuration::parse, conflicts_with = "expires")]
+    pub duration: Option<SessionDuration>,
+
+    /// The console's region (and so its partition and hosts) [default: the profile's
+    /// region]
+    #[arg(long)]
+    pub region: Option<String>,
+
+    /// The console page to open (an https:// URL) [default: the region's console home]
+    #[arg(long, value_name = "URL", conflicts_with = "service")]
+    pub destination: Option<String>,
+
+    /// Open this service's console (s3, ec2, iam, lambda, ...).
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+
+    /// Print the sign-in URL on stdout instead of opening a browser.
+    #[arg(long)]
+    pub stdout: bool,
+
+    /// The browser command to open the URL with (split into words as a shell would; the
+    /// URL is added as its last argument) [default: $BROWSER, else the system's opener]
+    #[arg(long, value_name = "COMMAND", conflicts_with = "stdout")]
+    pub browser: Option<String>,
+
+    /// For a profile without a role: sign in with sts:GetFederationToken and the
+    /// long-term keys. The console session has NO MFA.
+    #[arg(long, conflicts_with_all = ["role_arn", "token_code", "mfa_serial", "mfa_command"])]
+    pub federation_token: bool,
+}
+
 /// How the MFA code and device are chosen.
 #[derive(Debug, Clone, Default, Args)]
 pub struct MfaArgs {
@@ -262,6 +315,7 @@ impl Cli {
             Command::Auth(args) => args.named_profile.as_deref(),
             Command::Exec(args) => args.named_profile.as_deref(),
             Command::Export(args) => args.named_profile.as_deref(),
+            Command::Login(args) => args.named_profile.as_deref(),
             _ => None,
         };
         match (self.profile.as_deref(), named) {

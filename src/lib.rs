@@ -8,9 +8,11 @@
 //! [`credentials::get`].
 
 pub mod aws;
+pub mod browser;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod console;
 pub mod context;
 pub mod credentials;
 pub mod env;

@@ -26,6 +26,8 @@ pub enum Operation {
     AssumeRole,
     /// `sts:GetCallerIdentity`
     GetCallerIdentity,
+    /// `sts:GetFederationToken`
+    GetFederationToken,
     /// `iam:ListAccessKeys`
     ListAccessKeys,
     /// `iam:CreateAccessKey`
@@ -42,6 +44,7 @@ impl fmt::Display for Operation {
             Self::GetSessionToken => "sts:GetSessionToken",
             Self::AssumeRole => "sts:AssumeRole",
             Self::GetCallerIdentity => "sts:GetCallerIdentity",
+            Self::GetFederationToken => "sts:GetFederationToken",
             Self::ListAccessKeys => "iam:ListAccessKeys",
             Self::CreateAccessKey => "iam:CreateAccessKey",
             Self::DeleteAccessKey => "iam:DeleteAccessKey",
@@ -130,6 +133,20 @@ pub enum AwsError {
         /// AWS's explanation.
         message: String,
     },
+    /// GetFederationToken was refused: the recommended policy does not allow it.
+    #[error(
+        "AWS denied sts:GetFederationToken: {message}; the IAM policy stscreds recommends allows it only with the statement `stscreds policy{} --federation-token` adds (the console session it gives has no MFA)",
+        profile_flag(profile)
+    )]
+    FederationTokenDenied {
+        /// AWS's explanation.
+        message: String,
+        /// The profile whose keys were used.
+        profile: String,
+    },
+    /// The console sign-in (the federation endpoint) failed.
+    #[error(transparent)]
+    Signin(#[from] super::signin::SigninError),
     /// AWS kept throttling after the SDK's retries.
     #[error("AWS is throttling {operation} requests; wait a minute and try again")]
     Throttled {

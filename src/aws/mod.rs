@@ -1,12 +1,14 @@
 //! The only module that talks to AWS: SDK clients for STS and IAM behind a small
 //! blocking interface (here), the checks every answer passes before it is used
 //! (`answer`, `guard`), and the mapping of every failure to a message that says what to
-//! do (`error`, `redact`). A Tokio runtime exists only while an [`Aws`] does.
+//! do (`error`, `redact`). A Tokio runtime exists only while an [`Aws`] does. The
+//! console sign-in's one call that is not an SDK operation is in [`signin`].
 
 mod answer;
 mod error;
 mod guard;
 mod redact;
+pub mod signin;
 
 pub use error::{AwsError, Operation};
 use error::{Caller, classify};
@@ -227,6 +229,37 @@ impl Aws {
                     other => other,
                 })?;
         self.session_credentials(Operation::AssumeRole, output.credentials(), role.duration)
+    }
+
+    /// Credentials of a federated user named `name` (`sts:GetFederationToken`, signed
+    /// with long-term keys), with the session `policy` limiting what they may do. AWS
+    /// takes no MFA code here: a console session made with them has no MFA.
+    pub fn get_federation_token(
+        &self,
+        name: &str,
+        policy: &str,
+        duration: SessionDuration,
+    ) -> Result<SessionCredentials, AwsError> {
+        let request = self
+            .sts
+            .get_federation_token()
+            .name(name)
+            .policy(policy)
+            .duration_seconds(duration.as_secs());
+        let output = self
+            .call(Operation::GetFederationToken, request.send())
+            .map_err(|error| match error {
+                AwsError::AccessDenied { message, .. } => AwsError::FederationTokenDenied {
+                    message,
+                    profile: self.profile.clone(),
+                },
+                other => other,
+            })?;
+        self.session_credentials(
+            Operation::GetFederationToken,
+            output.credentials(),
+            duration,
+        )
     }
 
     /// The ids of `user_name`'s access keys (at most two, AWS's limit).

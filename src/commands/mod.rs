@@ -9,6 +9,7 @@ pub mod exec;
 pub mod export;
 pub mod init;
 pub mod list;
+pub mod login;
 pub mod migrate;
 pub mod policy;
 pub mod read;
@@ -57,9 +58,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             exec::run(cx, &session, (args.force, handover), args.command)
         }
         Command::Serve(args) => serve::run(cx, &session_args(args.mfa), args.port, args.format),
+        Command::Login(args) => login::run(cx, args),
         Command::Configure(args) => configure::run(cx, &args),
         Command::List { names } => list::run(cx, names),
-        Command::Policy => policy::run(cx),
+        Command::Policy { federation_token } => policy::run(cx, federation_token),
         Command::Remove { yes, sessions } => remove::run(cx, yes, sessions),
         Command::Clear { all: false } => clear::run(cx),
         Command::Clear { all: true } => clear::run_all(cx, profile_named),

@@ -1,6 +1,8 @@
 //! `stscreds policy`: the recommended IAM policy (from the original stscreds) for the
 //! profile's IAM user: the three calls stscreds makes are allowed with long-term keys;
-//! rotating the user's own keys, and everything else, only with MFA.
+//! rotating the user's own keys, and everything else, only with MFA. With
+//! `--federation-token`, one more statement lets `stscreds login --federation-token`
+//! sign in to the console without MFA, as the user's federated user only.
 
 use crate::aws::{Aws, User};
 use crate::context::Context;
@@ -8,16 +10,43 @@ use crate::error::Error;
 use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds policy`.
-pub fn run(cx: &mut Context) -> Result<(), Error> {
+pub fn run(cx: &mut Context, federation_token: bool) -> Result<(), Error> {
     let profile = &cx.profile;
     let keys =
         KeyStore::of_profile(&cx.paths, profile, &*cx.report)?.require(profile, &mut *cx.ask)?;
     let config = cx.config()?.profile(profile)?;
     let user = Aws::connect(&keys, &config, profile, cx.report.clone())?.get_user()?;
-    super::print(&policy_for(&user))
+    let extra = if federation_token {
+        federation_token_statement(&user)
+    } else {
+        String::new()
+    };
+    super::print(&policy_for(&user, &extra))
 }
 
-fn policy_for(user: &User) -> String {
+/// The statement that allows `sts:GetFederationToken` without MFA, for the one
+/// federated user `stscreds login --federation-token` signs in as.
+fn federation_token_statement(user: &User) -> String {
+    let partition = user.arn.split(':').nth(1).unwrap_or("aws");
+    format!(
+        r#"
+        {{
+            "Sid": "AllowConsoleSignInWithoutMFA",
+            "Effect": "Allow",
+            "Action": [
+                "sts:GetFederationToken"
+            ],
+            "Resource": [
+                "arn:{partition}:sts::{account}:federated-user/{name}"
+            ]
+        }},"#,
+        account = user.account(),
+        name = super::login::federated_user_name(&user.name)
+    )
+}
+
+/// The policy, with `extra` statements (each followed by a comma) after the first.
+fn policy_for(user: &User, extra: &str) -> String {
     format!(
         r#"{{
     "Version": "2012-10-17",
@@ -33,7 +62,7 @@ fn policy_for(user: &User) -> String {
             "Resource": [
                 "{arn}"
             ]
-        }},
+        }},{extra}
         {{
             "Sid": "AllowOwnKeyRotationWithMFA",
             "Effect": "Allow",
@@ -77,13 +106,39 @@ fn policy_for(user: &User) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_policy_names_the_user() {
-        let user = User {
+    fn alice() -> User {
+        User {
             name: "alice".into(),
             arn: "arn:aws:iam::123456789012:user/alice".into(),
+        }
+    }
+
+    #[test]
+    fn the_federation_token_statement_names_the_federated_user_login_signs_in_as() {
+        let user = alice();
+        let plain = policy_for(&user, "");
+        let with = policy_for(&user, &federation_token_statement(&user));
+        assert!(!plain.contains("GetFederationToken"), "{plain}");
+        assert!(
+            with.contains(r#""arn:aws:sts::123456789012:federated-user/alice""#),
+            "{with}"
+        );
+        let statements = |policy: &str| policy.matches(r#""Sid""#).count();
+        assert_eq!(statements(&with), statements(&plain) + 1);
+        let china = User {
+            name: "bob".into(),
+            arn: "arn:aws-cn:iam::123456789012:user/bob".into(),
         };
-        let policy = policy_for(&user);
+        assert!(
+            federation_token_statement(&china)
+                .contains("arn:aws-cn:sts::123456789012:federated-user/bob")
+        );
+    }
+
+    #[test]
+    fn the_policy_names_the_user() {
+        let user = alice();
+        let policy = policy_for(&user, "");
         assert!(
             policy.contains(r#""arn:aws:iam::123456789012:user/alice""#),
             "{policy}"

@@ -27,6 +27,7 @@ mod init;
 mod interrupt;
 mod keyring;
 mod local_input;
+mod login;
 mod read;
 mod roles;
 mod rotation;
