@@ -136,6 +136,14 @@ const REFERENCE: &[(&str, &[(&str, &str)])] = &[
                 "STSCREDS_ROTATE_WAIT",
                 "How long rotate waits for a new key to start working (default 1m).",
             ),
+            (
+                "BROWSER",
+                "The browser login opens the console in, when --browser is not given.",
+            ),
+            (
+                "STSCREDS_SIGNIN_ENDPOINT",
+                "Scheme and host that replace AWS's federation endpoint for login, for tests and proxies.",
+            ),
         ],
     ),
     (
@@ -180,6 +188,14 @@ const REFERENCE: &[(&str, &[(&str, &str)])] = &[
             (
                 "credential_process = stscreds credential-process --profile work",
                 "In ~/.aws/config: every AWS SDK and the AWS CLI get credentials from stscreds.",
+            ),
+            (
+                "stscreds exec --server work -- terraform apply",
+                "Run a long command with a local credential server that renews the credentials ahead of expiry.",
+            ),
+            (
+                "stscreds login --profile admin --service s3",
+                "Open the S3 console signed in as the role of the profile admin.",
             ),
         ],
     ),
