@@ -185,10 +185,12 @@ impl TokenFile {
             directory: parent.clone(),
             source,
         };
-        let directory = tempfile::Builder::new()
-            .prefix("stscreds-server-")
-            .tempdir_in(&parent)
-            .map_err(failed)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("stscreds-server-");
+        // tempfile makes a directory with the umask's mode (0755): anyone could list it.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let directory = builder.tempdir_in(&parent).map_err(failed)?;
         let path = directory.path().join("token");
         write_private(&path, token.expose_secret().as_bytes()).map_err(failed)?;
         Ok(Self {
@@ -264,8 +266,9 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600);
+            let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
         }
         drop(file);
         assert!(!path.exists());
