@@ -31,3 +31,4 @@ mod roles;
 mod rotation;
 mod sdk_profile_conformance;
 mod secrets;
+mod server;

@@ -3,6 +3,7 @@
 
 pub mod fault;
 pub mod moto;
+pub mod running;
 pub mod terminal;
 
 use std::collections::HashMap;
