@@ -6,8 +6,10 @@ plain requests go the same way with urllib.
 Usage:
   container_client.py identity             botocore's credential source, key and caller ARN
   container_client.py concurrent N         N requests at once: how many got 200, distinct keys
-  container_client.py keep-calling SECONDS sts:GetCallerIdentity and a plain request, over
-                                           and over: calls, failures, distinct expirations
+  container_client.py keep-calling N MOST  sts:GetCallerIdentity and a plain request, over
+                                           and over, until N different credentials were
+                                           served (and 2 s more), at most MOST seconds:
+                                           calls, failures, distinct expirations
   container_client.py until-failure SECONDS calls until one fails, then prints the SDK's
                                            error and the server's answers for 3 more
                                            seconds, and exits 3
@@ -73,11 +75,14 @@ def concurrent(count: int) -> None:
     print(f"answered={answered} keys={len(keys)}")
 
 
-def keep_calling(seconds: float) -> None:
+def keep_calling(wanted: int, most: float) -> None:
+    """Calls until the server has handed out `wanted` different credentials (told apart
+    by their expiry), then for two more seconds; at most `most` seconds in all."""
     client = boto3.Session().client("sts")
     calls = failures = 0
     expirations = set()
-    end = time.monotonic() + seconds
+    start = time.monotonic()
+    end = start + most
     while time.monotonic() < end:
         calls += 1
         try:
@@ -89,6 +94,8 @@ def keep_calling(seconds: float) -> None:
         except Exception as error:  # every failure is counted and shown
             failures += 1
             print(f"call {calls} failed: {error}", file=sys.stderr)
+        if len(expirations) >= wanted:
+            end = min(end, time.monotonic() + 2)
         time.sleep(0.2)
     print(f"calls={calls} failures={failures} expirations={len(expirations)}")
 
@@ -123,7 +130,7 @@ def main() -> None:
     elif mode == "concurrent":
         concurrent(int(sys.argv[2]))
     elif mode == "keep-calling":
-        keep_calling(float(sys.argv[2]))
+        keep_calling(int(sys.argv[2]), float(sys.argv[3]))
     elif mode == "until-failure":
         until_failure(float(sys.argv[2]))
     else:
