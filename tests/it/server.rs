@@ -446,6 +446,10 @@ fn serve_prints_the_variables_in_each_format_and_they_work() {
         );
         stop_serve(&sandbox, server, &uri, signal);
     }
+    let ini = sandbox.run(&["serve", "--format", "ini"], "");
+    let ini = ini.failure("serve prints environment variables: choose --format sh");
+    assert_eq!(ini.stderr.lines().count(), 1, "{ini:#?}");
+    assert_eq!(left_in_runtime_dir(&sandbox), Vec::<PathBuf>::new());
 }
 
 // ---------------------------------------------------------------------------------
