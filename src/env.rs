@@ -10,6 +10,11 @@ use crate::prompt::InputError;
 /// automation; never passed on to a command stscreds runs.
 pub const PASSPHRASE_VARIABLE: &str = "STSCREDS_FILE_PASSPHRASE";
 
+/// The shared credentials file stscreds uses, set by `exec --server` for its command,
+/// whose `AWS_SHARED_CREDENTIALS_FILE` names an empty file (so that the command's SDKs
+/// ask the credential server): a stscreds run inside still finds the sessions.
+pub const SHARED_CREDENTIALS_VARIABLE: &str = "STSCREDS_SHARED_CREDENTIALS_FILE";
+
 /// A duration from the environment variable `name` (like `30s`, `2m`), or `default`
 /// when it is unset or empty; zero and anything unparsable are refused, naming the
 /// variable.

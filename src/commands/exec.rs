@@ -96,6 +96,15 @@ fn run_with_server(
     }
     child
         .envs(server.variables())
+        // Else the child's SDK would take `default` from ~/.aws/credentials, not the server.
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            server.empty_credentials_file(),
+        )
+        .env(
+            crate::env::SHARED_CREDENTIALS_VARIABLE,
+            &cx.paths.aws_credentials,
+        )
         .env("AWS_REGION", &region)
         .env("AWS_DEFAULT_REGION", &region);
     let signals = interrupt::Capture::start();

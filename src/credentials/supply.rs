@@ -13,6 +13,7 @@ use super::{Freshness, SessionArgs};
 use crate::context::Context;
 use crate::error::Error;
 use crate::files::Paths;
+use crate::message;
 use crate::prompt::ControllingTerminal;
 use crate::report::Report;
 use crate::server::{self, Answer, Source};
@@ -167,19 +168,44 @@ impl Renewal {
     }
 
     fn fail(&self, error: &Error) -> Duration {
+        let now = Timestamp::now();
         let mut held = self.held.write().unwrap_or_else(PoisonError::into_inner);
         let expiration = held.credentials.expiration;
-        let retry = Timestamp::now()
-            .checked_add(RETRY_AFTER)
-            .map_or(expiration, |retry| retry.min(expiration));
+        let retry = next_try(expiration, now);
+        let meanwhile = if expiration > now {
+            format!(
+                "the current ones serve until {}",
+                server::clock_time(expiration)
+            )
+        } else {
+            format!(
+                "they expired at {} and requests get an error until a renewal succeeds",
+                server::clock_time(expiration)
+            )
+        };
         self.report.warn(&format!(
-            "renewing the credentials of profile '{}' failed: {error}; the current ones serve until {}, next try at {}",
+            "renewing the credentials of profile '{}' failed: {error}; {meanwhile}, next try at {}",
             self.profile,
-            server::clock_time(expiration),
             server::clock_time(retry)
         ));
-        held.failure = Some(error.to_string());
+        held.failure = Some(format!(
+            "renewing the credentials of profile '{}' failed: {error}; run `stscreds auth{}` to renew them, and the server takes the new ones at its next try (within a minute)",
+            self.profile,
+            message::profile_flag(&self.profile)
+        ));
         until(retry).max(Duration::from_secs(1))
+    }
+}
+
+/// When to try again after a renewal failed: [`RETRY_AFTER`] from `now`, or at the
+/// expiry if that comes first; once the credentials have expired, [`RETRY_AFTER`]
+/// apart, not over and over.
+fn next_try(expiration: Timestamp, now: Timestamp) -> Timestamp {
+    let later = now.checked_add(RETRY_AFTER).unwrap_or(now);
+    if expiration > now {
+        later.min(expiration)
+    } else {
+        later
     }
 }
 
@@ -231,6 +257,16 @@ mod tests {
         assert_eq!(ahead(36 * 60), SignedDuration::from_mins(15));
         assert_eq!(ahead(20), SignedDuration::from_mins(5));
         assert_eq!(ahead(2), SignedDuration::from_mins(1));
+    }
+
+    #[test]
+    fn a_failed_renewal_is_tried_again_a_minute_later_or_at_the_expiry() {
+        let now = Timestamp::now();
+        let later = |seconds| now + SignedDuration::from_secs(seconds);
+        assert_eq!(next_try(later(3600), now), later(60));
+        assert_eq!(next_try(later(20), now), later(20));
+        assert_eq!(next_try(later(0), now), later(60), "expired: not at once");
+        assert_eq!(next_try(later(-30), now), later(60), "expired: not at once");
     }
 
     #[test]

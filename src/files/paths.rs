@@ -13,7 +13,8 @@ use super::atomic::follow_symlinks;
 /// The files stscreds reads and writes, resolved once from the environment.
 #[derive(Debug, Clone)]
 pub struct Paths {
-    /// `~/.aws/credentials`, or `AWS_SHARED_CREDENTIALS_FILE`.
+    /// `~/.aws/credentials`, or `AWS_SHARED_CREDENTIALS_FILE` (or, inside `exec
+    /// --server`, `STSCREDS_SHARED_CREDENTIALS_FILE`).
     pub aws_credentials: PathBuf,
     /// `~/.aws/config`, or `AWS_CONFIG_FILE`.
     pub aws_config: PathBuf,
@@ -29,15 +30,24 @@ impl Paths {
             .filter(|home| !home.is_empty())
             .map(PathBuf::from)
             .ok_or(FileError::NoHome)?;
-        let from_var = |name: &str, default: &[&str]| match std::env::var_os(name) {
-            Some(value) if !value.is_empty() => expand_home(&home, value),
-            _ => default
+        let from_var = |names: &[&str], default: &[&str]| {
+            let value = names
                 .iter()
-                .fold(home.clone(), |path, part| path.join(part)),
+                .find_map(|name| std::env::var_os(name).filter(|value| !value.is_empty()));
+            match value {
+                Some(value) => expand_home(&home, value),
+                None => default
+                    .iter()
+                    .fold(home.clone(), |path, part| path.join(part)),
+            }
         };
+        let credentials_variables = [
+            crate::env::SHARED_CREDENTIALS_VARIABLE,
+            "AWS_SHARED_CREDENTIALS_FILE",
+        ];
         Ok(Self {
-            aws_credentials: from_var("AWS_SHARED_CREDENTIALS_FILE", &[".aws", "credentials"]),
-            aws_config: from_var("AWS_CONFIG_FILE", &[".aws", "config"]),
+            aws_credentials: from_var(&credentials_variables, &[".aws", "credentials"]),
+            aws_config: from_var(&["AWS_CONFIG_FILE"], &[".aws", "config"]),
             stscreds_dir: home.join(".stscreds"),
         })
     }

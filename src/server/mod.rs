@@ -126,6 +126,14 @@ impl CredentialServer {
     pub fn url(&self) -> &str {
         &self.url
     }
+
+    /// An empty file beside the token, removed with it: the shared credentials file
+    /// for a child. Every SDK reads `AWS_SHARED_CREDENTIALS_FILE` (`~/.aws/credentials`)
+    /// before it asks a credential server, and takes its `default` section, where
+    /// stscreds keeps that profile's session, over the server.
+    pub fn empty_credentials_file(&self) -> &Path {
+        &self.token_file.empty
+    }
 }
 
 impl Drop for CredentialServer {
@@ -169,9 +177,11 @@ fn new_token() -> Result<SecretString, ServerError> {
 }
 
 /// The token in a file only its owner can read, in a private directory (under
-/// `$XDG_RUNTIME_DIR` when there is one); both are removed when this is dropped.
+/// `$XDG_RUNTIME_DIR` when there is one), beside an empty file; all are removed when
+/// this is dropped.
 struct TokenFile {
     path: PathBuf,
+    empty: PathBuf,
     _directory: tempfile::TempDir,
 }
 
@@ -185,14 +195,19 @@ impl TokenFile {
             directory: parent.clone(),
             source,
         };
-        let directory = tempfile::Builder::new()
-            .prefix("stscreds-server-")
-            .tempdir_in(&parent)
-            .map_err(failed)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("stscreds-server-");
+        // tempfile makes a directory with the umask's mode (0755): anyone could list it.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let directory = builder.tempdir_in(&parent).map_err(failed)?;
         let path = directory.path().join("token");
         write_private(&path, token.expose_secret().as_bytes()).map_err(failed)?;
+        let empty = directory.path().join("no-credentials");
+        write_private(&empty, b"").map_err(failed)?;
         Ok(Self {
             path,
+            empty,
             _directory: directory,
         })
     }
@@ -259,15 +274,17 @@ mod tests {
     fn the_token_file_is_private_has_no_newline_and_goes_away() {
         let token: SecretString = "abc123".into();
         let file = TokenFile::write(&token).unwrap();
-        let path = file.path.clone();
+        let (path, empty) = (file.path.clone(), file.empty.clone());
         assert_eq!(fs::read(&path).unwrap(), b"abc123");
+        assert_eq!(fs::read(&empty).unwrap(), b"");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600);
+            let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
         }
         drop(file);
-        assert!(!path.exists());
+        assert!(!path.exists() && !empty.exists());
     }
 }

@@ -33,3 +33,4 @@ mod roles;
 mod rotation;
 mod sdk_profile_conformance;
 mod secrets;
+mod server;

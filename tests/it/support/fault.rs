@@ -51,8 +51,14 @@ impl Reply {
     /// key is `ASIAMINTED` and `n`, the secret and token carry `n` too, so a test can
     /// tell whether the three values came from the same call.
     pub fn session_credentials(n: usize) -> Self {
-        let expiration = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1))
-            .strftime("%Y-%m-%dT%H:%M:%SZ");
+        Self::session_credentials_valid_for(n, Duration::from_secs(3600))
+    }
+
+    /// [`Reply::session_credentials`] that expire `lifetime` from now: short-lived ones
+    /// run out while a test watches.
+    pub fn session_credentials_valid_for(n: usize, lifetime: Duration) -> Self {
+        let lifetime = jiff::SignedDuration::try_from(lifetime).unwrap();
+        let expiration = (jiff::Timestamp::now() + lifetime).strftime("%Y-%m-%dT%H:%M:%SZ");
         let (key, secret, token) = minted(n);
         Self::Respond {
             status: 200,

@@ -4,6 +4,7 @@
 pub mod fault;
 pub mod federation;
 pub mod moto;
+pub mod running;
 pub mod terminal;
 
 use std::collections::HashMap;
