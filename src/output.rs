@@ -128,17 +128,21 @@ pub fn credential_process_json(credentials: &SessionCredentials) -> String {
 }
 
 /// The document the AWS SDKs' container credential provider reads (what the credential
-/// server answers): `AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`.
-pub fn container_json(credentials: &SessionCredentials) -> String {
-    json_object(&[
+/// server answers): `AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`, and
+/// `AccountId` when `account` is known.
+pub fn container_json(credentials: &SessionCredentials, account: Option<&str>) -> String {
+    let expiration = rfc3339(credentials.expiration);
+    let mut fields = vec![
         ("AccessKeyId", credentials.value(CredentialKey::AccessKeyId)),
         (
             "SecretAccessKey",
             credentials.value(CredentialKey::SecretAccessKey),
         ),
         ("Token", credentials.value(CredentialKey::SessionToken)),
-        ("Expiration", &rfc3339(credentials.expiration)),
-    ])
+        ("Expiration", expiration.as_str()),
+    ];
+    fields.extend(account.map(|account| ("AccountId", account)));
+    json_object(&fields)
 }
 
 /// A JSON object of string fields, in the order given.
@@ -190,6 +194,21 @@ mod tests {
             session_token: "it's\"\\".into(),
             expiration: "2030-01-02T03:04:05Z".parse().unwrap(),
         }
+    }
+
+    #[test]
+    fn the_container_document_names_the_account_when_known() {
+        let without = container_json(&sample(), None);
+        assert!(
+            without.starts_with("{\"AccessKeyId\": \"ASIA\""),
+            "{without}"
+        );
+        assert!(!without.contains("AccountId"), "{without}");
+        let with = container_json(&sample(), Some("123456789012"));
+        assert!(
+            with.ends_with(", \"AccountId\": \"123456789012\"}"),
+            "{with}"
+        );
     }
 
     #[test]

@@ -46,6 +46,22 @@ impl Report for Stderr {
     }
 }
 
+/// Another reporter's warnings and traces, without its progress messages: for work in
+/// the background (a server's renewals), which says what it did in one line of its own.
+pub struct WarningsOnly(pub std::sync::Arc<dyn Report>);
+
+impl Report for WarningsOnly {
+    fn say(&self, _message: &str) {}
+
+    fn warn(&self, message: &str) {
+        self.0.warn(message);
+    }
+
+    fn trace(&self, message: &str) {
+        self.0.trace(message);
+    }
+}
+
 /// A reporter that keeps every message, for tests of what the core says.
 #[cfg(test)]
 #[derive(Debug, Default)]

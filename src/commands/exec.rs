@@ -86,6 +86,8 @@ fn run_with_server(
 ) -> Result<(), Error> {
     let supply = Supply::start(cx, args)?;
     let region = cx.config()?.profile(&cx.profile)?.region;
+    // Before the server exists, so that no signal can leave its token file behind.
+    let signals = interrupt::Capture::start();
     let server = CredentialServer::start(supply, 0)?;
     let (program, mut child) = child_command(command, &cx.profile);
     for name in CREDENTIAL_VARIABLES
@@ -107,7 +109,6 @@ fn run_with_server(
         )
         .env("AWS_REGION", &region)
         .env("AWS_DEFAULT_REGION", &region);
-    let signals = interrupt::Capture::start();
     let child = child.spawn().map_err(|source| Error::Exec {
         program: program.to_string_lossy().into_owned(),
         source,

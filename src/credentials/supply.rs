@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::files::Paths;
 use crate::message;
 use crate::prompt::ControllingTerminal;
-use crate::report::Report;
+use crate::report::{Report, WarningsOnly};
 use crate::server::{self, Answer, Source};
 use crate::session::SessionCredentials;
 
@@ -34,6 +34,8 @@ const RETRY_AFTER: SignedDuration = SignedDuration::from_mins(1);
 #[derive(Debug)]
 struct Held {
     credentials: SessionCredentials,
+    /// The AWS account they act in, when the configuration tells it.
+    account: Option<String>,
     /// The last renewal's failure, until one succeeds.
     failure: Option<String>,
 }
@@ -54,6 +56,7 @@ impl Supply {
         let first = super::get(cx, args, Freshness::ValidFor(MOST_AHEAD))?;
         let held = Arc::new(RwLock::new(Held {
             credentials: first,
+            account: account_of(cx, args),
             failure: None,
         }));
         let (stop, stopped) = mpsc::channel();
@@ -91,7 +94,10 @@ impl Source for Supply {
     fn answer(&self) -> Answer {
         let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
         if held.credentials.expiration > Timestamp::now() {
-            return Answer::Credentials(held.credentials.clone());
+            return Answer::Credentials {
+                credentials: held.credentials.clone(),
+                account: held.account.clone(),
+            };
         }
         Answer::Unavailable(held.failure.clone().unwrap_or_else(|| {
             "the session credentials have expired and are being renewed; try again shortly"
@@ -143,7 +149,7 @@ impl Renewal {
             self.paths.clone(),
             self.profile.clone(),
             Box::new(ControllingTerminal),
-            self.report.clone(),
+            Arc::new(WarningsOnly(self.report.clone())),
         );
         let wanted = Freshness::ValidFor(ahead + LEAST_AHEAD);
         match super::get(&mut cx, &self.args, wanted) {
@@ -160,10 +166,8 @@ impl Renewal {
             server::clock_time(credentials.expiration)
         ));
         let mut held = self.held.write().unwrap_or_else(PoisonError::into_inner);
-        *held = Held {
-            credentials,
-            failure: None,
-        };
+        held.credentials = credentials;
+        held.failure = None;
         until(due)
     }
 
@@ -207,6 +211,23 @@ fn next_try(expiration: Timestamp, now: Timestamp) -> Timestamp {
     } else {
         later
     }
+}
+
+/// The 12-digit account the credentials act in, read from the configuration with no
+/// AWS call: the last role's ARN, or for an MFA session the MFA device's.
+fn account_of(cx: &Context, args: &SessionArgs) -> Option<String> {
+    let config = cx.config().ok()?;
+    let chain = super::source::resolve(config, &cx.profile, args.role_arn.as_deref()).ok()?;
+    let arn = match chain.roles.last() {
+        Some(role) => role.role_arn.clone(),
+        None => config.profile(&chain.base).ok()?.mfa_serial.or_else(|| {
+            crate::config::state::load(&cx.paths, &chain.base)
+                .ok()?
+                .mfa_serial
+        })?,
+    };
+    let account = arn.split(':').nth(4)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_owned())
 }
 
 /// When credentials should be renewed: [`renew_ahead`] of their expiry.
@@ -270,6 +291,26 @@ mod tests {
     }
 
     #[test]
+    fn the_account_comes_from_the_role_or_the_mfa_device() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        std::fs::write(
+            &paths.aws_config,
+            "[default]\nmfa_serial = arn:aws:iam::111122223333:mfa/me\n\n[profile dev]\nrole_arn = arn:aws:iam::444455556666:role/Dev\nsource_profile = default\n\n[profile bare]\n",
+        )
+        .unwrap();
+        let account = |profile: &str| {
+            let report = Arc::new(crate::report::Collected::default());
+            let ask = Box::new(crate::prompt::Scripted::new(&[], false));
+            let cx = Context::new(paths.clone(), profile.into(), ask, report);
+            account_of(&cx, &SessionArgs::default())
+        };
+        assert_eq!(account("default").as_deref(), Some("111122223333"));
+        assert_eq!(account("dev").as_deref(), Some("444455556666"));
+        assert_eq!(account("bare"), None);
+    }
+
+    #[test]
     fn expired_credentials_are_never_answered() {
         let held = |expiration: Timestamp| Held {
             credentials: SessionCredentials {
@@ -278,6 +319,7 @@ mod tests {
                 session_token: "t".into(),
                 expiration,
             },
+            account: None,
             failure: Some("renewing failed: run `stscreds auth`".into()),
         };
         let supply = |expiration| Supply {
@@ -286,11 +328,11 @@ mod tests {
             renewer: None,
         };
         let later = Timestamp::now() + SignedDuration::from_mins(5);
-        assert!(matches!(supply(later).answer(), Answer::Credentials(_)));
+        assert!(matches!(supply(later).answer(), Answer::Credentials { .. }));
         let earlier = Timestamp::now() - SignedDuration::from_secs(1);
         match supply(earlier).answer() {
             Answer::Unavailable(message) => assert!(message.contains("stscreds auth")),
-            Answer::Credentials(_) => panic!("expired credentials were answered"),
+            Answer::Credentials { .. } => panic!("expired credentials were answered"),
         }
     }
 }

@@ -83,9 +83,13 @@ impl Service {
             );
         }
         match self.source.answer() {
-            Answer::Credentials(credentials) => {
-                json(StatusCode::OK, output::container_json(&credentials))
-            }
+            Answer::Credentials {
+                credentials,
+                account,
+            } => json(
+                StatusCode::OK,
+                output::container_json(&credentials, account.as_deref()),
+            ),
             Answer::Unavailable(message) => error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "CredentialsUnavailable",

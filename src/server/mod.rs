@@ -24,8 +24,13 @@ use crate::session::SessionCredentials;
 /// What a request for credentials is answered with.
 #[derive(Debug, Clone)]
 pub enum Answer {
-    /// Credentials valid now.
-    Credentials(SessionCredentials),
+    /// Credentials valid now, and the account they act in when it is known.
+    Credentials {
+        /// The credentials.
+        credentials: SessionCredentials,
+        /// The 12-digit account id.
+        account: Option<String>,
+    },
     /// None that are valid: why, and what to run.
     Unavailable(String),
 }
