@@ -372,7 +372,7 @@ fn caused_by<T: StdError + 'static>(error: &(dyn StdError + 'static)) -> bool {
 }
 
 /// The innermost cause of an error: the part that says what really went wrong.
-fn root_cause(error: &(dyn StdError + 'static)) -> String {
+pub(super) fn root_cause(error: &(dyn StdError + 'static)) -> String {
     let mut current = error;
     while let Some(source) = current.source() {
         current = source;

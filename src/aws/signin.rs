@@ -8,7 +8,6 @@
 //! of it than the endpoint's scheme, host and port. The answer is checked like an STS
 //! answer: bounded in size and time, and refused unless it is the JSON AWS sends.
 
-use std::error::Error as StdError;
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,6 +22,7 @@ use hyper_util::rt::TokioExecutor;
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
+use super::error::root_cause;
 use super::redact;
 use crate::console::{SIGNIN_ENDPOINT_VARIABLE, SigninEndpoint};
 use crate::message::profile_flag;
@@ -332,15 +332,6 @@ fn looks_like_html(body: &[u8]) -> bool {
 /// of a sane length.
 fn is_plausible_token(token: &str) -> bool {
     (1..=MAX_TOKEN_BYTES).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_graphic())
-}
-
-/// The innermost cause of an error: the part that says what really went wrong.
-fn root_cause(error: &(dyn StdError + 'static)) -> String {
-    let mut current = error;
-    while let Some(source) = current.source() {
-        current = source;
-    }
-    current.to_string()
 }
 
 #[cfg(test)]
