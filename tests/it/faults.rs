@@ -2,12 +2,11 @@
 //! exit, and no change to any file: wrong codes, bad keys, denials, throttling, server
 //! errors, no network, no DNS, timeouts, TLS, clock skew and garbage answers.
 
-use std::process::Command;
 use std::time::Duration;
 
 use crate::support::fault::{FaultServer, Reply};
 use crate::support::moto::{Moto, TestUser};
-use crate::support::{Run, Sandbox, dead_endpoint, run_with_stdin};
+use crate::support::{Run, Sandbox, dead_endpoint, run_with_stdin, without_network};
 
 const OLD_SESSION: &str = "# keep me\n[default]\naws_access_key_id = ASIAOLDSESSION000001\naws_secret_access_key = old\naws_session_token = old\nstscreds_expiration = 2020-01-01T00:00:00Z\n";
 
@@ -197,16 +196,11 @@ fn a_name_that_does_not_resolve_says_to_check_the_network() {
     let prepared = Prepared::new(moto, &user, "http://sts.stscreds-test.invalid");
     // In a network namespace of its own there is no network at all, so the lookup fails
     // without a single packet leaving this machine.
-    let mut command = Command::new("unshare");
-    let inner = prepared
-        .sandbox
-        .command(&["auth", "--token-code", "123456"]);
-    command
-        .args(["--user", "--map-root-user", "--net", "--"])
-        .arg(inner.get_program())
-        .args(inner.get_args())
-        .env_clear()
-        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+    let command = without_network(
+        prepared
+            .sandbox
+            .command(&["auth", "--token-code", "123456"]),
+    );
     let run = run_with_stdin(command, "").failure("cannot reach AWS for sts:GetSessionToken");
     assert!(
         run.stderr.contains("lookup") || run.stderr.contains("resolution"),

@@ -8,12 +8,13 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use crate::support::fault::{FaultServer, Reply};
 use crate::support::federation::{Answer, FederationServer, SigninRequest};
 use crate::support::moto::{Moto, TestUser};
-use crate::support::{Run, Sandbox, dead_endpoint, register_secret, run_with_stdin};
+use crate::support::{
+    Run, Sandbox, dead_endpoint, register_secret, run_with_stdin, without_network,
+};
 use stscreds::ini::Document;
 
 /// The session token moto hands out for every GetFederationToken (its key id and
@@ -484,19 +485,6 @@ fn the_destination_follows_the_region_partition_service_and_destination_options(
         7,
         "no call for a bad option"
     );
-}
-
-/// `inner` in a network namespace of its own, where no name resolves and no packet
-/// leaves the machine.
-fn without_network(inner: Command) -> Command {
-    let mut command = Command::new("unshare");
-    command
-        .args(["--user", "--map-root-user", "--net", "--"])
-        .arg(inner.get_program())
-        .args(inner.get_args())
-        .env_clear()
-        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
-    command
 }
 
 #[test]

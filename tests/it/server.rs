@@ -225,6 +225,20 @@ fn stop_serve(sandbox: &Sandbox, server: Running, uri: &str, signal: &str) {
 // ---------------------------------------------------------------------------------
 // Real clients
 
+/// `stscreds exec --server --profile dev -- sh -c CHILD`.
+fn exec_server_as_dev(child: &str) -> [&str; 8] {
+    [
+        "exec",
+        "--server",
+        "--profile",
+        "dev",
+        "--",
+        "sh",
+        "-c",
+        child,
+    ]
+}
+
 #[test]
 fn botocore_in_the_child_of_exec_server_calls_aws_as_the_role_and_nothing_else_reaches_it() {
     let (mut sandbox, role_name) = role_profile();
@@ -249,21 +263,7 @@ fn botocore_in_the_child_of_exec_server_calls_aws_as_the_role_and_nothing_else_r
         [ "$(cat "$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")" = "$AWS_CONTAINER_AUTHORIZATION_TOKEN" ] && echo "the file holds the token"
         exec "$PYTHON" "$CLIENT" identity
     "#;
-    let run = sandbox
-        .run(
-            &[
-                "exec",
-                "--server",
-                "--profile",
-                "dev",
-                "--",
-                "sh",
-                "-c",
-                child,
-            ],
-            "",
-        )
-        .success();
+    let run = sandbox.run(&exec_server_as_dev(child), "").success();
     let out = &run.stdout;
     assert!(out.contains("leftover=[]\n"), "{run:#?}");
     assert!(
@@ -291,21 +291,7 @@ fn the_aws_cli_in_the_child_of_exec_server_calls_aws_as_the_role() {
     sandbox.set_env("AWS", aws.to_str().unwrap());
     let child =
         r#""$AWS" configure list && "$AWS" sts get-caller-identity --query Arn --output text"#;
-    let run = sandbox
-        .run(
-            &[
-                "exec",
-                "--server",
-                "--profile",
-                "dev",
-                "--",
-                "sh",
-                "-c",
-                child,
-            ],
-            "",
-        )
-        .success();
+    let run = sandbox.run(&exec_server_as_dev(child), "").success();
     assert!(
         run.stdout.contains("container-role"),
         "the CLI takes its credentials from the server: {run:#?}"

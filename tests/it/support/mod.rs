@@ -233,6 +233,19 @@ pub fn without_terminal(inner: Command) -> Command {
     command
 }
 
+/// `inner` in a network namespace of its own, where no name resolves and no packet
+/// leaves the machine.
+pub fn without_network(inner: Command) -> Command {
+    let mut command = Command::new("unshare");
+    command
+        .args(["--user", "--map-root-user", "--net", "--"])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .env_clear()
+        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+    command
+}
+
 /// Runs `command` with `stdin` piped in and collects its output.
 #[track_caller]
 pub fn run_with_stdin(mut command: Command, stdin: &str) -> Run {
