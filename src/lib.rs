@@ -27,6 +27,7 @@ pub mod rotation;
 pub mod server;
 pub mod session;
 pub mod store;
+pub mod subprocess;
 
 pub use error::Error;
 

@@ -1,15 +1,13 @@
 //! Where MFA codes and devices come from: `--token-code`, or a question on the terminal.
 
 use std::fmt;
-use std::io::{self, Read};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::str::FromStr;
-use std::sync::mpsc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::message::profile_flag;
 use crate::prompt::{Ask, InputError};
+use crate::subprocess::{self, Outcome};
 
 /// A well-formed MFA code: exactly six digits.
 #[derive(Clone, PartialEq, Eq)]
@@ -149,64 +147,33 @@ pub fn code_from_command(
     serial: &str,
     profile: &str,
 ) -> Result<TokenCode, MfaError> {
-    let timeout = command_timeout()?;
-    let not_run = |error: io::Error| MfaError::CommandNotRun {
-        command: command.to_owned(),
-        reason: error.to_string(),
-    };
+    let limit = answer_timeout()?;
     let mut shell = Command::new("sh");
     shell
         .arg("-c")
         .arg(command)
         .env("STSCREDS_MFA_SERIAL", serial)
         .env("STSCREDS_PROFILE", profile)
-        .env_remove(crate::env::PASSPHRASE_VARIABLE)
-        .stdout(Stdio::piped());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut shell, 0);
-    let mut child = shell.spawn().map_err(not_run)?;
-    let group = ProcessGroup::led_by(&child);
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| not_run(io::Error::other("no output pipe")))?;
-    let (sender, printed) = mpsc::channel();
-    thread::spawn(move || {
-        let mut text = String::new();
-        let _ = (&mut stdout).take(4096).read_to_string(&mut text);
-        let _ = sender.send(text);
-    });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        let finished = group.leader_has_finished(&mut child);
-        let timed_out = !finished && Instant::now() >= deadline;
-        if finished || timed_out {
-            // Ended while its leader is not yet reaped, so the group's id cannot have
-            // been handed to anyone else.
-            group.end();
-            let status = child.wait().map_err(not_run)?;
-            if timed_out {
-                return Err(MfaError::CommandTimedOut {
-                    command: command.to_owned(),
-                    seconds: timeout.as_secs(),
-                });
-            }
-            break status;
+        .env_remove(crate::env::PASSPHRASE_VARIABLE);
+    let outcome = subprocess::run(&mut shell, limit).map_err(|error| MfaError::CommandNotRun {
+        command: command.to_owned(),
+        reason: error.to_string(),
+    })?;
+    let (status, printed) = match outcome {
+        Outcome::Finished { status, stdout } => (status, stdout),
+        Outcome::TimedOut => {
+            return Err(MfaError::CommandTimedOut {
+                command: command.to_owned(),
+                seconds: limit.as_secs(),
+            });
         }
-        thread::sleep(Duration::from_millis(20));
     };
-    drop(group);
     if !status.success() {
         return Err(MfaError::CommandFailed {
             command: command.to_owned(),
             status: status.to_string(),
         });
     }
-    // Only a process that left the group could still hold the pipe open; the code was
-    // printed by then.
-    let printed = printed
-        .recv_timeout(Duration::from_secs(1))
-        .unwrap_or_default();
     printed
         .trim()
         .parse()
@@ -215,97 +182,10 @@ pub fn code_from_command(
         })
 }
 
-/// The process group an MFA command runs in. While it runs, it has the terminal (when
-/// we had it), so that the command can ask the person for a PIN; dropping it gives
-/// the terminal back.
-struct ProcessGroup {
-    #[cfg(unix)]
-    id: rustix::process::Pid,
-    #[cfg(unix)]
-    lent_terminal_by: Option<rustix::process::Pid>,
-}
-
-#[cfg(unix)]
-impl ProcessGroup {
-    /// The group `child` leads (it was spawned with `process_group(0)`), given the
-    /// terminal if this process is in the terminal's foreground.
-    fn led_by(child: &std::process::Child) -> Self {
-        use rustix::process::{Pid, Signal, getpgrp, kill_process_group};
-        use rustix::termios::{isatty, tcgetpgrp, tcsetpgrp};
-        let id = Pid::from_raw(child.id() as i32).unwrap_or(Pid::INIT);
-        let stdin = rustix::stdio::stdin();
-        let ours = getpgrp();
-        let in_foreground = isatty(stdin) && tcgetpgrp(stdin).is_ok_and(|group| group == ours);
-        let lent_terminal_by = (in_foreground && tcsetpgrp(stdin, id).is_ok()).then(|| {
-            // It may have tried to read the terminal before it had it, and been stopped.
-            let _ = kill_process_group(id, Signal::CONT);
-            ours
-        });
-        Self {
-            id,
-            lent_terminal_by,
-        }
-    }
-
-    /// Whether the group's leader (the shell) has exited; it is left unreaped.
-    fn leader_has_finished(&self, _child: &mut std::process::Child) -> bool {
-        use rustix::process::{WaitId, WaitIdOptions, waitid};
-        let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
-        // An error (the child is gone somehow) counts as finished: `wait` then says.
-        waitid(WaitId::Pid(self.id), options).map_or(true, |status| status.is_some())
-    }
-
-    /// Kills every process left in the group: what the command started and left
-    /// running ends with it.
-    fn end(&self) {
-        let _ = rustix::process::kill_process_group(self.id, rustix::process::Signal::KILL);
-    }
-}
-
-#[cfg(unix)]
-impl Drop for ProcessGroup {
-    fn drop(&mut self) {
-        if let Some(ours) = self.lent_terminal_by {
-            take_back_terminal(ours);
-        }
-    }
-}
-
-/// Makes `group` (ours) the terminal's foreground again. From the background that
-/// raises SIGTTOU, which would stop us, unless it is blocked meanwhile.
-#[cfg(unix)]
-fn take_back_terminal(group: rustix::process::Pid) {
-    // SAFETY: sigemptyset/sigaddset fill the local sets; pthread_sigmask changes the
-    // mask of this thread only, and the old mask is put back right after.
-    unsafe {
-        let mut blocked: libc::sigset_t = std::mem::zeroed();
-        let mut previous: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut blocked);
-        libc::sigaddset(&mut blocked, libc::SIGTTOU);
-        libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, &mut previous);
-        let _ = rustix::termios::tcsetpgrp(rustix::stdio::stdin(), group);
-        libc::pthread_sigmask(libc::SIG_SETMASK, &previous, std::ptr::null_mut());
-    }
-}
-
-#[cfg(not(unix))]
-impl ProcessGroup {
-    fn led_by(_child: &std::process::Child) -> Self {
-        Self {}
-    }
-
-    fn leader_has_finished(&self, child: &mut std::process::Child) -> bool {
-        child.try_wait().map_or(true, |status| status.is_some())
-    }
-
-    fn end(&self) {}
-}
-
-fn command_timeout() -> Result<Duration, MfaError> {
-    Ok(crate::env::duration_from_env(
-        "STSCREDS_MFA_TIMEOUT",
-        Duration::from_secs(60),
-    )?)
+/// How long an MFA command or a dialog may take to give an answer: 60 s, or
+/// `STSCREDS_MFA_TIMEOUT`.
+pub fn answer_timeout() -> Result<Duration, InputError> {
+    crate::env::duration_from_env("STSCREDS_MFA_TIMEOUT", Duration::from_secs(60))
 }
 
 /// Asks for `profile`'s MFA code with the prompt users of the original tool know. A
