@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod context;
 pub mod credentials;
+pub mod dialog;
 pub mod env;
 pub mod error;
 pub mod files;

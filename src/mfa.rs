@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::message::profile_flag;
-use crate::prompt::{Ask, InputError};
+use crate::prompt::{Ask, InputError, MfaQuestion};
 use crate::subprocess::{self, Outcome};
 
 /// A well-formed MFA code: exactly six digits.
@@ -61,14 +61,32 @@ pub enum MfaError {
     },
     /// A code is needed and nobody can type one.
     #[error(
-        "the session of profile '{profile}' needs a new MFA code, and there is no one to ask: {why}; run `stscreds auth{flag}` in a terminal, pass --token-code CODE, or set mfa_process for the profile (`stscreds configure{flag} --mfa-process COMMAND`)",
+        "the session of profile '{profile}' needs a new MFA code, and there is no one to ask: {why}; run `stscreds auth{flag}` in a terminal, pass --token-code CODE, set mfa_process for the profile (`stscreds configure{flag} --mfa-process COMMAND`), or set mfa_prompt to a dialog that works here (zenity, kdialog, osascript, windows)",
         flag = profile_flag(profile)
     )]
     NoOneToAsk {
         /// The profile.
         profile: String,
         /// Why not.
-        why: &'static str,
+        why: String,
+    },
+    /// The person closed the MFA dialog.
+    #[error(
+        "the MFA dialog for profile '{profile}' was cancelled; nothing was sent to AWS and no file was changed"
+    )]
+    DialogCancelled {
+        /// The profile.
+        profile: String,
+    },
+    /// Nobody answered the MFA dialog in time.
+    #[error(
+        "the MFA dialog for profile '{profile}' got no code within {seconds} s and was closed; nothing was sent to AWS: run the command again and answer sooner, or raise STSCREDS_MFA_TIMEOUT"
+    )]
+    DialogTimedOut {
+        /// The profile.
+        profile: String,
+        /// The time limit.
+        seconds: u64,
     },
     /// Several devices and no way to ask which one.
     #[error("IAM user '{user}' has several MFA devices ({}); choose one with --mfa-serial ARN", devices.join(", "))]
@@ -160,7 +178,7 @@ pub fn code_from_command(
         reason: error.to_string(),
     })?;
     let (status, printed) = match outcome {
-        Outcome::Finished { status, stdout } => (status, stdout),
+        Outcome::Finished { status, stdout, .. } => (status, stdout),
         Outcome::TimedOut => {
             return Err(MfaError::CommandTimedOut {
                 command: command.to_owned(),
@@ -188,37 +206,50 @@ pub fn answer_timeout() -> Result<Duration, InputError> {
     crate::env::duration_from_env("STSCREDS_MFA_TIMEOUT", Duration::from_secs(60))
 }
 
-/// Asks for `profile`'s MFA code with the prompt users of the original tool know. A
-/// person at a terminal who mistypes is asked again (three tries in all); a piped
-/// answer that is not a code fails at once; with nobody to ask, the error lists the
-/// other ways to give a code.
-pub fn ask_code(ask: &mut dyn Ask, user: &str, profile: &str) -> Result<TokenCode, MfaError> {
-    ask_code_of(ask, user).map_err(|error| match error {
+/// Asks for an MFA code with the prompt users of the original tool know (a dialog says
+/// more: the profile and the device). A person at a terminal or a dialog who mistypes
+/// is asked again (three tries in all); a piped answer that is not a code fails at
+/// once; with nobody to ask, the error lists the other ways to give a code.
+pub fn ask_code(ask: &mut dyn Ask, question: MfaQuestion<'_>) -> Result<TokenCode, MfaError> {
+    let profile = question.profile.to_owned();
+    ask_code_of(ask, question).map_err(|error| match error {
         MfaError::Input(InputError::Closed { .. }) => MfaError::NoOneToAsk {
-            profile: profile.to_owned(),
-            why: "standard input is closed",
+            profile,
+            why: "standard input is closed".to_owned(),
         },
         MfaError::Input(InputError::NoTerminal { .. }) => MfaError::NoOneToAsk {
-            profile: profile.to_owned(),
-            why: "no terminal (the AWS tool that ran stscreds has none)",
+            profile,
+            why: "no terminal (the AWS tool that ran stscreds has none)".to_owned(),
         },
+        MfaError::Input(InputError::NoTerminalNorDialog { why, .. }) => MfaError::NoOneToAsk {
+            profile,
+            why: format!(
+                "no terminal (the AWS tool that ran stscreds has none), and no dialog ({why})"
+            ),
+        },
+        MfaError::Input(InputError::Cancelled { .. }) => MfaError::DialogCancelled { profile },
+        MfaError::Input(InputError::TimedOut { seconds, .. }) => {
+            MfaError::DialogTimedOut { profile, seconds }
+        }
         other => other,
     })
 }
 
-fn ask_code_of(ask: &mut dyn Ask, user: &str) -> Result<TokenCode, MfaError> {
+fn ask_code_of(ask: &mut dyn Ask, mut question: MfaQuestion<'_>) -> Result<TokenCode, MfaError> {
     const ATTEMPTS: usize = 3;
+    let user = question.user;
     let mut prompt = format!("Current user: {user}. Please enter MFA token: ");
     for _ in 1..ATTEMPTS {
-        match ask.line(&prompt)?.parse() {
+        match ask.mfa_code(&prompt, &question)?.parse() {
             Err(MfaError::MalformedCode) if ask.is_interactive() => {
                 prompt =
                     format!("That is not 6 digits. Current user: {user}. Please enter MFA token: ");
+                question.mistyped = true;
             }
             result => return result,
         }
     }
-    ask.line(&prompt)?.parse()
+    ask.mfa_code(&prompt, &question)?.parse()
 }
 
 /// Settles which of the user's MFA devices to use: the only one; or, on a terminal, the
@@ -281,6 +312,15 @@ mod tests {
     use super::*;
     use crate::prompt::Scripted;
 
+    fn question<'a>(user: &'a str, profile: &'a str) -> MfaQuestion<'a> {
+        MfaQuestion {
+            profile,
+            user,
+            device: "arn:aws:iam::1:mfa/d1",
+            mistyped: false,
+        }
+    }
+
     fn devices(n: usize) -> Vec<String> {
         (1..=n)
             .map(|i| format!("arn:aws:iam::1:mfa/d{i}"))
@@ -305,7 +345,7 @@ mod tests {
     #[test]
     fn the_prompt_names_the_user() {
         let mut ask = Scripted::new(&["654321"], false);
-        let code = ask_code(&mut ask, "alice", "default").unwrap();
+        let code = ask_code(&mut ask, question("alice", "default")).unwrap();
         assert_eq!(code.as_str(), "654321");
         assert_eq!(
             ask.prompts,
@@ -344,17 +384,25 @@ mod tests {
     #[test]
     fn a_mistyped_code_is_asked_again_on_a_terminal_only() {
         let mut ask = Scripted::new(&["12345", "1234567", "123 456"], true);
-        assert_eq!(ask_code(&mut ask, "u", "p").unwrap().as_str(), "123456");
+        assert_eq!(
+            ask_code(&mut ask, question("u", "p")).unwrap().as_str(),
+            "123456"
+        );
         assert!(ask.prompts[1].starts_with("That is not 6 digits."));
+        assert_eq!(
+            ask.mistyped,
+            [false, true, true],
+            "a dialog is told of the typo"
+        );
         let mut ask = Scripted::new(&["1", "2", "3", "123456"], true);
         assert!(matches!(
-            ask_code(&mut ask, "u", "p"),
+            ask_code(&mut ask, question("u", "p")),
             Err(MfaError::MalformedCode)
         ));
         assert_eq!(ask.prompts.len(), 3);
         let mut piped = Scripted::new(&["12345", "123456"], false);
         assert!(matches!(
-            ask_code(&mut piped, "u", "p"),
+            ask_code(&mut piped, question("u", "p")),
             Err(MfaError::MalformedCode)
         ));
         assert_eq!(piped.prompts.len(), 1);

@@ -24,30 +24,29 @@ pub enum Outcome {
         status: ExitStatus,
         /// What it printed on standard output (at most 4 KiB); it may be a secret.
         stdout: Zeroizing<String>,
+        /// What it printed on standard error (at most 4 KiB), if the caller piped it.
+        stderr: String,
     },
     /// It ran out of time, and its process group was killed.
     TimedOut,
 }
 
 /// Runs `command` (standard output is piped here; standard input and error are the
-/// caller's choice) in a process group of its own, lent the terminal while it runs if
-/// we hold it, so that it can ask for a PIN. Waits at most `limit`.
+/// caller's choice, and standard error is read too if piped) in a process group of
+/// its own, lent the terminal while it runs if we hold it, so that it can ask for a
+/// PIN. Waits at most `limit`.
 pub fn run(command: &mut Command, limit: Duration) -> io::Result<Outcome> {
     command.stdout(Stdio::piped());
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(command, 0);
     let mut child = command.spawn()?;
     let group = ProcessGroup::led_by(&child);
-    let mut stdout = child
+    let stdout = child
         .stdout
         .take()
         .ok_or_else(|| io::Error::other("no output pipe"))?;
-    let (sender, printed) = mpsc::channel();
-    thread::spawn(move || {
-        let mut text = Zeroizing::new(String::new());
-        let _ = (&mut stdout).take(MOST_OUTPUT).read_to_string(&mut text);
-        let _ = sender.send(text);
-    });
+    let printed = read_in_background(stdout);
+    let complained = child.stderr.take().map(read_in_background);
     let deadline = Instant::now() + limit;
     let status = loop {
         let finished = group.leader_has_finished(&mut child);
@@ -65,12 +64,33 @@ pub fn run(command: &mut Command, limit: Duration) -> io::Result<Outcome> {
         thread::sleep(Duration::from_millis(20));
     };
     drop(group);
-    // Only a process that left the group could still hold the pipe open; the answer
+    // Only a process that left the group could still hold the pipes open; the answer
     // was printed by then.
-    let stdout = printed
-        .recv_timeout(Duration::from_secs(1))
-        .unwrap_or_default();
-    Ok(Outcome::Finished { status, stdout })
+    let collect = |pipe: &mpsc::Receiver<Zeroizing<String>>| {
+        pipe.recv_timeout(Duration::from_secs(1))
+            .unwrap_or_default()
+    };
+    let stdout = collect(&printed);
+    let stderr = complained.map_or_else(String::new, |pipe| collect(&pipe).to_string());
+    Ok(Outcome::Finished {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+/// Reads at most 4 KiB from `pipe` on a thread of its own; the text arrives when the
+/// pipe closes.
+fn read_in_background(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Zeroizing<String>> {
+    let (sender, text) = mpsc::channel();
+    thread::spawn(move || {
+        let mut buffer = Zeroizing::new(Vec::new());
+        let _ = (&mut pipe).take(MOST_OUTPUT).read_to_end(&mut buffer);
+        let _ = sender.send(Zeroizing::new(
+            String::from_utf8_lossy(&buffer).into_owned(),
+        ));
+    });
+    text
 }
 
 /// The process group a helper runs in. While it runs, it has the terminal (when we
@@ -171,10 +191,20 @@ mod tests {
 
     #[test]
     fn what_a_helper_prints_and_how_it_ended_come_back() {
-        let outcome = run(&mut shell("echo answer; exit 3"), Duration::from_secs(10)).unwrap();
-        let Outcome::Finished { status, stdout } = outcome else {
+        let mut command = shell("echo answer; echo complaint >&2; exit 3");
+        command.stderr(Stdio::piped());
+        let outcome = run(&mut command, Duration::from_secs(10)).unwrap();
+        let Outcome::Finished {
+            status,
+            stdout,
+            stderr,
+        } = outcome
+        else {
             panic!("timed out");
         };
-        assert_eq!((status.code(), stdout.as_str()), (Some(3), "answer\n"));
+        assert_eq!(
+            (status.code(), stdout.as_str(), stderr.as_str()),
+            (Some(3), "answer\n", "complaint\n")
+        );
     }
 }

@@ -13,7 +13,6 @@ use super::{Freshness, SessionArgs};
 use crate::context::Context;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::prompt::ControllingTerminal;
 use crate::report::Report;
 use crate::server::{self, Answer, Source};
 use crate::session::SessionCredentials;
@@ -141,7 +140,7 @@ impl Renewal {
         let mut cx = Context::new(
             self.paths.clone(),
             self.profile.clone(),
-            Box::new(ControllingTerminal),
+            crate::dialog::for_questions(crate::dialog::TerminalSide::ControllingTerminal),
             self.report.clone(),
         );
         let wanted = Freshness::ValidFor(ahead + LEAST_AHEAD);
