@@ -315,3 +315,37 @@ fn the_command_line_chooses_the_prompt_over_the_profile() {
     auth.finish().success();
     assert_eq!(server.count("GetSessionToken"), 1);
 }
+
+#[test]
+fn the_credential_server_asks_for_the_code_of_a_renewal_in_a_dialog() {
+    let (mut sandbox, server, display, _) = with_display("gui-server");
+    // The first credentials come with the command line's code; each renewal, due a
+    // few seconds later, needs a new one, and the server has no terminal.
+    sandbox.set_env("STSCREDS_TEST_RENEW_AHEAD", "59m55s");
+    let serve = Background::start(without_terminal(sandbox.command(&[
+        "serve",
+        "--profile",
+        "work",
+        "--token-code",
+        "123456",
+    ])));
+
+    let dialog = display.wait_for_window(MFA_DIALOG);
+    assert_eq!(server.count("GetSessionToken"), 1);
+    display.answer(&dialog, "654321");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !serve.has_said("renewed the credentials of profile 'work'") {
+        assert!(Instant::now() < deadline, "no renewal");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    serve.terminate();
+    let run = serve.finish();
+
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(
+        !run.stderr
+            .contains("renewing the credentials of profile 'work' failed"),
+        "{run:#?}"
+    );
+    assert!(server.count("GetSessionToken") >= 2);
+}

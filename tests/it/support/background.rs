@@ -8,12 +8,13 @@ use std::thread::JoinHandle;
 
 use super::Run;
 
-/// A started process, its standard input closed.
+/// A started process, its standard input closed; killed if dropped while it runs (a
+/// failed test leaves nothing behind).
 pub struct Background {
     child: Child,
-    stdout: JoinHandle<String>,
+    stdout: Option<JoinHandle<String>>,
     stderr: Arc<Mutex<String>>,
-    stderr_reader: JoinHandle<()>,
+    stderr_reader: Option<JoinHandle<()>>,
 }
 
 impl Background {
@@ -44,15 +45,22 @@ impl Background {
         });
         Self {
             child,
-            stdout,
+            stdout: Some(stdout),
             stderr,
-            stderr_reader,
+            stderr_reader: Some(stderr_reader),
         }
     }
 
     /// Whether it has printed `text` on stderr so far.
     pub fn has_said(&self, text: &str) -> bool {
         self.stderr.lock().unwrap().contains(text)
+    }
+
+    /// Sends it SIGTERM.
+    pub fn terminate(&self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
     }
 
     /// Whether it has exited.
@@ -64,14 +72,25 @@ impl Background {
     #[track_caller]
     pub fn finish(mut self) -> Run {
         let status = self.child.wait().unwrap();
-        let stdout = self.stdout.join().unwrap();
-        self.stderr_reader.join().unwrap();
+        let stdout = self.stdout.take().map(|reader| reader.join().unwrap());
+        if let Some(reader) = self.stderr_reader.take() {
+            reader.join().unwrap();
+        }
         let stderr = self.stderr.lock().unwrap().clone();
         super::assert_no_secret_in(&stderr);
         Run {
             code: status.code(),
-            stdout,
+            stdout: stdout.unwrap_or_default(),
             stderr,
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
     }
 }
