@@ -69,7 +69,11 @@ impl Prompter {
     /// dialog that works here. A dialog chosen by name is used, or is an error saying
     /// why it cannot be.
     fn route(&self) -> Result<Route, InputError> {
-        let env = |name: &str| std::env::var_os(name);
+        self.route_in(&|name| std::env::var_os(name))
+    }
+
+    /// [`Prompter::route`] with `env` as the environment.
+    fn route_in(&self, env: &dyn Fn(&str) -> Option<OsString>) -> Result<Route, InputError> {
         let chosen = match self.kind {
             PromptKind::Terminal => return Ok(Route::Terminal),
             PromptKind::Auto
@@ -78,7 +82,7 @@ impl Prompter {
                 return Ok(Route::Terminal);
             }
             PromptKind::Auto => {
-                return Ok(match first_usable(&env) {
+                return Ok(match first_usable(env) {
                     Ok((program, path)) => Route::Dialog(self.dialog(program, path)),
                     Err(why) => Route::Nowhere(why),
                 });
@@ -88,7 +92,7 @@ impl Prompter {
             PromptKind::Osascript => Program::Osascript,
             PromptKind::Windows => Program::PowerShell,
         };
-        let path = chosen.usable(&env).map_err(|why| InputError::NoDialog {
+        let path = chosen.usable(env).map_err(|why| InputError::NoDialog {
             kind: self.kind.name(),
             why,
         })?;
@@ -283,6 +287,16 @@ impl Program {
     }
 }
 
+/// The display dialogs open: `DISPLAY`, else `WAYLAND_DISPLAY`.
+fn display_name() -> String {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .into_iter()
+        .filter_map(std::env::var_os)
+        .find(|value| !value.is_empty())
+        .map(|value| value.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// `text` as zenity shows it literally: its label takes `_` for a keyboard shortcut
 /// and `\` for an escape.
 fn zenity_text(text: &str) -> String {
@@ -319,41 +333,34 @@ struct Dialog {
 }
 
 impl Dialog {
-    /// The title of a dialog asking for `what`, for the profile if one is known.
-    fn title(&self, what: &str) -> String {
+    /// The title of a question's dialog: stscreds, and the profile if one is known.
+    fn title(&self) -> String {
         match &self.profile {
-            Some(profile) => format!("stscreds: {what} (profile '{profile}')"),
-            None => format!("stscreds: {what}"),
+            Some(profile) => format!("stscreds (profile '{profile}')"),
+            None => "stscreds".to_owned(),
         }
     }
 
-    fn line(&self, prompt: &str) -> Result<String, InputError> {
+    /// Asks `prompt` (the terminal's question) in the dialog, the answer shown as typed
+    /// or, `hidden`, in a password field.
+    fn ask(&self, prompt: &str, hidden: bool) -> Result<Zeroizing<String>, InputError> {
         let question = prompt::question(prompt);
-        let title = self.title("question");
+        let title = self.title();
         let request = Request {
             title: &title,
             text: &question,
-            hidden: false,
+            hidden,
         };
         self.show(&request, &question)
-            .map(|answer| answer.to_string())
+    }
+
+    fn line(&self, prompt: &str) -> Result<String, InputError> {
+        self.ask(prompt, false).map(|answer| answer.to_string())
     }
 
     fn secret(&self, prompt: &str) -> Result<SecretString, InputError> {
-        let question = prompt::question(prompt);
-        let about = if question.to_lowercase().contains("passphrase") {
-            "passphrase"
-        } else {
-            "secret"
-        };
-        let title = self.title(about);
-        let request = Request {
-            title: &title,
-            text: &question,
-            hidden: true,
-        };
-        self.show(&request, &question)
-            .map(|answer| SecretString::from(answer.to_string()))
+        self.ask(prompt, true)
+            .map(|answer| SecretString::from(answer.as_str()))
     }
 
     fn mfa_code(&self, question: &MfaQuestion<'_>) -> Result<String, InputError> {
@@ -414,12 +421,13 @@ impl Dialog {
                 ))
             }
             // Cancel, Escape or the window closed; or no display to open.
-            Some(1) => match stderr.lines().find(|line| line.contains("display")) {
-                Some(line) => Err(failed(crate::message::printable(line.trim()))),
-                None => Err(InputError::Cancelled {
-                    question: question.to_owned(),
-                }),
-            },
+            Some(1) if stderr.contains("display") => Err(failed(format!(
+                "it cannot open display {}",
+                crate::message::printable(&display_name())
+            ))),
+            Some(1) => Err(InputError::Cancelled {
+                question: question.to_owned(),
+            }),
             _ => Err(failed(status.to_string())),
         }
     }
@@ -575,6 +583,64 @@ mod tests {
         assert_eq!(
             found(&env(none.path(), Some(":0"))),
             Err("zenity is not installed (not found on PATH); kdialog is not installed (not found on PATH)".into())
+        );
+    }
+
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn auto_asks_standard_input_or_a_terminal_first_and_a_named_dialog_or_says_why_not() {
+        let zenity = path_with(&["zenity"]);
+        let path = zenity.path().as_os_str().to_owned();
+        let display = move |name: &str| match name {
+            "PATH" => Some(path.clone()),
+            "DISPLAY" => Some(OsString::from(":5")),
+            _ => None,
+        };
+        let no_display =
+            |name: &str| (name == "PATH").then(|| zenity.path().as_os_str().to_owned());
+        let prompter = |side, kind, terminal: bool| Prompter {
+            terminal: Box::new(prompt::Scripted::new(&[], terminal)),
+            side,
+            kind,
+            profile: Some("work".into()),
+        };
+        let route = |prompter: &Prompter, env: &dyn Fn(&str) -> Option<OsString>| match prompter
+            .route_in(env)
+        {
+            Ok(Route::Terminal) => "terminal".to_owned(),
+            Ok(Route::Dialog(dialog)) => dialog.program.executable().to_owned(),
+            Ok(Route::Nowhere(why)) => format!("nowhere: {why}"),
+            Err(error) => format!("error: {error}"),
+        };
+        let (stdin, tty) = (TerminalSide::Stdin, TerminalSide::ControllingTerminal);
+        // Piped answers stay answers, whatever the display.
+        assert_eq!(
+            route(&prompter(stdin, PromptKind::Auto, false), &display),
+            "terminal"
+        );
+        assert_eq!(
+            route(&prompter(tty, PromptKind::Auto, true), &display),
+            "terminal"
+        );
+        assert_eq!(
+            route(&prompter(tty, PromptKind::Auto, false), &display),
+            "zenity"
+        );
+        assert_eq!(
+            route(&prompter(tty, PromptKind::Auto, false), &no_display),
+            "nowhere: there is no graphical session (DISPLAY and WAYLAND_DISPLAY are unset)"
+        );
+        assert_eq!(
+            route(&prompter(tty, PromptKind::Terminal, false), &display),
+            "terminal"
+        );
+        assert_eq!(
+            route(&prompter(stdin, PromptKind::Zenity, true), &display),
+            "zenity"
+        );
+        assert_eq!(
+            route(&prompter(stdin, PromptKind::Kdialog, true), &display),
+            "error: cannot show a kdialog dialog: kdialog is not installed (not found on PATH); choose another prompt with --mfa-prompt, STSCREDS_MFA_PROMPT or mfa_prompt (auto, terminal, zenity, kdialog, osascript or windows)"
         );
     }
 

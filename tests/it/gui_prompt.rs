@@ -239,6 +239,22 @@ fn with_no_display_and_no_terminal_the_error_names_mfa_prompt() {
 }
 
 #[test]
+fn a_display_that_is_gone_is_not_taken_for_a_cancel() {
+    crate::support::display::require_tools();
+    let moto = Moto::shared();
+    let (user, _) = moto.create_user_with_mfa("gui-gone");
+    let mut sandbox = Sandbox::new(&moto.url());
+    sandbox.init("work", &user);
+    // Xvfb numbers its displays from 0: nothing listens this high.
+    sandbox.set_env("DISPLAY", ":64999");
+    let process = without_terminal(sandbox.command(&["credential-process", "--profile", "work"]));
+    let run = run_with_stdin(process, "")
+        .failure("the zenity dialog failed (it cannot open display :64999)");
+    assert_eq!(error_lines(&run).len(), 1, "{run:#?}");
+    assert!(!run.stderr.contains("cancelled"), "{run:#?}");
+}
+
+#[test]
 fn the_passphrase_of_an_encrypted_file_profile_is_asked_in_a_password_dialog() {
     let moto = Moto::shared();
     let (user, _) = moto.create_user_with_mfa("gui-passphrase");
@@ -255,11 +271,17 @@ fn the_passphrase_of_an_encrypted_file_profile_is_asked_in_a_password_dialog() {
 
     let process = credential_process(&sandbox, &[]);
     let asked = display.wait_for_window(ANY_DIALOG);
-    assert_eq!(asked.title, "stscreds: passphrase (profile 'work')");
+    assert_eq!(asked.title, "stscreds (profile 'work')");
+    let arguments = asked.arguments();
     assert!(
-        asked.arguments().contains(&"--hide-text".to_owned()),
-        "a password field: {:?}",
-        asked.arguments()
+        arguments
+            .iter()
+            .any(|arg| arg.starts_with("--text=Passphrase for ")),
+        "{arguments:?}"
+    );
+    assert!(
+        arguments.contains(&"--hide-text".to_owned()),
+        "a password field: {arguments:?}"
     );
     display.answer(&asked, passphrase);
     let code = display.wait_for_new_window(MFA_DIALOG, &[asked]);

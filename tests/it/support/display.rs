@@ -36,6 +36,23 @@ impl Window {
     }
 }
 
+/// Fails the test, pointing to `scripts/test`, unless Xvfb, zenity and xdotool are
+/// installed.
+#[track_caller]
+pub fn require_tools() {
+    for tool in ["Xvfb", "zenity", "xdotool"] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        assert!(
+            found,
+            "{tool} is missing: run the tests with scripts/test, which installs xvfb, zenity and xdotool"
+        );
+    }
+}
+
 /// An X server on a display of its own, stopped when dropped.
 pub struct Display {
     server: Child,
@@ -46,17 +63,7 @@ impl Display {
     /// Starts Xvfb on a free display and waits until it accepts connections: with
     /// `-displayfd` it picks the first free number and prints it once it is ready.
     pub fn start() -> Self {
-        for tool in ["Xvfb", "zenity", "xdotool"] {
-            let found = Command::new("sh")
-                .args(["-c", &format!("command -v {tool}")])
-                .stdout(Stdio::null())
-                .status()
-                .is_ok_and(|status| status.success());
-            assert!(
-                found,
-                "{tool} is missing: run the tests with scripts/test, which installs xvfb, zenity and xdotool"
-            );
-        }
+        require_tools();
         let mut server = Command::new("Xvfb")
             .args(["-displayfd", "1", "-screen", "0", "1024x768x24"])
             .args(["-nolisten", "tcp"])
