@@ -24,17 +24,18 @@ pub trait Ask {
     /// Asks for an MFA code. A terminal shows `prompt`, the question users of the
     /// original tool know (`Current user: NAME. Please enter MFA token: `); a dialog,
     /// which has room, also names the profile and the MFA device from `question`.
-    fn mfa_code(&mut self, prompt: &str, question: &MfaQuestion<'_>) -> Result<String, InputError> {
-        let _ = question;
+    fn mfa_code(
+        &mut self,
+        prompt: &str,
+        _question: &MfaQuestion<'_>,
+    ) -> Result<String, InputError> {
         self.line(prompt)
     }
 
     /// Told before the questions of a profile's renewal: the kind of prompt its
     /// settings choose (`--mfa-prompt`, `STSCREDS_MFA_PROMPT`, `mfa_prompt`) and whose
     /// questions follow. An ask that can show only one kind ignores it.
-    fn choose_prompt(&mut self, kind: PromptKind, profile: &str) {
-        let _ = (kind, profile);
-    }
+    fn choose_prompt(&mut self, _kind: PromptKind, _profile: &str) {}
 }
 
 /// What an MFA code is asked for, for a prompt that can say more than the terminal's.
