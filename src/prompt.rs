@@ -23,7 +23,7 @@ pub trait Ask {
 
     /// Asks for an MFA code. A terminal shows `prompt`, the question users of the
     /// original tool know (`Current user: NAME. Please enter MFA token: `); a dialog,
-    /// which has room, also names the profile and the MFA device from `question`.
+    /// which has room, also names the profile and the MFA device (the question).
     fn mfa_code(
         &mut self,
         prompt: &str,

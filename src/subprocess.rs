@@ -2,7 +2,10 @@
 //! window) in a process group of its own, with a time limit, and reading what it
 //! prints. When the helper ends, or its time is up, everything left in its group is
 //! killed: a leftover child holding our standard error would keep an SDK that reads
-//! it waiting forever, and a dialog nobody answers must not stay on the screen.
+//! it waiting forever, and a dialog nobody answers must not stay on the screen. On
+//! Linux the helper is also stopped when stscreds dies first (an IDE that gives up
+//! kills its `credential_process`), so that no orphaned dialog waits for an answer
+//! nobody will read.
 
 use std::io::{self, Read};
 use std::process::{Command, ExitStatus, Stdio};
@@ -39,6 +42,8 @@ pub fn run(command: &mut Command, limit: Duration) -> io::Result<Outcome> {
     command.stdout(Stdio::piped());
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(command, 0);
+    #[cfg(target_os = "linux")]
+    end_with_us(command);
     let mut child = command.spawn()?;
     let group = ProcessGroup::led_by(&child);
     let stdout = child
@@ -91,6 +96,24 @@ fn read_in_background(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Ze
         ));
     });
     text
+}
+
+/// Has the helper sent SIGTERM when the thread that starts it, and so stscreds, dies.
+#[cfg(target_os = "linux")]
+fn end_with_us(command: &mut Command) {
+    let parent = std::process::id();
+    // SAFETY: the closure runs in the child between fork and exec, where only
+    // async-signal-safe calls are allowed: prctl and getppid are system calls.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(command, move || {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            // Dead already, before the request was made: end now.
+            if libc::getppid() as u32 != parent {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
 }
 
 /// The process group a helper runs in. While it runs, it has the terminal (when we

@@ -313,6 +313,19 @@ fn a_dialog_nobody_answers_is_closed_after_the_mfa_timeout() {
 }
 
 #[test]
+fn a_dialog_closes_when_the_process_that_showed_it_is_killed() {
+    let (sandbox, server, display, _) = with_display("gui-killed");
+    let process = credential_process(&sandbox, &[]);
+    let dialog = display.wait_for_window(MFA_DIALOG);
+
+    // What an IDE that gives up does to its credential_process.
+    drop(process);
+    display.wait_until_gone(ANY_DIALOG);
+    assert!(!dialog.program_runs());
+    assert_eq!(server.count("GetSessionToken"), 0);
+}
+
+#[test]
 fn the_command_line_chooses_the_prompt_over_the_profile() {
     let (sandbox, server, display, _) = with_display("gui-choice");
     sandbox.write(".aws/config", "[profile work]\nmfa_prompt = terminal\n");
