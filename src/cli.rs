@@ -257,6 +257,12 @@ pub struct MfaArgs {
     #[arg(long, value_name = "COMMAND")]
     pub mfa_command: Option<String>,
 
+    /// Where to ask for the MFA code (and the encrypted file's passphrase): the
+    /// terminal or a dialog window [default: STSCREDS_MFA_PROMPT, else the profile's
+    /// mfa_prompt, else auto]
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub mfa_prompt: Option<crate::prompt::PromptKind>,
+
     /// Assume this IAM role with the profile's MFA session (instead of a role profile
     /// in ~/.aws/config).
     #[arg(long, value_name = "ARN")]

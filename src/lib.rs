@@ -15,6 +15,7 @@ pub mod config;
 pub mod console;
 pub mod context;
 pub mod credentials;
+pub mod dialog;
 pub mod env;
 pub mod error;
 pub mod files;
@@ -29,6 +30,7 @@ pub mod rotation;
 pub mod server;
 pub mod session;
 pub mod store;
+pub mod subprocess;
 
 pub use error::Error;
 

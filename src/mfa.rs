@@ -1,15 +1,13 @@
 //! Where MFA codes and devices come from: `--token-code`, or a question on the terminal.
 
 use std::fmt;
-use std::io::{self, Read};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::str::FromStr;
-use std::sync::mpsc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::message::profile_flag;
-use crate::prompt::{Ask, InputError};
+use crate::prompt::{Ask, InputError, MfaQuestion};
+use crate::subprocess::{self, Outcome};
 
 /// A well-formed MFA code: exactly six digits.
 #[derive(Clone, PartialEq, Eq)]
@@ -63,14 +61,32 @@ pub enum MfaError {
     },
     /// A code is needed and nobody can type one.
     #[error(
-        "the session of profile '{profile}' needs a new MFA code, and there is no one to ask: {why}; run `stscreds auth{flag}` in a terminal, pass --token-code CODE, or set mfa_process for the profile (`stscreds configure{flag} --mfa-process COMMAND`)",
+        "the session of profile '{profile}' needs a new MFA code, and there is no one to ask: {why}; run `stscreds auth{flag}` in a terminal, pass --token-code CODE, set mfa_process for the profile (`stscreds configure{flag} --mfa-process COMMAND`), or set mfa_prompt to a dialog that works here (zenity, kdialog, osascript, windows)",
         flag = profile_flag(profile)
     )]
     NoOneToAsk {
         /// The profile.
         profile: String,
         /// Why not.
-        why: &'static str,
+        why: String,
+    },
+    /// The person closed the MFA dialog.
+    #[error(
+        "the MFA dialog for profile '{profile}' was cancelled; nothing was sent to AWS and no file was changed"
+    )]
+    DialogCancelled {
+        /// The profile.
+        profile: String,
+    },
+    /// Nobody answered the MFA dialog in time.
+    #[error(
+        "the MFA dialog for profile '{profile}' got no code within {seconds} s and was closed; nothing was sent to AWS: run the command again and answer sooner, or raise STSCREDS_MFA_TIMEOUT"
+    )]
+    DialogTimedOut {
+        /// The profile.
+        profile: String,
+        /// The time limit.
+        seconds: u64,
     },
     /// Several devices and no way to ask which one.
     #[error("IAM user '{user}' has several MFA devices ({}); choose one with --mfa-serial ARN", devices.join(", "))]
@@ -149,64 +165,33 @@ pub fn code_from_command(
     serial: &str,
     profile: &str,
 ) -> Result<TokenCode, MfaError> {
-    let timeout = command_timeout()?;
-    let not_run = |error: io::Error| MfaError::CommandNotRun {
-        command: command.to_owned(),
-        reason: error.to_string(),
-    };
+    let limit = answer_timeout()?;
     let mut shell = Command::new("sh");
     shell
         .arg("-c")
         .arg(command)
         .env("STSCREDS_MFA_SERIAL", serial)
         .env("STSCREDS_PROFILE", profile)
-        .env_remove(crate::env::PASSPHRASE_VARIABLE)
-        .stdout(Stdio::piped());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut shell, 0);
-    let mut child = shell.spawn().map_err(not_run)?;
-    let group = ProcessGroup::led_by(&child);
-    let mut stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| not_run(io::Error::other("no output pipe")))?;
-    let (sender, printed) = mpsc::channel();
-    thread::spawn(move || {
-        let mut text = String::new();
-        let _ = (&mut stdout).take(4096).read_to_string(&mut text);
-        let _ = sender.send(text);
-    });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        let finished = group.leader_has_finished(&mut child);
-        let timed_out = !finished && Instant::now() >= deadline;
-        if finished || timed_out {
-            // Ended while its leader is not yet reaped, so the group's id cannot have
-            // been handed to anyone else.
-            group.end();
-            let status = child.wait().map_err(not_run)?;
-            if timed_out {
-                return Err(MfaError::CommandTimedOut {
-                    command: command.to_owned(),
-                    seconds: timeout.as_secs(),
-                });
-            }
-            break status;
+        .env_remove(crate::env::PASSPHRASE_VARIABLE);
+    let outcome = subprocess::run(&mut shell, limit).map_err(|error| MfaError::CommandNotRun {
+        command: command.to_owned(),
+        reason: error.to_string(),
+    })?;
+    let (status, printed) = match outcome {
+        Outcome::Finished { status, stdout, .. } => (status, stdout),
+        Outcome::TimedOut => {
+            return Err(MfaError::CommandTimedOut {
+                command: command.to_owned(),
+                seconds: limit.as_secs(),
+            });
         }
-        thread::sleep(Duration::from_millis(20));
     };
-    drop(group);
     if !status.success() {
         return Err(MfaError::CommandFailed {
             command: command.to_owned(),
             status: status.to_string(),
         });
     }
-    // Only a process that left the group could still hold the pipe open; the code was
-    // printed by then.
-    let printed = printed
-        .recv_timeout(Duration::from_secs(1))
-        .unwrap_or_default();
     printed
         .trim()
         .parse()
@@ -215,130 +200,56 @@ pub fn code_from_command(
         })
 }
 
-/// The process group an MFA command runs in. While it runs, it has the terminal (when
-/// we had it), so that the command can ask the person for a PIN; dropping it gives
-/// the terminal back.
-struct ProcessGroup {
-    #[cfg(unix)]
-    id: rustix::process::Pid,
-    #[cfg(unix)]
-    lent_terminal_by: Option<rustix::process::Pid>,
+/// How long an MFA command or a dialog may take to give an answer: 60 s, or
+/// `STSCREDS_MFA_TIMEOUT`.
+pub fn answer_timeout() -> Result<Duration, InputError> {
+    crate::env::duration_from_env("STSCREDS_MFA_TIMEOUT", Duration::from_secs(60))
 }
 
-#[cfg(unix)]
-impl ProcessGroup {
-    /// The group `child` leads (it was spawned with `process_group(0)`), given the
-    /// terminal if this process is in the terminal's foreground.
-    fn led_by(child: &std::process::Child) -> Self {
-        use rustix::process::{Pid, Signal, getpgrp, kill_process_group};
-        use rustix::termios::{isatty, tcgetpgrp, tcsetpgrp};
-        let id = Pid::from_raw(child.id() as i32).unwrap_or(Pid::INIT);
-        let stdin = rustix::stdio::stdin();
-        let ours = getpgrp();
-        let in_foreground = isatty(stdin) && tcgetpgrp(stdin).is_ok_and(|group| group == ours);
-        let lent_terminal_by = (in_foreground && tcsetpgrp(stdin, id).is_ok()).then(|| {
-            // It may have tried to read the terminal before it had it, and been stopped.
-            let _ = kill_process_group(id, Signal::CONT);
-            ours
-        });
-        Self {
-            id,
-            lent_terminal_by,
-        }
-    }
-
-    /// Whether the group's leader (the shell) has exited; it is left unreaped.
-    fn leader_has_finished(&self, _child: &mut std::process::Child) -> bool {
-        use rustix::process::{WaitId, WaitIdOptions, waitid};
-        let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
-        // An error (the child is gone somehow) counts as finished: `wait` then says.
-        waitid(WaitId::Pid(self.id), options).map_or(true, |status| status.is_some())
-    }
-
-    /// Kills every process left in the group: what the command started and left
-    /// running ends with it.
-    fn end(&self) {
-        let _ = rustix::process::kill_process_group(self.id, rustix::process::Signal::KILL);
-    }
-}
-
-#[cfg(unix)]
-impl Drop for ProcessGroup {
-    fn drop(&mut self) {
-        if let Some(ours) = self.lent_terminal_by {
-            take_back_terminal(ours);
-        }
-    }
-}
-
-/// Makes `group` (ours) the terminal's foreground again. From the background that
-/// raises SIGTTOU, which would stop us, unless it is blocked meanwhile.
-#[cfg(unix)]
-fn take_back_terminal(group: rustix::process::Pid) {
-    // SAFETY: sigemptyset/sigaddset fill the local sets; pthread_sigmask changes the
-    // mask of this thread only, and the old mask is put back right after.
-    unsafe {
-        let mut blocked: libc::sigset_t = std::mem::zeroed();
-        let mut previous: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut blocked);
-        libc::sigaddset(&mut blocked, libc::SIGTTOU);
-        libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, &mut previous);
-        let _ = rustix::termios::tcsetpgrp(rustix::stdio::stdin(), group);
-        libc::pthread_sigmask(libc::SIG_SETMASK, &previous, std::ptr::null_mut());
-    }
-}
-
-#[cfg(not(unix))]
-impl ProcessGroup {
-    fn led_by(_child: &std::process::Child) -> Self {
-        Self {}
-    }
-
-    fn leader_has_finished(&self, child: &mut std::process::Child) -> bool {
-        child.try_wait().map_or(true, |status| status.is_some())
-    }
-
-    fn end(&self) {}
-}
-
-fn command_timeout() -> Result<Duration, MfaError> {
-    Ok(crate::env::duration_from_env(
-        "STSCREDS_MFA_TIMEOUT",
-        Duration::from_secs(60),
-    )?)
-}
-
-/// Asks for `profile`'s MFA code with the prompt users of the original tool know. A
-/// person at a terminal who mistypes is asked again (three tries in all); a piped
-/// answer that is not a code fails at once; with nobody to ask, the error lists the
-/// other ways to give a code.
-pub fn ask_code(ask: &mut dyn Ask, user: &str, profile: &str) -> Result<TokenCode, MfaError> {
-    ask_code_of(ask, user).map_err(|error| match error {
+/// Asks for an MFA code with the prompt users of the original tool know (a dialog says
+/// more: the profile and the device). A person at a terminal or a dialog who mistypes
+/// is asked again (three tries in all); a piped answer that is not a code fails at
+/// once; with nobody to ask, the error lists the other ways to give a code.
+pub fn ask_code(ask: &mut dyn Ask, question: MfaQuestion<'_>) -> Result<TokenCode, MfaError> {
+    let profile = question.profile.to_owned();
+    ask_code_of(ask, question).map_err(|error| match error {
         MfaError::Input(InputError::Closed { .. }) => MfaError::NoOneToAsk {
-            profile: profile.to_owned(),
-            why: "standard input is closed",
+            profile,
+            why: "standard input is closed".to_owned(),
         },
         MfaError::Input(InputError::NoTerminal { .. }) => MfaError::NoOneToAsk {
-            profile: profile.to_owned(),
-            why: "no terminal (the AWS tool that ran stscreds has none)",
+            profile,
+            why: "no terminal (the AWS tool that ran stscreds has none)".to_owned(),
         },
+        MfaError::Input(InputError::NoTerminalNorDialog { why, .. }) => MfaError::NoOneToAsk {
+            profile,
+            why: format!(
+                "no terminal (the AWS tool that ran stscreds has none), and no dialog ({why})"
+            ),
+        },
+        MfaError::Input(InputError::Cancelled { .. }) => MfaError::DialogCancelled { profile },
+        MfaError::Input(InputError::TimedOut { seconds, .. }) => {
+            MfaError::DialogTimedOut { profile, seconds }
+        }
         other => other,
     })
 }
 
-fn ask_code_of(ask: &mut dyn Ask, user: &str) -> Result<TokenCode, MfaError> {
+fn ask_code_of(ask: &mut dyn Ask, mut question: MfaQuestion<'_>) -> Result<TokenCode, MfaError> {
     const ATTEMPTS: usize = 3;
+    let user = question.user;
     let mut prompt = format!("Current user: {user}. Please enter MFA token: ");
     for _ in 1..ATTEMPTS {
-        match ask.line(&prompt)?.parse() {
+        match ask.mfa_code(&prompt, &question)?.parse() {
             Err(MfaError::MalformedCode) if ask.is_interactive() => {
                 prompt =
                     format!("That is not 6 digits. Current user: {user}. Please enter MFA token: ");
+                question.mistyped = true;
             }
             result => return result,
         }
     }
-    ask.line(&prompt)?.parse()
+    ask.mfa_code(&prompt, &question)?.parse()
 }
 
 /// Settles which of the user's MFA devices to use: the only one; or, on a terminal, the
@@ -401,6 +312,15 @@ mod tests {
     use super::*;
     use crate::prompt::Scripted;
 
+    fn question<'a>(user: &'a str, profile: &'a str) -> MfaQuestion<'a> {
+        MfaQuestion {
+            profile,
+            user,
+            device: "arn:aws:iam::1:mfa/d1",
+            mistyped: false,
+        }
+    }
+
     fn devices(n: usize) -> Vec<String> {
         (1..=n)
             .map(|i| format!("arn:aws:iam::1:mfa/d{i}"))
@@ -425,7 +345,7 @@ mod tests {
     #[test]
     fn the_prompt_names_the_user() {
         let mut ask = Scripted::new(&["654321"], false);
-        let code = ask_code(&mut ask, "alice", "default").unwrap();
+        let code = ask_code(&mut ask, question("alice", "default")).unwrap();
         assert_eq!(code.as_str(), "654321");
         assert_eq!(
             ask.prompts,
@@ -464,17 +384,25 @@ mod tests {
     #[test]
     fn a_mistyped_code_is_asked_again_on_a_terminal_only() {
         let mut ask = Scripted::new(&["12345", "1234567", "123 456"], true);
-        assert_eq!(ask_code(&mut ask, "u", "p").unwrap().as_str(), "123456");
+        assert_eq!(
+            ask_code(&mut ask, question("u", "p")).unwrap().as_str(),
+            "123456"
+        );
         assert!(ask.prompts[1].starts_with("That is not 6 digits."));
+        assert_eq!(
+            ask.mistyped,
+            [false, true, true],
+            "a dialog is told of the typo"
+        );
         let mut ask = Scripted::new(&["1", "2", "3", "123456"], true);
         assert!(matches!(
-            ask_code(&mut ask, "u", "p"),
+            ask_code(&mut ask, question("u", "p")),
             Err(MfaError::MalformedCode)
         ));
         assert_eq!(ask.prompts.len(), 3);
         let mut piped = Scripted::new(&["12345", "123456"], false);
         assert!(matches!(
-            ask_code(&mut piped, "u", "p"),
+            ask_code(&mut piped, question("u", "p")),
             Err(MfaError::MalformedCode)
         ));
         assert_eq!(piped.prompts.len(), 1);

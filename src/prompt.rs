@@ -1,6 +1,8 @@
 //! Questions to the person running stscreds: on the terminal when there is one, else
 //! one line each from standard input (so scripts and tests can pipe answers in).
-//! Prompts always go to stderr or the terminal, never to stdout.
+//! Prompts always go to stderr or the terminal, never to stdout. Which kind of prompt
+//! to show ([`PromptKind`]) is chosen here too; the dialog windows themselves are in
+//! `dialog`.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 
@@ -8,14 +10,86 @@ use secrecy::SecretString;
 
 /// A source of answers to prompts.
 pub trait Ask {
-    /// Whether a person can answer interactively (standard input is a terminal).
+    /// Whether a person can answer interactively (standard input is a terminal, or a
+    /// dialog can be shown).
     fn is_interactive(&self) -> bool;
 
     /// Shows `prompt` and returns the answer line, without its line ending.
     fn line(&mut self, prompt: &str) -> Result<String, InputError>;
 
-    /// Like [`Ask::line`], but the answer is not echoed on a terminal.
+    /// Like [`Ask::line`], but the answer is not echoed on a terminal (a dialog shows
+    /// a password field).
     fn secret(&mut self, prompt: &str) -> Result<SecretString, InputError>;
+
+    /// Asks for an MFA code. A terminal shows `prompt`, the question users of the
+    /// original tool know (`Current user: NAME. Please enter MFA token: `); a dialog,
+    /// which has room, also names the profile and the MFA device (the question).
+    fn mfa_code(
+        &mut self,
+        prompt: &str,
+        _question: &MfaQuestion<'_>,
+    ) -> Result<String, InputError> {
+        self.line(prompt)
+    }
+
+    /// Told before the questions of a profile's renewal: the kind of prompt its
+    /// settings choose (`--mfa-prompt`, `STSCREDS_MFA_PROMPT`, `mfa_prompt`) and whose
+    /// questions follow. An ask that can show only one kind ignores it.
+    fn choose_prompt(&mut self, _kind: PromptKind, _profile: &str) {}
+}
+
+/// What an MFA code is asked for, for a prompt that can say more than the terminal's.
+#[derive(Debug, Clone, Copy)]
+pub struct MfaQuestion<'a> {
+    /// The profile whose session needs the code.
+    pub profile: &'a str,
+    /// The IAM user.
+    pub user: &'a str,
+    /// The MFA device's serial number (ARN).
+    pub device: &'a str,
+    /// Whether the last answer was not 6 digits.
+    pub mistyped: bool,
+}
+
+/// Where questions are shown: `--mfa-prompt`, `STSCREDS_MFA_PROMPT` or `mfa_prompt`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PromptKind {
+    /// The terminal when there is one, else (for credential-process and the credential
+    /// server) the first dialog that works here.
+    #[default]
+    Auto,
+    /// Only the terminal (or standard input).
+    Terminal,
+    /// A GTK dialog (Linux, BSD; needs DISPLAY or WAYLAND_DISPLAY).
+    Zenity,
+    /// A KDE dialog (Linux, BSD; needs DISPLAY or WAYLAND_DISPLAY).
+    Kdialog,
+    /// A dialog of AppleScript's (macOS).
+    Osascript,
+    /// The Windows credential dialog, through PowerShell.
+    Windows,
+}
+
+impl PromptKind {
+    /// The names accepted, for messages.
+    pub const NAMES: &str = "auto, terminal, zenity, kdialog, osascript or windows";
+
+    /// The kind named `text` (as on the command line), if any.
+    pub fn named(text: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::from_str(text.trim(), false).ok()
+    }
+
+    /// Its name, as on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            PromptKind::Auto => "auto",
+            PromptKind::Terminal => "terminal",
+            PromptKind::Zenity => "zenity",
+            PromptKind::Kdialog => "kdialog",
+            PromptKind::Osascript => "osascript",
+            PromptKind::Windows => "windows",
+        }
+    }
 }
 
 /// Why an answer could not be had.
@@ -36,6 +110,53 @@ pub enum InputError {
     NoTerminal {
         /// The question, without its trailing colon.
         question: String,
+    },
+    /// Nobody can be asked: there is no terminal and no dialog can be shown.
+    #[error(
+        "no terminal to ask '{question}' on (the AWS tool that ran stscreds has none), and no dialog either: {why}; run stscreds in a terminal first"
+    )]
+    NoTerminalNorDialog {
+        /// The question, without its trailing colon.
+        question: String,
+        /// Why no dialog can be shown.
+        why: String,
+    },
+    /// The person closed the dialog without answering.
+    #[error("the dialog asking '{question}' was cancelled; nothing was changed")]
+    Cancelled {
+        /// The question, without its trailing colon.
+        question: String,
+    },
+    /// The dialog got no answer in time and was closed.
+    #[error(
+        "the dialog asking '{question}' got no answer within {seconds} s and was closed; run the command again and answer sooner, or raise STSCREDS_MFA_TIMEOUT"
+    )]
+    TimedOut {
+        /// The question, without its trailing colon.
+        question: String,
+        /// The time limit.
+        seconds: u64,
+    },
+    /// The chosen dialog cannot be shown here.
+    #[error(
+        "cannot show a {kind} dialog: {why}; choose another prompt with --mfa-prompt, STSCREDS_MFA_PROMPT or mfa_prompt ({})",
+        PromptKind::NAMES
+    )]
+    NoDialog {
+        /// The kind chosen.
+        kind: &'static str,
+        /// Why not.
+        why: String,
+    },
+    /// The dialog program failed.
+    #[error(
+        "the {program} dialog failed ({status}); run it by hand to see why, or choose another prompt with mfa_prompt"
+    )]
+    DialogFailed {
+        /// The program.
+        program: &'static str,
+        /// How it ended.
+        status: String,
     },
     /// The terminal or standard input failed.
     #[error("cannot read the answer to '{question}': {source}")]
@@ -128,7 +249,8 @@ fn answer_error(prompt: &str, source: io::Error) -> InputError {
     }
 }
 
-fn question(prompt: &str) -> String {
+/// A prompt as a question: without its trailing colon and blanks.
+pub fn question(prompt: &str) -> String {
     prompt.trim_end().trim_end_matches(':').to_owned()
 }
 
@@ -188,6 +310,8 @@ pub struct Scripted {
     pub interactive: bool,
     /// Every prompt shown, in order.
     pub prompts: Vec<String>,
+    /// For each MFA code asked for, whether the question said the last one was mistyped.
+    pub mistyped: Vec<bool>,
 }
 
 #[cfg(test)]
@@ -198,6 +322,7 @@ impl Scripted {
             answers: answers.iter().map(|a| a.to_string()).collect(),
             interactive,
             prompts: Vec::new(),
+            mistyped: Vec::new(),
         }
     }
 }
@@ -217,5 +342,10 @@ impl Ask for Scripted {
 
     fn secret(&mut self, prompt: &str) -> Result<SecretString, InputError> {
         self.line(prompt).map(SecretString::from)
+    }
+
+    fn mfa_code(&mut self, prompt: &str, question: &MfaQuestion<'_>) -> Result<String, InputError> {
+        self.mistyped.push(question.mistyped);
+        self.line(prompt)
     }
 }

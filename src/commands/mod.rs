@@ -24,9 +24,9 @@ use std::sync::Arc;
 use crate::cli::{Cli, Command, MfaArgs};
 use crate::context::Context;
 use crate::credentials::SessionArgs;
+use crate::dialog::{self, TerminalSide};
 use crate::error::Error;
 use crate::files::Paths;
-use crate::prompt::{Ask, ControllingTerminal, Terminal};
 use crate::report::Stderr;
 
 /// Runs the command the user asked for, with a context built once for it.
@@ -35,11 +35,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let paths = Paths::from_env()?;
     let profile = cli.profile()?;
     let profile_named = cli.profile.is_some();
-    let ask: Box<dyn Ask> = match cli.command {
+    let ask = dialog::for_questions(match cli.command {
         // The SDKs that run it capture standard input and output.
-        Command::CredentialProcess(_) => Box::new(ControllingTerminal),
-        _ => Box::new(Terminal::new()),
-    };
+        Command::CredentialProcess(_) => TerminalSide::ControllingTerminal,
+        _ => TerminalSide::Stdin,
+    });
     let report = Arc::new(Stderr::new(cli.verbose));
     let cx = &mut Context::new(paths, profile, ask, report);
     match cli.command {
@@ -78,6 +78,7 @@ fn session_args(mfa: MfaArgs) -> SessionArgs {
         token_code: mfa.token_code,
         mfa_serial: mfa.mfa_serial,
         mfa_command: mfa.mfa_command,
+        mfa_prompt: mfa.mfa_prompt,
         role_arn: mfa.role_arn,
     }
 }

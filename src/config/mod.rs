@@ -25,9 +25,12 @@ pub enum ConfigError {
 
 use crate::files::{self, Paths};
 use crate::ini::Document;
-use crate::prompt::InputError;
+use crate::prompt::{InputError, PromptKind};
 use crate::report::Report;
 use crate::session::SessionDuration;
+
+/// The environment variable that chooses the kind of prompt, over `mfa_prompt`.
+pub const PROMPT_VARIABLE: &str = "STSCREDS_MFA_PROMPT";
 
 /// The region used when nothing configures one.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -67,6 +70,9 @@ pub struct ProfileConfig {
     pub duration: Option<SessionDuration>,
     /// `mfa_process`: a command that prints the MFA code.
     pub mfa_process: Option<String>,
+    /// `STSCREDS_MFA_PROMPT`, else `mfa_prompt`: where questions are shown when a
+    /// person must answer (the terminal, a dialog).
+    pub mfa_prompt: Option<PromptKind>,
     /// `role_arn` and the settings that go with it: the profile is a role to assume.
     pub role: Option<RoleConfig>,
     /// Whether the profile gets its credentials from a `credential_process`: then its
@@ -163,12 +169,21 @@ impl ProfileConfig {
             }),
             None => None,
         };
+        let mfa_prompt = match env_setting(&[PROMPT_VARIABLE]) {
+            Some(kind) => Some(prompt_kind(&kind, PROMPT_VARIABLE)?),
+            None => setting("mfa_prompt")?
+                .map(|kind| {
+                    prompt_kind(&kind, &format!("{file}: mfa_prompt in profile '{profile}'"))
+                })
+                .transpose()?,
+        };
         Ok(Self {
             region,
             sts_region,
             mfa_serial: setting("mfa_serial")?,
             duration,
             mfa_process: setting("mfa_process")?,
+            mfa_prompt,
             role,
             has_credential_process: setting("credential_process")?.is_some(),
         })
@@ -199,6 +214,18 @@ fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<Str
         crate::message::printable(&source)
     ))
     .into())
+}
+
+/// A prompt kind named by `source` (the variable, or the file and profile).
+fn prompt_kind(text: &str, source: &str) -> Result<PromptKind, ConfigError> {
+    PromptKind::named(text).ok_or_else(|| {
+        InputError::Invalid(format!(
+            "{source}: '{}' is not a kind of prompt; use {}",
+            crate::message::printable(text),
+            PromptKind::NAMES
+        ))
+        .into()
+    })
 }
 
 fn parse_duration_seconds(
@@ -403,6 +430,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.region, "us-west-2");
+    }
+
+    #[test]
+    fn the_prompt_kind_comes_from_the_environment_else_the_profile() {
+        let text = "[profile p]\nmfa_prompt = zenity\n[profile bad]\nmfa_prompt = dialog\n";
+        assert_eq!(
+            config(text, "p").unwrap().mfa_prompt,
+            Some(PromptKind::Zenity)
+        );
+        assert_eq!(config(text, "other").unwrap().mfa_prompt, None);
+        let from_env = config_with_env(text, "p", &[(PROMPT_VARIABLE, "terminal")]).unwrap();
+        assert_eq!(from_env.mfa_prompt, Some(PromptKind::Terminal));
+        let error = config(text, "bad").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "~/.aws/config: mfa_prompt in profile 'bad': 'dialog' is not a kind of prompt; use auto, terminal, zenity, kdialog, osascript or windows"
+        );
+        let error = config_with_env(text, "p", &[(PROMPT_VARIABLE, "gui")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("STSCREDS_MFA_PROMPT: 'gui' is not"),
+            "{error}"
+        );
     }
 
     #[test]

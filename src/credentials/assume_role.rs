@@ -131,6 +131,7 @@ impl Renewal<'_> {
     ) -> Result<SessionCredentials, Error> {
         let base_config = self.cx.config()?.profile(&chain.base)?;
         let remembered = state::load(&self.cx.paths, &chain.base)?;
+        self.choose_prompt(&base_config, &chain.base);
         let keys = KeyStore::new(
             &self.cx.paths,
             remembered.backend_or_default(),

@@ -37,6 +37,8 @@ pub struct SessionArgs {
     pub mfa_serial: Option<String>,
     /// `--mfa-command`: overrides the profile's `mfa_process`.
     pub mfa_command: Option<String>,
+    /// `--mfa-prompt`: overrides `STSCREDS_MFA_PROMPT` and the profile's `mfa_prompt`.
+    pub mfa_prompt: Option<crate::prompt::PromptKind>,
     /// `--role-arn`: a role to assume on top of the profile.
     pub role_arn: Option<String>,
 }

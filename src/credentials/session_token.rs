@@ -12,6 +12,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::mfa::{self, TokenCode};
+use crate::prompt::MfaQuestion;
 use crate::session::SessionCredentials;
 use crate::store::KeyStore;
 
@@ -52,6 +53,7 @@ impl Renewal<'_> {
             return Ok(reused);
         }
         let remembered = state::load(&self.cx.paths, profile)?;
+        self.choose_prompt(&config, profile);
         let keys = KeyStore::new(
             &self.cx.paths,
             remembered.backend_or_default(),
@@ -146,8 +148,29 @@ impl Renewal<'_> {
             .or(config.mfa_process.as_deref())
         {
             Some(command) => Ok(mfa::code_from_command(command, &identity.serial, profile)?),
-            None => Ok(mfa::ask_code(&mut *self.cx.ask, &identity.user, profile)?),
+            None => {
+                let question = MfaQuestion {
+                    profile,
+                    user: &identity.user,
+                    device: &identity.serial,
+                    mistyped: false,
+                };
+                Ok(mfa::ask_code(&mut *self.cx.ask, question)?)
+            }
         }
+    }
+
+    /// Tells the context's ask, before the questions of `profile`'s renewal (the
+    /// encrypted file's passphrase, the MFA device, the code), where its settings say
+    /// to show them: `--mfa-prompt`, else `STSCREDS_MFA_PROMPT` or the profile's
+    /// `mfa_prompt` (the profile whose code is asked, as for `mfa_process`), else auto.
+    pub(super) fn choose_prompt(&mut self, config: &ProfileConfig, profile: &str) {
+        let kind = self
+            .args
+            .mfa_prompt
+            .or(config.mfa_prompt)
+            .unwrap_or_default();
+        self.cx.ask.choose_prompt(kind, profile);
     }
 }
 

@@ -14,7 +14,6 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::message;
-use crate::prompt::ControllingTerminal;
 use crate::report::{Report, WarningsOnly};
 use crate::server::{self, Answer, Source};
 use crate::session::SessionCredentials;
@@ -148,7 +147,7 @@ impl Renewal {
         let mut cx = Context::new(
             self.paths.clone(),
             self.profile.clone(),
-            Box::new(ControllingTerminal),
+            crate::dialog::for_questions(crate::dialog::TerminalSide::ControllingTerminal),
             Arc::new(WarningsOnly(self.report.clone())),
         );
         let wanted = Freshness::ValidFor(ahead + LEAST_AHEAD);

@@ -18,6 +18,7 @@ mod everyday_exec;
 mod everyday_profiles;
 mod faults;
 mod fuzz_corpus;
+mod gui_prompt;
 mod hostile_answers;
 mod hostile_files;
 mod hostile_ini;

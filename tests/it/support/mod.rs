@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: the moto server, a fault-injecting
 //! loopback server, and a sandbox that runs the real binary with a temporary HOME.
 
+pub mod background;
+pub mod display;
 pub mod fault;
 pub mod federation;
 pub mod moto;
