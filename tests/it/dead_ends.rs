@@ -4,7 +4,7 @@
 
 use crate::support::moto::{Moto, TestUser};
 use crate::support::terminal::Terminal;
-use crate::support::{Run, Sandbox, run_with_stdin, without_terminal};
+use crate::support::{Sandbox, run_with_stdin, without_terminal};
 
 /// A sandbox with keys stored for `profile` (no session yet).
 fn initialised(profile: &str) -> (Sandbox, TestUser) {
@@ -15,21 +15,13 @@ fn initialised(profile: &str) -> (Sandbox, TestUser) {
     (sandbox, user)
 }
 
-/// The lines of stderr that start with `error:`.
-fn error_lines(run: &Run) -> Vec<&str> {
-    run.stderr
-        .lines()
-        .filter(|line| line.contains("error:"))
-        .collect()
-}
-
 #[test]
 fn a_renewal_with_nobody_to_ask_lists_the_ways_out_on_a_line_of_its_own() {
     let (sandbox, _) = initialised("work");
     let read =
         without_terminal(sandbox.command(&["read", "--profile", "work", "aws_access_key_id"]));
     let run = run_with_stdin(read, "").failure("standard input is closed");
-    let errors = error_lines(&run);
+    let errors = run.error_lines();
     assert_eq!(errors.len(), 1, "{run:#?}");
     let error = errors[0];
     assert!(

@@ -97,14 +97,6 @@ fn dialogs_until(display: &Display, mut done: impl FnMut() -> bool) -> Vec<Windo
     seen
 }
 
-/// The lines of stderr that are errors.
-fn error_lines(run: &Run) -> Vec<&str> {
-    run.stderr
-        .lines()
-        .filter(|line| line.contains("error:"))
-        .collect()
-}
-
 #[test]
 fn credential_process_without_a_terminal_asks_for_the_code_in_a_dialog() {
     let (sandbox, server, display, _) = with_display("gui-code");
@@ -143,7 +135,7 @@ fn a_cancelled_dialog_fails_with_one_line_and_changes_nothing() {
         "the MFA dialog for profile 'work' was cancelled; nothing was sent to AWS and no file was changed",
     );
 
-    assert_eq!(error_lines(&run).len(), 1, "{run:#?}");
+    assert_eq!(run.error_lines().len(), 1, "{run:#?}");
     assert_eq!(run.stdout, "");
     assert_eq!(server.count("GetSessionToken"), calls_before);
     assert!(files(sandbox.home()) == before, "a file changed");
@@ -226,7 +218,7 @@ fn with_no_display_and_no_terminal_the_error_names_mfa_prompt() {
     let run = run_with_stdin(process, "").failure(
         "and no dialog (there is no graphical session (DISPLAY and WAYLAND_DISPLAY are unset))",
     );
-    let errors = error_lines(&run);
+    let errors = run.error_lines();
     assert_eq!(errors.len(), 1, "{run:#?}");
     for way_out in [
         "`stscreds auth --profile work` in a terminal",
@@ -250,7 +242,7 @@ fn a_display_that_is_gone_is_not_taken_for_a_cancel() {
     let process = without_terminal(sandbox.command(&["credential-process", "--profile", "work"]));
     let run = run_with_stdin(process, "")
         .failure("the zenity dialog failed (it cannot open display :64999)");
-    assert_eq!(error_lines(&run).len(), 1, "{run:#?}");
+    assert_eq!(run.error_lines().len(), 1, "{run:#?}");
     assert!(!run.stderr.contains("cancelled"), "{run:#?}");
 }
 
@@ -305,7 +297,7 @@ fn a_dialog_nobody_answers_is_closed_after_the_mfa_timeout() {
 
     // Only a dialog still running at the deadline times out; afterwards nothing runs
     // on the display and nothing is shown there.
-    assert_eq!(error_lines(&run).len(), 1, "{run:#?}");
+    assert_eq!(run.error_lines().len(), 1, "{run:#?}");
     assert_eq!(display.clients(), Vec::<u32>::new(), "a dialog still runs");
     display.wait_until_gone(ANY_DIALOG);
     assert!(seen.iter().all(|window| !window.program_runs()), "{seen:?}");

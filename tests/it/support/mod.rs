@@ -112,6 +112,14 @@ impl Run {
         self
     }
 
+    /// The lines of stderr that carry an `error:`.
+    pub fn error_lines(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|line| line.contains("error:"))
+            .collect()
+    }
+
     /// Panics unless the run failed with an `error:` line on stderr containing `text`.
     #[track_caller]
     pub fn failure(self, text: &str) -> Self {
