@@ -29,6 +29,7 @@ mod interrupt;
 mod keyring;
 mod local_input;
 mod login;
+mod process_start;
 mod read;
 mod roles;
 mod rotation;
