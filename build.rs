@@ -8,7 +8,10 @@
 //!   position-independent Rust binary goes to the dynamic loader applying tens of
 //!   thousands of relative relocations. Packing them (`DT_RELR`, glibc 2.36+) makes that
 //!   work several times cheaper without giving up position independence (ASLR) or full
-//!   RELRO. Linkers that do not know the option ignore it with a warning.
+//!   RELRO. Only where the C library is glibc 2.36 or newer: the linker then marks the
+//!   binary as needing it (`GLIBC_ABI_DT_RELR`), and an older glibc can neither link nor
+//!   load such a binary. So a build on an older system (a release built on an older
+//!   distribution to run on many; `cargo install` there) simply goes without.
 
 use std::path::Path;
 use std::process::Command;
@@ -22,9 +25,25 @@ fn main() {
     );
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let target_env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    if target_os == "linux" && target_env == "gnu" {
+    if target_os == "linux" && target_env == "gnu" && native_glibc_has_relr() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
+}
+
+/// Whether this is a native build against glibc 2.36 or newer, the first to load
+/// packed relative relocations; false when cross-compiling or when unsure.
+fn native_glibc_has_relr() -> bool {
+    if std::env::var("HOST").ok() != std::env::var("TARGET").ok() {
+        return false;
+    }
+    let Ok(output) = Command::new("getconf").arg("GNU_LIBC_VERSION").output() else {
+        return false;
+    };
+    // "glibc 2.36"
+    let text = String::from_utf8_lossy(&output.stdout);
+    let version = text.trim().strip_prefix("glibc ").unwrap_or_default();
+    let mut parts = version.split('.').map(|part| part.parse::<u32>().ok());
+    matches!((parts.next(), parts.next()), (Some(Some(major)), Some(Some(minor))) if (major, minor) >= (2, 36))
 }
 
 /// The short hash and commit date of `HEAD`, if this is a git checkout of stscreds
