@@ -105,11 +105,24 @@ fi
 
 results=$work/results.json
 if command -v hyperfine >/dev/null; then
-  tool=hyperfine
-  hyperfine -N --warmup 50 --runs 1000 --style basic --export-json "$results" \
-    -n read "$(printf '%q' "$bin") read aws_access_key_id" \
-    -n credential-process "$(printf '%q' "$bin") credential-process --profile cp" \
-    -n cat "cat $(printf '%q' "$credentials")"
+  tool="hyperfine, 20 alternating rounds of 50"
+  # hyperfine times one command's runs back to back; a machine whose speed drifts
+  # (other load, frequency changes) would favour whichever ran in a quiet stretch. So
+  # the three take turns, 20 rounds of 50 runs each, and the rounds are pooled.
+  for round in $(seq 20); do
+    hyperfine -N --warmup 5 --runs 50 --style none --export-json "$work/round$round.json" \
+      -n read "$(printf '%q' "$bin") read aws_access_key_id" \
+      -n credential-process "$(printf '%q' "$bin") credential-process --profile cp" \
+      -n cat "cat $(printf '%q' "$credentials")"
+  done
+  python3 - "$results" "$work"/round*.json <<'EOF'
+import json, sys
+pooled = {}
+for path in sys.argv[2:]:
+    for result in json.load(open(path))["results"]:
+        pooled.setdefault(result["command"], []).extend(result["times"])
+json.dump({"results": [{"command": n, "times": t} for n, t in pooled.items()]}, open(sys.argv[1], "w"))
+EOF
 else
   tool="Python timing loop (hyperfine unavailable; adds spawn overhead to both)"
   python3 - "$results" "$bin" "$credentials" <<'EOF'
