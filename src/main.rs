@@ -11,7 +11,8 @@
 //! commands handle), a panic exits with status 101 after unwinding (temporary files
 //! removed, locks released) and stdout is flushed at exit. What is given up: a stack
 //! overflow ends in a bare SIGSEGV instead of a message saying so.
-#![cfg_attr(all(target_os = "linux", target_env = "gnu"), no_main)]
+// (Not in `cargo test`'s build of this file, where the test harness brings its own `main`.)
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
 use std::ffi::OsString;
 use std::io::ErrorKind;
@@ -37,12 +38,12 @@ fn run() -> u8 {
     }
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
 fn main() -> std::process::ExitCode {
     std::process::ExitCode::from(run())
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     startup::prepare_process();
@@ -53,7 +54,7 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 }
 
 /// The part of Rust's standard start-up that stscreds relies on (see the module doc).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 mod startup {
     /// Opens `/dev/null` on each of descriptors 0–2 that is closed, so that no file
     /// stscreds opens later takes one of them, and ignores SIGPIPE.
