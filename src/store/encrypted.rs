@@ -19,9 +19,10 @@ use crate::prompt::Ask;
 
 use super::LongTermKeys;
 
-/// The scrypt work factor (log2 N) of files we write: 256 MiB and a fraction of a
-/// second per use, fixed rather than measured, so that a busy machine never writes a
-/// file it later refuses as too costly (or one too cheap to resist guessing).
+/// The scrypt work factor (log2 N) of files we write: 256 MiB and about a second or
+/// more per use (README, Performance), fixed rather than measured, so that a busy
+/// machine never writes a file it later refuses as too costly (or one too cheap to
+/// resist guessing).
 const WORK_FACTOR: u8 = 18;
 
 /// The largest work factor we accept when decrypting (1 GiB), for files encrypted by
