@@ -22,6 +22,7 @@ trap 'rm -rf "$work"' EXIT
 # starts measurably slower (~10%) than a plain copy of the same bytes, because of how
 # its pages end up in the page cache; users run the copy.
 install -m 755 "$bin" "$work/stscreds"
+install -m 755 "$(dirname "$bin")/stscreds-core" "$work/stscreds-core"
 bin=$work/stscreds
 
 # A throwaway HOME; any accidental AWS call goes to a closed port and fails loudly.

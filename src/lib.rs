@@ -21,6 +21,7 @@ pub mod error;
 pub mod files;
 pub mod ini;
 pub mod interrupt;
+pub mod launch;
 pub mod message;
 pub mod mfa;
 pub mod output;

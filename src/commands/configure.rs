@@ -75,7 +75,7 @@ fn served_profile(cx: &Context, args: &ConfigureArgs) -> Result<Option<String>, 
 
 /// `/path/to/stscreds credential-process --profile NAME`, the path quoted if it needs it.
 fn credential_process_line(profile: &str) -> Result<String, Error> {
-    let executable = std::env::current_exe().map_err(|error| {
+    let executable = crate::launch::front_executable().map_err(|error| {
         InputError::Invalid(format!("cannot tell where stscreds is installed: {error}"))
     })?;
     let path = executable.to_string_lossy();

@@ -27,6 +27,7 @@ mod ini_properties;
 mod init;
 mod interrupt;
 mod keyring;
+mod launch;
 mod local_input;
 mod login;
 mod process_start;

@@ -1,0 +1,112 @@
+//! `stscreds` is two executables; this is how the first hands over to the second,
+//! and what both do before anything else.
+//!
+//! Every start of a program pays the dynamic loader for everything linked into it. For
+//! the whole of stscreds (the AWS SDK, TLS, D-Bus, clap) that is some 15 000
+//! relocations and 215 symbols, most of what a `read` would cost (README,
+//! Performance). So `stscreds` (`src/main.rs`) holds only the two hot paths, `read` and
+//! `credential-process` of fresh credentials, and hands every other command line to
+//! `stscreds-core` (`src/bin/stscreds-core.rs`), the whole program, installed in the
+//! same directory. On Unix the hand-over is `exec`: the same process, terminal,
+//! descriptors and environment, so no caller can tell.
+
+use std::ffi::OsString;
+use std::io::{self, ErrorKind};
+use std::path::PathBuf;
+
+use crate::Error;
+
+/// `stscreds` could not start `stscreds-core`.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "cannot start {}: {source}; stscreds-core belongs in the same directory as stscreds (reinstall stscreds)",
+    path.display()
+)]
+pub struct LaunchError {
+    /// Where `stscreds-core` was looked for.
+    path: PathBuf,
+    /// Why it could not be started.
+    #[source]
+    source: io::Error,
+}
+
+impl LaunchError {
+    /// The exit status, as a shell gives it: 127 when the program is missing, else 126.
+    pub fn exit_code(&self) -> u8 {
+        if self.source.kind() == ErrorKind::NotFound {
+            127
+        } else {
+            126
+        }
+    }
+}
+
+/// Replaces this process with `stscreds-core` running `args`; returns only if that
+/// failed.
+#[cfg(unix)]
+pub fn hand_over(args: &[OsString]) -> LaunchError {
+    use std::os::unix::process::CommandExt;
+    /// The whole program's file name.
+    const CORE: &str = "stscreds-core";
+    let path = match std::env::current_exe() {
+        Ok(this) => sibling(this, CORE),
+        Err(source) => {
+            return LaunchError {
+                path: CORE.into(),
+                source,
+            };
+        }
+    };
+    // argv[0] stays `stscreds`, the name the user typed and messages use.
+    let source = std::process::Command::new(&path)
+        .arg0("stscreds")
+        .args(args)
+        .exec();
+    LaunchError { path, source }
+}
+
+/// The executable to write into lines other programs run (`credential_process`):
+/// `stscreds` when it is next to the running one, so that they get its fast path.
+pub fn front_executable() -> io::Result<PathBuf> {
+    let this = std::env::current_exe()?;
+    let front = sibling(this.clone(), "stscreds");
+    Ok(if front.is_file() { front } else { this })
+}
+
+/// `name` (with the platform's executable suffix) in the directory of `executable`.
+fn sibling(executable: PathBuf, name: &str) -> PathBuf {
+    executable.with_file_name(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// The exit status of a command's outcome, after saying on stderr what went wrong.
+pub fn finish(outcome: Result<(), Error>) -> u8 {
+    match outcome {
+        Ok(()) => 0,
+        // `stscreds read … | head` closing the pipe early is not a failure.
+        Err(Error::Stdout(error)) if error.kind() == ErrorKind::BrokenPipe => 0,
+        Err(error) => {
+            eprintln!("error: {error}");
+            error.exit_code()
+        }
+    }
+}
+
+/// What Rust's standard start-up does that stscreds relies on, for the executables'
+/// own C `main` on Linux with glibc (see `src/main.rs`): opens `/dev/null` on each of
+/// descriptors 0–2 that is closed, so that no file stscreds opens later takes one of
+/// them, and ignores SIGPIPE (a closed pipe is a write error the commands handle).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn prepare_process() {
+    for fd in 0..=2 {
+        // SAFETY: F_GETFD only asks whether `fd` is open.
+        let closed = unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1
+            && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF);
+        // SAFETY: open(2) of a constant path; the lowest free descriptor, `fd`, is the
+        // one it takes, as the descriptors below it are open.
+        if closed && unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) } != fd {
+            std::process::abort();
+        }
+    }
+    // SAFETY: setting a signal's disposition to "ignore" has no preconditions.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+}
