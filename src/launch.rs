@@ -48,7 +48,9 @@ pub fn hand_over(args: &[OsString]) -> LaunchError {
     use std::os::unix::process::CommandExt;
     /// The whole program's file name.
     const CORE: &str = "stscreds-core";
-    let path = match std::env::current_exe() {
+    // Resolved: where `stscreds` is a symbolic link (macOS reports the link's own path),
+    // `stscreds-core` is beside its target.
+    let path = match std::env::current_exe().and_then(|this| this.canonicalize()) {
         Ok(this) => sibling(this, CORE),
         Err(source) => {
             return LaunchError {
