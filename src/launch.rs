@@ -93,12 +93,23 @@ pub fn finish(outcome: Result<(), Error>) -> u8 {
     }
 }
 
-/// What Rust's standard start-up does that stscreds relies on, for the executables'
-/// own C `main` on Linux with glibc (see `src/main.rs`): opens `/dev/null` on each of
-/// descriptors 0–2 that is closed, so that no file stscreds opens later takes one of
-/// them, and ignores SIGPIPE (a closed pipe is a write error the commands handle).
+/// The body of each executable's own C `main` on Linux with glibc (see `src/main.rs`):
+/// prepares the process, runs `run` and exits with its status, or with 101 after a
+/// panic (which the panic hook has reported), as Rust's `main` would. `exit` flushes
+/// stdout.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub fn prepare_process() {
+pub fn start(run: fn() -> u8) -> ! {
+    prepare_process();
+    let status = std::panic::catch_unwind(run).map_or(101, i32::from);
+    std::process::exit(status)
+}
+
+/// What Rust's standard start-up does that stscreds relies on: opens `/dev/null` on
+/// each of descriptors 0–2 that is closed, so that no file stscreds opens later takes
+/// one of them, and ignores SIGPIPE (a closed pipe is a write error the commands
+/// handle).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn prepare_process() {
     for fd in 0..=2 {
         // SAFETY: F_GETFD only asks whether `fd` is open.
         let closed = unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1

@@ -11,8 +11,8 @@
 //! instructions on `read`'s behalf than `read` itself does: to place the
 //! stack-overflow handler it parses `/proc/self/maps` (about 110 000 instructions and
 //! four reads of a kernel-generated file on every start; see README, Performance).
-//! `launch::prepare_process` keeps what that runtime does that matters to stscreds;
-//! stdout is flushed at exit. What is given up: a stack overflow ends in a bare SIGSEGV
+//! `launch::start` keeps what that runtime does that matters to stscreds; stdout is
+//! flushed at exit. What is given up: a stack overflow ends in a bare SIGSEGV
 //! instead of a message saying so.
 // (Not in `cargo test`'s build of this file, where the test harness brings its own `main`.)
 #![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
@@ -52,9 +52,5 @@ fn main() -> std::process::ExitCode {
 #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
-    launch::prepare_process();
-    // A panic has been reported by the panic hook; 101 is the status Rust gives it.
-    let status = std::panic::catch_unwind(run).map_or(101, i32::from);
-    // `exit` flushes stdout, as returning from Rust's `main` does.
-    std::process::exit(status)
+    launch::start(run)
 }

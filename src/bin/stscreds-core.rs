@@ -30,9 +30,5 @@ fn main() -> std::process::ExitCode {
 #[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
-    launch::prepare_process();
-    // A panic has been reported by the panic hook; 101 is the status Rust gives it.
-    let status = std::panic::catch_unwind(run).map_or(101, i32::from);
-    // `exit` flushes stdout, as returning from Rust's `main` does.
-    std::process::exit(status)
+    launch::start(run)
 }
