@@ -3,7 +3,7 @@
 //! Long-term IAM keys are stored once ([`store`]); an MFA code trades them for STS
 //! session credentials ([`aws`]), which are written into `~/.aws/credentials` by a
 //! format-preserving editor ([`ini`], [`files`]) and read back on fast paths that need
-//! no network ([`credentials::cache`], [`commands::read`],
+//! no network ([`credentials::sessions`], [`commands::read`],
 //! [`commands::credential_process`]). Every command gets its credentials through
 //! [`credentials::get`].
 

@@ -3,17 +3,12 @@
 //! every session stscreds cached. Only sessions stscreds wrote are touched; long-term
 //! keys stay where they are.
 
-use std::path::Path;
-
 use crate::config::profiles::{self, Known};
 use crate::context::Context;
-use crate::credentials::source;
+use crate::credentials::{sessions, source};
 use crate::error::Error;
-use crate::files;
 use crate::message::shell_word;
 use crate::prompt::InputError;
-use crate::report::Report;
-use crate::session::{EXPIRATION_KEY, SessionCredentials};
 
 /// The top-level entry point for `stscreds clear`. A mistyped profile, or one whose
 /// `credential_process` gets another profile's credentials, has nothing cached: that
@@ -64,18 +59,15 @@ fn clear_profile(cx: &Context) -> Result<Cleared, Error> {
     let owners: Vec<&str> = std::iter::once(profile)
         .chain(roles.iter().map(String::as_str))
         .collect();
-    let belongs = |name: &str, owner: &str| name == owner || is_ad_hoc_role_of(name, owner);
-    let mut sessions = clear_in(cx, &paths.aws_credentials, &|name| owners.contains(&name))?;
-    sessions.extend(clear_in(cx, &paths.private_sessions(), &|name| {
-        owners.iter().any(|owner| belongs(name, owner))
-    })?);
-    // Copies of the files that killed writes left behind hold sessions too.
-    files::remove_stale_temporaries(paths)?;
+    let cleared = sessions::clear(paths, &*cx.report, &owners)?;
     let roles = roles
         .into_iter()
-        .filter(|role| sessions.iter().any(|name| belongs(name, role)))
+        .filter(|role| sessions::any_belongs_to(&cleared, role))
         .collect();
-    Ok(Cleared { sessions, roles })
+    Ok(Cleared {
+        sessions: cleared,
+        roles,
+    })
 }
 
 impl Cleared {
@@ -113,10 +105,7 @@ pub fn run_all(cx: &Context, profile_named: bool) -> Result<(), Error> {
         ))
         .into());
     }
-    let paths = &cx.paths;
-    let mut cleared = clear_in(cx, &paths.aws_credentials, &|_| true)?;
-    cleared.extend(clear_in(cx, &paths.private_sessions(), &|_| true)?);
-    files::remove_stale_temporaries(paths)?;
+    let cleared = sessions::clear_all(&cx.paths, &*cx.report)?;
     cx.report.say(&if cleared.is_empty() {
         "No cached sessions; nothing to clear.".to_owned()
     } else {
@@ -126,41 +115,4 @@ pub fn run_all(cx: &Context, profile_named: bool) -> Result<(), Error> {
         )
     });
     Ok(())
-}
-
-/// Whether `name` is where an ad hoc `--role-arn` on `profile` is cached
-/// (`PROFILE+ROLE_ARN`).
-fn is_ad_hoc_role_of(name: &str, profile: &str) -> bool {
-    name.strip_prefix(profile)
-        .is_some_and(|rest| rest.starts_with("+arn:"))
-}
-
-/// Removes the stscreds sessions of the sections `matches` picks from `file` (and a
-/// section left empty); returns their names. A missing file has none, and is not
-/// created. A section without `stscreds_expiration` was not written by stscreds and is
-/// left alone.
-fn clear_in(
-    cx: &Context,
-    file: &Path,
-    matches: &dyn Fn(&str) -> bool,
-) -> Result<Vec<String>, Error> {
-    if !file.exists() {
-        return Ok(Vec::new());
-    }
-    let report: &dyn Report = &*cx.report;
-    files::edit_shared_document(&cx.paths, report, file, |document| -> Result<_, Error> {
-        let names: Vec<String> = document
-            .sections()
-            .into_iter()
-            .filter(|name| matches(name) && document.get(name, EXPIRATION_KEY).is_some())
-            .map(str::to_owned)
-            .collect();
-        for name in &names {
-            SessionCredentials::remove_from(document, name);
-            if document.section_is_empty(name) {
-                document.remove_section(name);
-            }
-        }
-        Ok(names)
-    })
 }

@@ -6,12 +6,10 @@ use crate::cli::ConfigureArgs;
 use crate::config::profiles::{self, Known};
 use crate::config::{self, ConfigFile};
 use crate::context::Context;
-use crate::credentials::cache;
+use crate::credentials::sessions::Slot;
 use crate::error::Error;
-use crate::files;
 use crate::message::{printable, shell_word};
 use crate::prompt::InputError;
-use crate::session::SessionCredentials;
 
 /// The top-level entry point for `stscreds configure`.
 pub fn run(cx: &Context, args: &ConfigureArgs) -> Result<(), Error> {
@@ -89,30 +87,11 @@ fn credential_process_line(profile: &str) -> Result<String, Error> {
 
 /// A session stscreds wrote into `~/.aws/credentials` for this profile would now be
 /// preferred by the AWS tools over the process, and used after it expires: move it to
-/// stscreds' private cache.
+/// where the profile's sessions now live (stscreds' private file), saying so.
 fn move_session_out_of_credentials_file(cx: &Context) -> Result<(), Error> {
-    let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
-    let Some(credentials) = cache::load(&paths.aws_credentials, profile)? else {
-        return Ok(());
-    };
+    let (paths, report) = (&cx.paths, &*cx.report);
     // Read again: the config was just changed.
-    let private = cache::home(paths, &ConfigFile::load(paths, report)?.profile(profile)?);
-    files::edit_document(paths, &private, |document| -> Result<_, Error> {
-        Ok(credentials.write_to(document, profile)?)
-    })?;
-    files::edit_shared_document(
-        paths,
-        report,
-        &paths.aws_credentials,
-        |document| -> Result<_, Error> {
-            SessionCredentials::remove_from(document, profile);
-            Ok(())
-        },
-    )?;
-    report.say(&format!(
-        "Moved the session of profile '{profile}' from {} to {}, where only stscreds reads it.",
-        paths.aws_credentials.display(),
-        private.display()
-    ));
+    let config = ConfigFile::load(paths, report)?;
+    Slot::of_profile(paths, &config, &cx.profile)?.adopt(paths, report)?;
     Ok(())
 }

@@ -10,9 +10,8 @@ use jiff::SignedDuration;
 use zeroize::Zeroizing;
 
 use crate::cli;
-use crate::config::ConfigFile;
 use crate::context::Context;
-use crate::credentials::{self, Freshness, SessionArgs, cache, source};
+use crate::credentials::{self, Freshness, SessionArgs, sessions};
 use crate::error::Error;
 use crate::files::Paths;
 use crate::output;
@@ -23,27 +22,29 @@ use crate::session::SessionCredentials;
 pub const MINIMUM_VALIDITY: SignedDuration = SignedDuration::from_mins(15);
 
 /// The hot path: the SDKs run `stscreds credential-process [--profile NAME]` for every
-/// client they build, so a cached session valid for [`MINIMUM_VALIDITY`] is served
-/// without clap, a runtime, a lock or the keyring. It reads `~/.aws/config` once (a
-/// role profile's session is cached under its name, a `credential_process` profile's
-/// in stscreds' private file) and then the session files [`cache::fresh`] names,
-/// which is exactly the decision [`run`] makes first. `None` unless it could answer
-/// (any other command line, a stale session, any error): then [`run`] takes over
-/// through the full command line and says what is wrong.
+/// client they build, so a cached session valid for [`MINIMUM_VALIDITY`] (or for the
+/// fair share of a shorter session's life) is served without clap, a runtime, a lock
+/// or the keyring, by exactly the decision [`run`] makes first
+/// ([`sessions::fresh_for_fast_path`]). `None` unless it could answer (any other
+/// command line, a stale session, any error): then [`run`] takes over through the
+/// full command line and says what is wrong.
 pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
     let flag = cli::parse_fast_credential_process(args)?;
     let profile = cli::resolve_profile(flag.as_deref()).ok()?;
     let paths = Paths::from_env().ok()?;
-    let config = ConfigFile::load(&paths, &Stderr::default()).ok()?;
-    let chain = source::resolve(&config, &profile, None).ok()?;
-    let credentials = cache::fresh(&paths, &config, &chain, MINIMUM_VALIDITY).ok()??;
+    let credentials = sessions::fresh_for_fast_path(
+        &paths,
+        &profile,
+        Freshness::FairShare(MINIMUM_VALIDITY),
+        &Stderr::default(),
+    )?;
     Some(print_json(&credentials))
 }
 
 /// The top-level entry point for `stscreds credential-process`. The context asks on
 /// the controlling terminal, since the SDKs capture standard input and output.
 pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
-    let credentials = credentials::get(cx, args, Freshness::ValidFor(MINIMUM_VALIDITY))?;
+    let credentials = credentials::get(cx, args, Freshness::FairShare(MINIMUM_VALIDITY))?;
     print_json(&credentials)
 }
 

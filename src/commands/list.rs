@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use crate::config::profiles;
 use crate::config::{ConfigFile, state};
 use crate::context::Context;
-use crate::credentials::{cache, source};
+use crate::credentials::{sessions::Slot, source};
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::session::SessionCredentials;
@@ -66,7 +66,10 @@ fn base_row(
 ) -> Result<[String; 6], Error> {
     let remembered = state::load(paths, profile)?;
     let settings = config.profile(profile)?;
-    let stored = cache::load(&cache::home(paths, &settings), profile)?;
+    let stored = match Slot::of_profile(paths, config, profile) {
+        Ok(slot) => slot.load()?,
+        Err(_) => None,
+    };
     let backend = remembered.backend_or_default().to_string();
     let device = settings.mfa_serial.or(remembered.mfa_serial);
     Ok([
@@ -108,11 +111,7 @@ fn served_row(
     if !bases.contains(&chain.base) {
         return Ok(None);
     }
-    let stored = if chain.roles.is_empty() {
-        cache::load(&cache::home(paths, &config.profile(&served)?), &served)?
-    } else {
-        cache::load(&paths.private_sessions(), &chain.name)?
-    };
+    let stored = Slot::of(paths, config, &chain)?.load()?;
     let none = || "-".to_owned();
     Ok(Some([
         profile.to_owned(),

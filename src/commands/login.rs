@@ -306,6 +306,7 @@ mod tests {
         Chain {
             base: "base".into(),
             roles,
+            profile: "dev".into(),
             name: "dev".into(),
         }
     }

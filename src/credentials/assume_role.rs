@@ -4,13 +4,13 @@
 
 use jiff::Timestamp;
 
+use super::sessions::Slot;
 use super::source::{self, Chain, RoleStep};
-use super::{Freshness, Renewal, cache, describe_expiry};
+use super::{Freshness, Renewal, describe_expiry};
 use crate::aws::{Aws, RoleRequest};
 use crate::config::ProfileConfig;
 use crate::config::state;
 use crate::error::Error;
-use crate::files;
 use crate::prompt::InputError;
 use crate::session::{self, SessionCredentials, SessionDuration};
 use crate::store::KeyStore;
@@ -26,6 +26,7 @@ impl Renewal<'_> {
         &mut self,
         profile: &str,
         chain: &Chain,
+        slot: &Slot,
         freshness: Freshness,
     ) -> Result<SessionCredentials, Error> {
         let Some((first, deeper)) = chain.roles.split_first() else {
@@ -33,13 +34,12 @@ impl Renewal<'_> {
                 InputError::Invalid(format!("profile '{profile}' has no role to assume")).into(),
             );
         };
-        let cache = self.cx.paths.private_sessions();
-        let (_lock, waited) = cache::lock_session(self.cx, &chain.name)?;
-        let stored = cache::load(&cache, &chain.name)?;
-        if let Some(reused) = cache::reusable(stored, freshness, waited) {
+        let (_lock, waited) = slot.lock(self.cx)?;
+        let stored = slot.load()?;
+        if let Some(reused) = slot.reusable(stored, freshness, waited) {
             return Ok(reused);
         }
-        files::check_writable(&cache)?;
+        slot.check_before_renewal(None)?;
         let settings = self.cx.config()?.profile(profile)?;
         let user = state::load(&self.cx.paths, &chain.base)?
             .user_name
@@ -67,15 +67,13 @@ impl Renewal<'_> {
             )?;
             credentials = aws.assume_role(&role_request(step, &session_name, duration))?;
         }
-        files::edit_document(&self.cx.paths, &cache, |document| -> Result<_, Error> {
-            Ok(credentials.write_to(document, &chain.name)?)
-        })?;
-        let last = chain.roles.last().unwrap_or(first);
         let report = &*self.cx.report;
+        slot.save(&self.cx.paths, report, &credentials, None)?;
+        let last = chain.roles.last().unwrap_or(first);
         report.say(&format!(
             "Assumed role {} for profile '{profile}'; wrote credentials to {}",
             last.role_arn,
-            cache.display()
+            slot.file().display()
         ));
         report.say(&describe_expiry(credentials.expiration, Timestamp::now()));
         Ok(credentials)

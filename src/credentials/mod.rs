@@ -5,14 +5,16 @@
 //!
 //! - [`source`] resolves where they come from: the profile's own MFA session, or a chain
 //!   of roles over a base profile's MFA session.
-//! - [`cache`] finds a stored session that is fresh enough (no lock, no network), and
-//!   holds the profile's lock while one is renewed, so that of many processes one asks.
+//! - [`sessions`] is the only code that knows where a session lives and what it was
+//!   made from: it finds a stored session that is fresh enough (no lock, no network),
+//!   holds the session's lock while one is renewed, so that of many processes one
+//!   asks, and saves, moves and clears sessions.
 //! - `session_token` renews an MFA session (`sts:GetSessionToken`); the user, the MFA
 //!   device and the code are settled there, once, for both ways a code is spent.
 //! - `assume_role` renews a role chain (`sts:AssumeRole`); its first role is assumed
 //!   with the base profile's MFA session, so one code serves every role on that base.
 
-pub mod cache;
+pub mod sessions;
 pub mod source;
 pub mod supply;
 
@@ -47,8 +49,12 @@ pub struct SessionArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Freshness {
     /// Valid for at least this long: a stored session that is serves, else a new one is
-    /// got (`read`, `exec`, `export`, `credential-process`, `whoami`, `rotate`).
+    /// got (`read`, `exec`, `export`, `whoami`, `rotate`).
     ValidFor(SignedDuration),
+    /// Valid for at least this long, or, for a session shorter than three times that,
+    /// for the last third of its life (`credential-process`: a client that asks for 15
+    /// minutes must not cost an MFA code per process start when sessions last 15).
+    FairShare(SignedDuration),
     /// New ones (`auth`), unless another process got them while we waited for the
     /// profile's lock.
     New,
@@ -74,16 +80,15 @@ fn get_for(
     freshness: Freshness,
 ) -> Result<SessionCredentials, Error> {
     let chain = source::resolve(cx.config()?, profile, args.role_arn.as_deref())?;
-    if let Freshness::ValidFor(margin) = freshness
-        && let Some(stored) = cache::fresh(&cx.paths, cx.config()?, &chain, margin)?
-    {
+    let slot = sessions::Slot::of(&cx.paths, cx.config()?, &chain)?;
+    if let Some(stored) = slot.fresh(freshness)? {
         return Ok(stored);
     }
     let mut renewal = Renewal { cx, args };
     if chain.roles.is_empty() {
-        renewal.mfa_session(profile, freshness)
+        renewal.mfa_session(profile, &slot, freshness)
     } else {
-        renewal.role_chain(profile, &chain, freshness)
+        renewal.role_chain(profile, &chain, &slot, freshness)
     }
 }
 

@@ -4,13 +4,14 @@
 
 use jiff::Timestamp;
 
-use super::{Freshness, Renewal, SessionArgs, cache, describe_expiry};
+use super::sessions::Slot;
+use super::{Freshness, Renewal, SessionArgs, describe_expiry};
 use crate::aws::Aws;
 use crate::config::state::{self, ProfileState};
 use crate::config::{self, ProfileConfig};
 use crate::context::Context;
 use crate::error::Error;
-use crate::files::{self, Paths};
+use crate::files::Paths;
 use crate::mfa::{self, TokenCode};
 use crate::prompt::MfaQuestion;
 use crate::session::SessionCredentials;
@@ -37,14 +38,14 @@ impl Renewal<'_> {
     pub(super) fn mfa_session(
         &mut self,
         profile: &str,
+        slot: &Slot,
         freshness: Freshness,
     ) -> Result<SessionCredentials, Error> {
         let config = self.cx.config()?.profile(profile)?;
-        let sessions = cache::home(&self.cx.paths, &config);
-        let (_lock, waited) = cache::lock_session(self.cx, profile)?;
-        let stored = cache::load(&sessions, profile)?;
+        let (_lock, waited) = slot.lock(self.cx)?;
+        let stored = slot.load_or_adopt(&self.cx.paths, &*self.cx.report)?;
         let missing = stored.is_none();
-        if let Some(reused) = cache::reusable(stored, freshness, waited) {
+        if let Some(reused) = slot.reusable(stored, freshness, waited) {
             if waited {
                 self.cx.report.say(&format!(
                     "Another stscreds process just renewed profile '{profile}'; using its credentials."
@@ -72,7 +73,7 @@ impl Renewal<'_> {
                 "Session credentials for profile '{profile}' {why}; authenticating."
             ));
         }
-        cache::check_sessions_file(&sessions, profile, &keys)?;
+        slot.check_before_renewal(Some(&keys.access_key_id))?;
         let aws = Aws::connect(&keys, &config, profile, self.cx.report.clone())?;
         let identity = self.identify(remembered, &aws, config.mfa_serial.as_deref(), profile)?;
         remember(&self.cx.paths, profile, &identity)?;
@@ -80,21 +81,13 @@ impl Renewal<'_> {
         let duration = self.args.expires.or(config.duration).unwrap_or_default();
         let credentials = aws.get_session_token(&identity.serial, &code, duration)?;
         let report = &*self.cx.report;
-        files::edit_shared_document(
+        slot.save(
             &self.cx.paths,
             report,
-            &sessions,
-            |document| -> Result<_, Error> {
-                cache::ensure_no_unsaved_long_term_key(
-                    document,
-                    &sessions,
-                    profile,
-                    &keys.access_key_id,
-                )?;
-                Ok(credentials.write_to(document, profile)?)
-            },
+            &credentials,
+            Some(&keys.access_key_id),
         )?;
-        report.say(&format!("Wrote credentials to {}", sessions.display()));
+        report.say(&format!("Wrote credentials to {}", slot.file().display()));
         report.say(&describe_expiry(credentials.expiration, Timestamp::now()));
         Ok(credentials)
     }

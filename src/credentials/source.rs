@@ -33,7 +33,10 @@ pub struct Chain {
     pub base: String,
     /// The roles, from the one the base assumes to the one the profile wants.
     pub roles: Vec<RoleStep>,
-    /// Where the result is cached: the profile, or `PROFILE+ROLE_ARN` for `--role-arn`.
+    /// The profile asked for.
+    pub profile: String,
+    /// Where the result is cached: the profile, or `PROFILE+ROLE_ARN` for `--role-arn`
+    /// ([`super::sessions::ad_hoc_section`]).
     pub name: String,
 }
 
@@ -90,7 +93,7 @@ pub fn resolve(
     roles.reverse();
     let mut name = profile.to_owned();
     if let Some(role_arn) = ad_hoc_role {
-        name = format!("{profile}+{role_arn}");
+        name = super::sessions::ad_hoc_section(profile, role_arn);
         roles.push(RoleStep {
             profile: name.clone(),
             role_arn: role_arn.to_owned(),
@@ -103,6 +106,7 @@ pub fn resolve(
     Ok(Chain {
         base: current,
         roles,
+        profile: profile.to_owned(),
         name,
     })
 }

@@ -26,6 +26,16 @@ fn session_section(profile: &str, key_id: &str, left: SignedDuration) -> String 
     )
 }
 
+/// [`session_section`] for the role profile `admin` of [`ROLE_CONFIG`], marked as made
+/// from that role (a role session made from another chain is never served).
+fn role_session(sandbox: &Sandbox, key_id: &str, left: SignedDuration) -> String {
+    let origin = sandbox.origin_of("admin");
+    format!(
+        "{}stscreds_origin = {origin}\n",
+        session_section("admin", key_id, left)
+    )
+}
+
 /// The `credential_process` document for the session `section` holds for `profile`.
 fn json_of(section: &str, profile: &str) -> String {
     let document = Document::parse(section).unwrap();
@@ -73,8 +83,8 @@ fn a_credential_process_profile_is_served_from_the_private_sessions() {
 fn a_role_profile_is_served_from_the_private_sessions_under_its_name() {
     let sandbox = offline();
     sandbox.write(".aws/config", ROLE_CONFIG);
-    let section = session_section(
-        "admin",
+    let section = role_session(
+        &sandbox,
         "ASIAROLEADMIN0000001",
         SignedDuration::from_hours(1),
     );
@@ -109,8 +119,8 @@ fn a_profile_with_its_own_keys_is_served_from_the_aws_credentials_file() {
 fn only_a_session_with_15_minutes_left_is_served() {
     let sandbox = offline();
     sandbox.write(".aws/config", ROLE_CONFIG);
-    let sixteen = session_section(
-        "admin",
+    let sixteen = role_session(
+        &sandbox,
         "ASIASIXTEENMINUTES01",
         SignedDuration::from_mins(16),
     );
@@ -120,8 +130,8 @@ fn only_a_session_with_15_minutes_left_is_served() {
         .success();
     assert_eq!(served.stdout, json_of(&sixteen, "admin"));
 
-    let fourteen = session_section(
-        "admin",
+    let fourteen = role_session(
+        &sandbox,
         "ASIAFOURTEENMINUTES1",
         SignedDuration::from_mins(14),
     );

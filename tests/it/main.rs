@@ -37,3 +37,4 @@ mod rotation;
 mod sdk_profile_conformance;
 mod secrets;
 mod server;
+mod session_origin;

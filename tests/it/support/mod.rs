@@ -216,6 +216,22 @@ impl Sandbox {
         );
     }
 
+    /// The `stscreds_origin` a session of `profile` must carry to be served with the
+    /// sandbox's `~/.aws/config` as it is now.
+    pub fn origin_of(&self, profile: &str) -> String {
+        let paths = stscreds::files::Paths {
+            aws_credentials: self.path(".aws/credentials"),
+            aws_config: self.path(".aws/config"),
+            stscreds_dir: self.path(".stscreds"),
+        };
+        let report = stscreds::report::Stderr::default();
+        let config = stscreds::config::ConfigFile::load(&paths, &report).unwrap();
+        stscreds::credentials::sessions::Slot::of_profile(&paths, &config, profile)
+            .unwrap()
+            .origin()
+            .to_owned()
+    }
+
     /// `stscreds init` for `user` under `profile` (must succeed).
     pub fn init(&self, profile: &str, user: &moto::TestUser) {
         self.init_with(profile, user, &[]).success();
