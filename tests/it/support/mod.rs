@@ -2,6 +2,7 @@
 //! loopback server, and a sandbox that runs the real binary with a temporary HOME.
 
 pub mod background;
+pub mod clients;
 pub mod display;
 pub mod fault;
 pub mod federation;
