@@ -15,6 +15,12 @@ pub const PASSPHRASE_VARIABLE: &str = "STSCREDS_FILE_PASSPHRASE";
 /// ask the credential server): a stscreds run inside still finds the sessions.
 pub const SHARED_CREDENTIALS_VARIABLE: &str = "STSCREDS_SHARED_CREDENTIALS_FILE";
 
+/// The config file stscreds uses, set by `exec --server` for its command, whose
+/// `AWS_CONFIG_FILE` names a config with the served profile's settings and no source
+/// of credentials (so that the command's SDKs ask the credential server): a stscreds
+/// run inside still finds the profiles.
+pub const CONFIG_VARIABLE: &str = "STSCREDS_CONFIG_FILE";
+
 /// A duration from the environment variable `name` (like `30s`, `2m`), or `default`
 /// when it is unset or empty; zero and anything unparsable are refused, naming the
 /// variable.

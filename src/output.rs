@@ -34,6 +34,24 @@ pub const CREDENTIAL_VARIABLES: [&str; 3] = [
     "AWS_SESSION_TOKEN",
 ];
 
+/// Variables that would make AWS tools ignore credentials set in the environment, or
+/// mix in other ones: a profile (the AWS SDK for JavaScript skips environment keys
+/// while `AWS_PROFILE` is set), a role, a web identity or a credential server. `exec`
+/// removes them from its command's environment; the shell formats unset them.
+pub const OVERRIDING_VARIABLES: [&str; 11] = [
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_SSO_SESSION",
+];
+
 /// The environment variables the AWS SDKs and CLI read, with their values: the session
 /// credentials, their expiry and the profile's `region`. What `exec` sets in its
 /// command's environment and `export` prints, so that a shell gets the same either way.
@@ -55,10 +73,11 @@ pub fn rfc3339(timestamp: Timestamp) -> String {
     timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// The credentials in `format`, the shell formats with the profile's `region` too;
-/// `profile` names the section of the `ini` format, which refuses a profile name or
-/// value that would not stay on its line. The `json` format is exactly
-/// [`credential_process_json`]: no region, which that document has no field for.
+/// The credentials in `format`, the shell formats with the profile's `region` too,
+/// and lines that unset [`OVERRIDING_VARIABLES`] (as `exec` removes them); `profile` names
+/// the section of the `ini` format, which refuses a profile name or value that would
+/// not stay on its line. The `json` format is exactly [`credential_process_json`]: no
+/// region, which that document has no field for.
 pub fn render(
     credentials: &SessionCredentials,
     region: &str,
@@ -68,25 +87,55 @@ pub fn render(
     Ok(match format {
         Format::Json => credential_process_json(credentials),
         Format::Ini => ini(credentials, profile)?,
-        _ => variables(credentials, region)
-            .iter()
-            .map(|(name, value)| assignment(format, name, value))
-            .collect(),
+        _ => {
+            let variables = variables(credentials, region);
+            let set: Vec<(&str, &str)> = variables
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            shell_lines(format, &OVERRIDING_VARIABLES, &set)
+        }
     })
 }
 
-/// Environment variables in `format`: a line each in a shell's syntax, or one JSON
-/// object; `None` for `ini`, which holds credentials only.
-pub fn render_variables(variables: &[(&str, &str)], format: Format) -> Option<String> {
+/// Environment variables in `format`: in a shell's syntax, a line each that sets
+/// `variables`, then one that unsets each of `unset` (so that nothing left in the
+/// shell overrides them; the two lists never share a name); one JSON object of `variables`; `None` for `ini`, which holds
+/// credentials only.
+pub fn render_variables(
+    unset: &[&str],
+    variables: &[(&str, &str)],
+    format: Format,
+) -> Option<String> {
     match format {
         Format::Ini => None,
         Format::Json => Some(format!("{}\n", json_object(variables))),
-        _ => Some(
-            variables
-                .iter()
-                .map(|(name, value)| assignment(format, name, value))
-                .collect(),
-        ),
+        _ => Some(shell_lines(format, unset, variables)),
+    }
+}
+
+/// The lines of a shell format: `set` assigned, then `unset` removed. In that order so
+/// that the first line stays `export AWS_ACCESS_KEY_ID=…`, as it always was.
+fn shell_lines(format: Format, unset: &[&str], set: &[(&str, &str)]) -> String {
+    let assignments = set
+        .iter()
+        .map(|(name, value)| assignment(format, name, value));
+    let unsets = unset.iter().filter_map(|name| removal(format, name));
+    assignments.chain(unsets).collect()
+}
+
+/// The line that removes `name` from a shell's environment. None for dotenv: a `.env`
+/// file can only set, and an empty `AWS_PROFILE` is not "no profile" to botocore (it
+/// looks for a profile named "" and fails).
+fn removal(format: Format, name: &str) -> Option<String> {
+    match format {
+        Format::Sh | Format::Json | Format::Ini => Some(format!("unset {name}\n")),
+        Format::Fish => Some(format!("set -e {name};\n")),
+        Format::Powershell => Some(format!(
+            "Remove-Item Env:{name} -ErrorAction SilentlyContinue\n"
+        )),
+        Format::Cmd => Some(format!("set \"{name}=\"\n")),
+        Format::Dotenv => None,
     }
 }
 
@@ -238,9 +287,10 @@ mod tests {
     fn the_expiration_and_the_region_travel_with_the_keys() {
         let sh = render(&sample(), REGION, Format::Sh, "p").unwrap();
         assert!(
-            sh.ends_with(
-                "export AWS_CREDENTIAL_EXPIRATION='2030-01-02T03:04:05Z'\nexport AWS_REGION='eu-west-1'\nexport AWS_DEFAULT_REGION='eu-west-1'\n"
-            ),
+            sh.starts_with("export AWS_ACCESS_KEY_ID='ASIA'\n")
+                && sh.contains(
+                    "export AWS_CREDENTIAL_EXPIRATION='2030-01-02T03:04:05Z'\nexport AWS_REGION='eu-west-1'\nexport AWS_DEFAULT_REGION='eu-west-1'\nunset "
+                ),
             "{sh}"
         );
         for format in [
@@ -253,6 +303,34 @@ mod tests {
             let regions = text.lines().filter(|line| line.contains(REGION)).count();
             assert_eq!(regions, 2, "AWS_REGION and AWS_DEFAULT_REGION: {text}");
         }
+    }
+
+    #[test]
+    fn each_shell_format_unsets_what_would_override_the_keys() {
+        let line_after_the_region = |format| {
+            render(&sample(), REGION, format, "p")
+                .unwrap()
+                .lines()
+                .nth(6)
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(line_after_the_region(Format::Sh), "unset AWS_PROFILE");
+        assert_eq!(line_after_the_region(Format::Fish), "set -e AWS_PROFILE;");
+        assert_eq!(
+            line_after_the_region(Format::Powershell),
+            "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue"
+        );
+        assert_eq!(line_after_the_region(Format::Cmd), "set \"AWS_PROFILE=\"");
+        let sh = render(&sample(), REGION, Format::Sh, "p").unwrap();
+        for name in OVERRIDING_VARIABLES {
+            assert!(sh.contains(&format!("unset {name}\n")), "{name}: {sh}");
+        }
+        let dotenv = render(&sample(), REGION, Format::Dotenv, "p").unwrap();
+        assert!(
+            dotenv.starts_with("AWS_ACCESS_KEY_ID=") && !dotenv.contains("AWS_PROFILE"),
+            "a .env file cannot unset, and an empty AWS_PROFILE breaks botocore: {dotenv}"
+        );
     }
 
     #[test]

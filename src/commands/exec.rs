@@ -11,27 +11,12 @@ use crate::context::Context;
 use crate::credentials::supply::Supply;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
+use crate::files;
 use crate::interrupt::{self, Caught};
-use crate::output::{self, CREDENTIAL_VARIABLES};
+use crate::output::{self, CREDENTIAL_VARIABLES, OVERRIDING_VARIABLES};
 use crate::prompt::InputError;
-use crate::server::CredentialServer;
+use crate::server::{self, CredentialServer};
 use crate::session;
-
-/// Variables that would make AWS tools ignore the credentials `exec` sets, or mix in
-/// other ones.
-const CONFLICTING: [&str; 11] = [
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_SECURITY_TOKEN",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-    "AWS_SSO_SESSION",
-];
 
 /// How `exec` hands the command its credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,9 +60,10 @@ pub fn run(
 }
 
 /// `exec --server`: fresh credentials first (asking as `exec` does), then the server,
-/// then the command as a child that finds the server through its environment. Signals
+/// then the command as a child that finds the server through its environment, and
+/// shared files of its own in which an SDK finds no other credentials. Signals
 /// sent to stscreds are passed on to the child (those from the terminal reach it
-/// anyway); when it ends, the server stops, its token file is removed, and stscreds
+/// anyway); when it ends, the server stops, its private files are removed, and stscreds
 /// exits with the child's status (128+N for a signal).
 fn run_with_server(
     cx: &mut Context,
@@ -86,9 +72,12 @@ fn run_with_server(
 ) -> Result<(), Error> {
     let supply = Supply::start(cx, args)?;
     let region = cx.config()?.profile(&cx.profile)?.region;
-    // Before the server exists, so that no signal can leave its token file behind.
+    // Before the server exists, so that no signal can leave its private files behind.
     let signals = interrupt::Capture::start();
     let server = CredentialServer::start(supply, 0)?;
+    let config = files::read_document(&cx.paths.aws_config)?;
+    let client_config =
+        server.write_client_config(&server::client_config(config.as_ref(), &cx.profile))?;
     let (program, mut child) = child_command(command, &cx.profile);
     for name in CREDENTIAL_VARIABLES
         .into_iter()
@@ -98,7 +87,8 @@ fn run_with_server(
     }
     child
         .envs(server.variables())
-        // Else the child's SDK would take `default` from ~/.aws/credentials, not the server.
+        // Else the child's SDK would take `default` from ~/.aws/credentials or
+        // ~/.aws/config, not the server; stscreds inside still uses the real files.
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",
             server.empty_credentials_file(),
@@ -107,6 +97,8 @@ fn run_with_server(
             crate::env::SHARED_CREDENTIALS_VARIABLE,
             &cx.paths.aws_credentials,
         )
+        .env("AWS_CONFIG_FILE", &client_config)
+        .env(crate::env::CONFIG_VARIABLE, &cx.paths.aws_config)
         .env("AWS_REGION", &region)
         .env("AWS_DEFAULT_REGION", &region);
     let child = child.spawn().map_err(|source| Error::Exec {
@@ -128,7 +120,7 @@ fn child_command(command: Vec<OsString>, profile: &str) -> (OsString, Command) {
         .unwrap_or_else(|| OsString::from("/bin/sh"));
     let mut child = Command::new(&program);
     child.args(command);
-    for name in CONFLICTING {
+    for name in OVERRIDING_VARIABLES {
         child.env_remove(name);
     }
     // The passphrase of the encrypted key file is for stscreds only.

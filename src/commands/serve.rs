@@ -1,6 +1,8 @@
 //! `stscreds serve`: the credential server of `exec --server` in the foreground, for
 //! tools started elsewhere (an IDE, `docker run --network host`). It prints the
-//! variables that point the AWS SDKs at it, then serves until stopped.
+//! variables that point the AWS SDKs at it (in a shell's syntax, after unsetting those
+//! that would win over it), warns about what else an SDK would use first, then serves
+//! until stopped.
 
 use std::time::Duration;
 
@@ -8,8 +10,9 @@ use crate::context::Context;
 use crate::credentials::SessionArgs;
 use crate::credentials::supply::Supply;
 use crate::error::Error;
+use crate::files;
 use crate::interrupt;
-use crate::output::{self, Format};
+use crate::output::{self, CREDENTIAL_VARIABLES, Format, OVERRIDING_VARIABLES};
 use crate::prompt::InputError;
 use crate::server::{self, CredentialServer};
 
@@ -24,12 +27,28 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
     let supply = Supply::start(cx, args)?;
     let signals = interrupt::Capture::start();
     let server = CredentialServer::start(supply, port)?;
-    let [uri, token, _file] = server.variables();
+    let config = files::read_document(&cx.paths.aws_config)?;
+    let client_config =
+        server.write_client_config(&server::client_config(config.as_ref(), &cx.profile))?;
+    let [uri, token] = server.variables();
     let printed = [(uri.0, uri.1.as_str()), (token.0, token.1.as_str())];
+    let hidden = overriding_variables();
     super::print(&zeroize::Zeroizing::new(
-        output::render_variables(&printed, format).unwrap_or_default(),
+        output::render_variables(&hidden, &printed, format).unwrap_or_default(),
     ))?;
     let report = server::Timestamped(cx.report.clone());
+    let set_here: Vec<&str> = hidden
+        .into_iter()
+        .filter(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+        .collect();
+    for warning in server::shadowing_sources(
+        &cx.paths,
+        &set_here,
+        server.empty_credentials_file(),
+        &client_config,
+    ) {
+        crate::report::Report::warn(&report, &format!("stscreds: {warning}"));
+    }
     crate::report::Report::say(
         &report,
         &format!(
@@ -42,4 +61,14 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
     drop(server);
     crate::report::Report::say(&report, "stscreds: stopped; the token is gone");
     Ok(())
+}
+
+/// The variables that would make an SDK use other credentials than the server's: the
+/// shell lines unset them, and each one set here is worth a warning.
+fn overriding_variables() -> Vec<&'static str> {
+    CREDENTIAL_VARIABLES
+        .into_iter()
+        .chain(OVERRIDING_VARIABLES)
+        .filter(|name| ![server::URI_VARIABLE, server::TOKEN_VARIABLE].contains(name))
+        .collect()
 }

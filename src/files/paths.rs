@@ -16,7 +16,8 @@ pub struct Paths {
     /// `~/.aws/credentials`, or `AWS_SHARED_CREDENTIALS_FILE` (or, inside `exec
     /// --server`, `STSCREDS_SHARED_CREDENTIALS_FILE`).
     pub aws_credentials: PathBuf,
-    /// `~/.aws/config`, or `AWS_CONFIG_FILE`.
+    /// `~/.aws/config`, or `AWS_CONFIG_FILE` (or, inside `exec --server`,
+    /// `STSCREDS_CONFIG_FILE`).
     pub aws_config: PathBuf,
     /// `~/.stscreds`, our private directory.
     pub stscreds_dir: PathBuf,
@@ -47,7 +48,10 @@ impl Paths {
         ];
         Ok(Self {
             aws_credentials: from_var(&credentials_variables, &[".aws", "credentials"]),
-            aws_config: from_var(&["AWS_CONFIG_FILE"], &[".aws", "config"]),
+            aws_config: from_var(
+                &[crate::env::CONFIG_VARIABLE, "AWS_CONFIG_FILE"],
+                &[".aws", "config"],
+            ),
             stscreds_dir: home.join(".stscreds"),
         })
     }

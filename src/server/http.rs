@@ -79,7 +79,7 @@ impl Service {
             return error(
                 StatusCode::FORBIDDEN,
                 "AccessDenied",
-                "the Authorization header is missing or wrong; use the token stscreds gave (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)",
+                "the Authorization header is missing or wrong; use the token stscreds gave (AWS_CONTAINER_AUTHORIZATION_TOKEN)",
             );
         }
         match self.source.answer() {

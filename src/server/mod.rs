@@ -6,6 +6,9 @@
 //! from memory ([`http`]).
 
 mod http;
+mod isolation;
+
+pub use isolation::{client_config, shadowing_sources};
 
 use std::fs;
 use std::io::{self, Write};
@@ -55,9 +58,9 @@ pub enum ServerError {
         /// Why.
         source: io::Error,
     },
-    /// The token could not be made or written.
-    #[error("cannot make the server's token file in {}: {source}", directory.display())]
-    TokenFile {
+    /// The files for the server's clients could not be written.
+    #[error("cannot make the server's private files in {}: {source}", directory.display())]
+    PrivateFiles {
         /// Where it was to go.
         directory: PathBuf,
         /// Why.
@@ -73,24 +76,26 @@ pub enum ServerError {
 
 /// The environment variables a client needs to use the server.
 pub const URI_VARIABLE: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-/// The variable that holds the token itself.
+/// The variable that holds the token. Not `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`
+/// (as well): every SDK and every version of one reads this variable, while the file
+/// variable is recent; it passes into a container with `docker run -e`; the token
+/// never changes while the server runs, so re-reading a file buys nothing; and with
+/// both set the AWS SDK for JavaScript warns on every fetch.
 pub const TOKEN_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
-/// The variable that names the file that holds the token (the SDKs prefer it).
-pub const TOKEN_FILE_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
 
-/// A running credential server. Dropping it stops the server and removes its token
-/// file.
+/// A running credential server. Dropping it stops the server and removes its private
+/// files.
 pub struct CredentialServer {
     url: String,
     token: SecretString,
-    token_file: TokenFile,
+    files: PrivateFiles,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl CredentialServer {
     /// Serves `supply` on 127.0.0.1 (`port`, or any free one), with a new random token
-    /// written to a private file.
+    /// and a private directory for the files its clients are pointed at.
     pub fn start(source: impl Source + 'static, port: u16) -> Result<Self, ServerError> {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
             .map_err(|source| ServerError::Bind { port, source })?;
@@ -98,7 +103,7 @@ impl CredentialServer {
             .local_addr()
             .map_err(|source| ServerError::Bind { port, source })?;
         let token = new_token()?;
-        let token_file = TokenFile::write(&token)?;
+        let files = PrivateFiles::create()?;
         let (stop, stopped) = oneshot::channel();
         let service = Arc::new(http::Service {
             source: Box::new(source),
@@ -108,22 +113,18 @@ impl CredentialServer {
         Ok(Self {
             url: format!("http://{address}{}", http::PATH),
             token,
-            token_file,
+            files,
             stop: Some(stop),
             thread: Some(thread),
         })
     }
 
     /// The variables that point an AWS SDK at this server, with their values: the
-    /// URI, the token and the token's file.
-    pub fn variables(&self) -> [(&'static str, String); 3] {
+    /// URI and the token.
+    pub fn variables(&self) -> [(&'static str, String); 2] {
         [
             (URI_VARIABLE, self.url.clone()),
             (TOKEN_VARIABLE, self.token.expose_secret().to_owned()),
-            (
-                TOKEN_FILE_VARIABLE,
-                self.token_file.path.display().to_string(),
-            ),
         ]
     }
 
@@ -132,12 +133,24 @@ impl CredentialServer {
         &self.url
     }
 
-    /// An empty file beside the token, removed with it: the shared credentials file
-    /// for a child. Every SDK reads `AWS_SHARED_CREDENTIALS_FILE` (`~/.aws/credentials`)
-    /// before it asks a credential server, and takes its `default` section, where
-    /// stscreds keeps that profile's session, over the server.
+    /// An empty file in the server's private directory, removed with it: the shared
+    /// credentials file for a client. Every SDK reads `AWS_SHARED_CREDENTIALS_FILE`
+    /// (`~/.aws/credentials`) before it asks a credential server, and takes its
+    /// `default` section, where stscreds keeps that profile's session, over the server.
     pub fn empty_credentials_file(&self) -> &Path {
-        &self.token_file.empty
+        &self.files.empty
+    }
+
+    /// Writes `contents` (a config file made by [`client_config`]) to a private file in
+    /// the server's directory, removed with it, and returns its path: the
+    /// `AWS_CONFIG_FILE` for a client.
+    pub fn write_client_config(&self, contents: &str) -> Result<PathBuf, ServerError> {
+        let path = self.files.directory.path().join("config");
+        write_private(&path, contents.as_bytes()).map_err(|source| ServerError::PrivateFiles {
+            directory: self.files.directory.path().to_owned(),
+            source,
+        })?;
+        Ok(path)
     }
 }
 
@@ -181,22 +194,20 @@ fn new_token() -> Result<SecretString, ServerError> {
     Ok(hex.into())
 }
 
-/// The token in a file only its owner can read, in a private directory (under
-/// `$XDG_RUNTIME_DIR` when there is one), beside an empty file; all are removed when
-/// this is dropped.
-struct TokenFile {
-    path: PathBuf,
+/// A private directory (under `$XDG_RUNTIME_DIR` when there is one) with an empty file
+/// in it, and later a client config; all are removed when this is dropped.
+struct PrivateFiles {
     empty: PathBuf,
-    _directory: tempfile::TempDir,
+    directory: tempfile::TempDir,
 }
 
-impl TokenFile {
-    fn write(token: &SecretString) -> Result<Self, ServerError> {
+impl PrivateFiles {
+    fn create() -> Result<Self, ServerError> {
         let parent = std::env::var_os("XDG_RUNTIME_DIR")
             .map(PathBuf::from)
             .filter(|dir| dir.is_dir())
             .unwrap_or_else(std::env::temp_dir);
-        let failed = |source| ServerError::TokenFile {
+        let failed = |source| ServerError::PrivateFiles {
             directory: parent.clone(),
             source,
         };
@@ -206,20 +217,13 @@ impl TokenFile {
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
         let directory = builder.tempdir_in(&parent).map_err(failed)?;
-        let path = directory.path().join("token");
-        write_private(&path, token.expose_secret().as_bytes()).map_err(failed)?;
         let empty = directory.path().join("no-credentials");
         write_private(&empty, b"").map_err(failed)?;
-        Ok(Self {
-            path,
-            empty,
-            _directory: directory,
-        })
+        Ok(Self { empty, directory })
     }
 }
 
-/// Creates `path` with mode 0600 and `contents`, no trailing newline (botocore refuses
-/// a token with a line break).
+/// Creates `path` with mode 0600 and `contents`.
 fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -276,20 +280,18 @@ mod tests {
     }
 
     #[test]
-    fn the_token_file_is_private_has_no_newline_and_goes_away() {
-        let token: SecretString = "abc123".into();
-        let file = TokenFile::write(&token).unwrap();
-        let (path, empty) = (file.path.clone(), file.empty.clone());
-        assert_eq!(fs::read(&path).unwrap(), b"abc123");
+    fn the_private_files_are_private_and_go_away() {
+        let files = PrivateFiles::create().unwrap();
+        let empty = files.empty.clone();
         assert_eq!(fs::read(&empty).unwrap(), b"");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode(&path), 0o600);
-            assert_eq!(mode(path.parent().unwrap()), 0o700);
+            assert_eq!(mode(&empty), 0o600);
+            assert_eq!(mode(empty.parent().unwrap()), 0o700);
         }
-        drop(file);
-        assert!(!path.exists() && !empty.exists());
+        drop(files);
+        assert!(!empty.exists() && !empty.parent().unwrap().exists());
     }
 }

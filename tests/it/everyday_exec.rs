@@ -1,7 +1,8 @@
 //! Everyday `exec` and `export`, as a user coming from aws-vault drives them: a shell
 //! from `stscreds exec` whose `~/.bashrc` follows the README's `read` recipe keeps the
-//! exec'd profile's credentials; `export` sets what `exec` sets, region included; a
-//! command that cannot be run exits as it would in a shell (127, 126).
+//! exec'd profile's credentials, and one from `exec --server` keeps the server's;
+//! `export` sets what `exec` sets, region included, and unsets what would win over it;
+//! a command that cannot be run exits as it would in a shell (127, 126).
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -12,12 +13,21 @@ use crate::support::terminal::Terminal;
 use crate::support::{Sandbox, python};
 use stscreds::ini::Document;
 
-/// The README's recipe for `~/.bashrc`, and a prompt to wait for.
-const BASHRC: &str = "export AWS_ACCESS_KEY_ID=$(stscreds read aws_access_key_id)
-export AWS_SECRET_ACCESS_KEY=$(stscreds read aws_secret_access_key)
-export AWS_SESSION_TOKEN=$(stscreds read aws_session_token)
-PS1='ready> '
-";
+/// The README's recipe for `~/.bashrc`, exactly as written there, and a prompt to
+/// wait for.
+fn bashrc() -> String {
+    let readme = include_str!("../../README.md");
+    let recipe = readme
+        .split("```sh\n# ~/.bashrc\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README's ~/.bashrc recipe");
+    assert!(
+        recipe.contains("$(stscreds read aws_session_token)"),
+        "{recipe}"
+    );
+    format!("{recipe}PS1='ready> '\n")
+}
 
 /// The key id of every session moto's GetSessionToken hands out.
 const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -84,7 +94,7 @@ fn installed(name: &str) -> Option<std::path::PathBuf> {
 fn a_bashrc_that_reads_credentials_keeps_the_exec_profile_in_an_interactive_shell() {
     let accounts = Accounts::new();
     let mut sandbox = accounts.sandbox;
-    sandbox.write(".bashrc", BASHRC);
+    sandbox.write(".bashrc", &bashrc());
     let bash = installed("bash").expect("bash");
     sandbox.set_env("SHELL", bash.to_str().unwrap());
     sandbox.set_env("PYTHON", python().to_str().unwrap());
@@ -122,6 +132,83 @@ fn a_bashrc_that_reads_credentials_keeps_the_exec_profile_in_an_interactive_shel
     assert!(
         shown.contains(&format!("forced=dev/{role_key}")),
         "--force without --profile means the exec'd profile: {shown}"
+    );
+}
+
+#[test]
+fn the_readme_bashrc_recipe_leaves_an_exec_server_shell_to_the_server() {
+    let accounts = Accounts::new();
+    let mut sandbox = accounts.sandbox;
+    sandbox.write(".bashrc", &bashrc());
+    let run = sandbox.path("run");
+    fs::create_dir_all(&run).unwrap();
+    fs::set_permissions(&run, fs::Permissions::from_mode(0o700)).unwrap();
+    sandbox.set_env("XDG_RUNTIME_DIR", run.to_str().unwrap());
+    let bash = installed("bash").expect("bash");
+    sandbox.set_env("SHELL", bash.to_str().unwrap());
+    sandbox.set_env("PYTHON", python().to_str().unwrap());
+
+    let mut shell = Terminal::spawn(sandbox.command(&["exec", "--server", "--profile", "dev"]));
+    let client = r#""$PYTHON" -c 'import boto3; s = boto3.Session(); print("method=" + s.get_credentials().method); print("arn=" + s.client("sts").get_caller_identity()["Arn"])'"#;
+    let lines = [
+        r#"echo "keys=[${AWS_ACCESS_KEY_ID-}] read=$(stscreds read aws_access_key_id)""#,
+        client,
+        "exit",
+    ];
+    for (n, line) in lines.iter().enumerate() {
+        shell.answer("ready> ", n + 1, line);
+    }
+    let (ok, shown) = shell.finish();
+    assert!(ok, "{shown}");
+    assert!(
+        shown.contains(&format!("keys=[] read={}", accounts.role_key)),
+        "~/.bashrc exported no keys, and `read` still works: {shown}"
+    );
+    assert!(
+        shown.contains("method=container-role"),
+        "botocore asks the server: {shown}"
+    );
+    assert!(
+        shown.contains(&format!(":assumed-role/{}/", accounts.role_name)),
+        "AWS answers as the role: {shown}"
+    );
+    assert_eq!(
+        fs::read_dir(&run).unwrap().count(),
+        0,
+        "the server cleaned up"
+    );
+}
+
+#[test]
+fn export_in_a_shell_with_a_profile_and_a_server_set_leaves_nothing_that_wins_over_its_keys() {
+    let accounts = Accounts::new();
+    let mut sandbox = accounts.sandbox;
+    sandbox.set_env("PYTHON", python().to_str().unwrap());
+    // The AWS SDK for JavaScript skips environment keys while AWS_PROFILE is set (and
+    // dev's role needs an MFA code it cannot give); a server variable left behind
+    // points at a server that is gone.
+    let script = r#"
+        export AWS_PROFILE=dev AWS_DEFAULT_PROFILE=dev
+        export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:9/gone AWS_CONTAINER_AUTHORIZATION_TOKEN=old
+        eval "$(stscreds export --profile dev)"
+        echo "left=[${AWS_PROFILE-}${AWS_DEFAULT_PROFILE-}${AWS_CONTAINER_CREDENTIALS_FULL_URI-}${AWS_CONTAINER_AUTHORIZATION_TOKEN-}]"
+        exec "$PYTHON" -c 'import boto3; s = boto3.Session(); print("method=" + s.get_credentials().method); print("key=" + s.get_credentials().access_key)'
+    "#;
+    let mut sh = Command::new("sh");
+    sh.arg("-c").arg(script).env_clear();
+    for (name, value) in sandbox.command(&[]).get_envs() {
+        sh.env(name, value.unwrap());
+    }
+    let output = sh.output().unwrap();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        out.contains("left=[]\n"),
+        "{out}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        out.contains(&format!("method=env\nkey={}\n", accounts.role_key)),
+        "{out}"
     );
 }
 

@@ -5,7 +5,7 @@
 //!
 //! Most tests start from a session seeded on disk, so that the server starts with no
 //! AWS call at all; the ones about renewals go through moto behind a counting or
-//! fault-injecting server. Token files go under the sandbox's own `XDG_RUNTIME_DIR`,
+//! fault-injecting server. The server's files go under the sandbox's own `XDG_RUNTIME_DIR`,
 //! where a test sees whether they are gone.
 
 use std::io::{Read, Write};
@@ -28,6 +28,23 @@ use stscreds::ini::Document;
 
 const URI_VARIABLE: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 const TOKEN_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+
+/// What `serve`'s shell lines unset after they set the two above: whatever would win
+/// over the server in the shell they are pasted into.
+const UNSET_BY_SERVE: [&str; 12] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_SSO_SESSION",
+];
 
 /// The session seeded on disk by [`seeded`].
 const SEEDED_KEY: &str = "ASIASEEDEDSERVER0001";
@@ -203,7 +220,7 @@ fn serve(sandbox: &Sandbox, extra: &[&str]) -> (Running, String, String) {
     (server, uri, token)
 }
 
-/// Stops `serve` with `signal`: it exits 0, says it stopped, leaves no token file and
+/// Stops `serve` with `signal`: it exits 0, says it stopped, leaves no file and
 /// no listening port.
 #[track_caller]
 fn stop_serve(sandbox: &Sandbox, server: Running, uri: &str, signal: &str) {
@@ -254,13 +271,14 @@ fn botocore_in_the_child_of_exec_server_calls_aws_as_the_role_and_nothing_else_r
             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
             "/v2/credentials/outer",
         ),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/outer/token"),
     ] {
         sandbox.set_env(name, value);
     }
     let child = r#"
-        echo "leftover=[${AWS_ACCESS_KEY_ID-}${AWS_SECRET_ACCESS_KEY-}${AWS_SESSION_TOKEN-}${AWS_PROFILE-}${AWS_DEFAULT_PROFILE-}${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI-}]"
+        echo "leftover=[${AWS_ACCESS_KEY_ID-}${AWS_SECRET_ACCESS_KEY-}${AWS_SESSION_TOKEN-}${AWS_PROFILE-}${AWS_DEFAULT_PROFILE-}${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI-}${AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE-}]"
         echo "uri=$AWS_CONTAINER_CREDENTIALS_FULL_URI region=$AWS_REGION/$AWS_DEFAULT_REGION profile=$STSCREDS_PROFILE"
-        [ "$(cat "$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")" = "$AWS_CONTAINER_AUTHORIZATION_TOKEN" ] && echo "the file holds the token"
+        [ ${#AWS_CONTAINER_AUTHORIZATION_TOKEN} = 64 ] && echo "a token"
         exec "$PYTHON" "$CLIENT" identity
     "#;
     let run = sandbox.run(&exec_server_as_dev(child), "").success();
@@ -271,7 +289,7 @@ fn botocore_in_the_child_of_exec_server_calls_aws_as_the_role_and_nothing_else_r
             && out.contains("/credentials region=eu-west-1/eu-west-1 profile=dev\n"),
         "{run:#?}"
     );
-    assert!(out.contains("the file holds the token\n"), "{run:#?}");
+    assert!(out.contains("a token\n"), "{run:#?}");
     assert!(out.contains("method=container-role\n"), "{run:#?}");
     assert!(
         out.contains(&format!("key={}\n", role_session_key(&sandbox))),
@@ -301,6 +319,145 @@ fn the_aws_cli_in_the_child_of_exec_server_calls_aws_as_the_role() {
         "AWS answers as the role: {run:#?}"
     );
     assert_eq!(left_in_runtime_dir(&sandbox), Vec::<PathBuf>::new());
+}
+
+/// The key id of the credentials that [`default_elsewhere`]'s sources hand out.
+const OTHER_DEFAULT_KEY: &str = "ASIAOTHERDEFAULT0001";
+
+/// A `[default]` for the end of `~/.aws/config` that would give other credentials to a
+/// client that reads it: a `credential_process` (a script written into the sandbox)
+/// or static keys.
+fn default_elsewhere(sandbox: &Sandbox, with_process: bool) -> String {
+    if !with_process {
+        return format!(
+            "\n[default]\naws_access_key_id = {OTHER_DEFAULT_KEY}\naws_secret_access_key = otherDefaultSecret\n"
+        );
+    }
+    let script = sandbox.path("other-default-process");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho '{{\"Version\": 1, \"AccessKeyId\": \"{OTHER_DEFAULT_KEY}\", \"SecretAccessKey\": \"x\", \"SessionToken\": \"y\", \"Expiration\": \"2099-01-01T00:00:00Z\"}}'\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!("\n[default]\ncredential_process = {}\n", script.display())
+}
+
+#[test]
+fn the_child_of_exec_server_ignores_a_default_profile_in_the_config_and_keeps_the_settings() {
+    let (mut sandbox, role_name) = role_profile();
+    put_stscreds_on_path(&mut sandbox);
+    let aws = venv().join("bin/aws");
+    sandbox.set_env("AWS", aws.to_str().unwrap());
+    let role_key = role_session_key(&sandbox);
+    let config = sandbox.read(".aws/config");
+    assert!(
+        config.ends_with("region = eu-west-1\n"),
+        "dev's section is last"
+    );
+    let child = r#"
+        "$PYTHON" "$CLIENT" identity
+        "$PYTHON" -c 'import botocore.session; c = botocore.session.get_session().get_scoped_config(); print("output=%s s3=%s process=%s role=%s" % (c.get("output"), c.get("s3"), c.get("credential_process"), c.get("role_arn")))'
+        "$AWS" sts get-caller-identity --query Arn
+        echo "read=$(stscreds read aws_access_key_id)"
+    "#;
+    for with_process in [true, false] {
+        // dev's settings that are not credentials, then a [default] that would win.
+        sandbox.write(
+            ".aws/config",
+            &format!(
+                "{config}output = text\ns3 =\n  addressing_style = path\n{}",
+                default_elsewhere(&sandbox, with_process)
+            ),
+        );
+        let run = sandbox.run(&exec_server_as_dev(child), "").success();
+        let out = &run.stdout;
+        assert!(
+            out.contains("method=container-role\n") && out.contains(&format!("key={role_key}\n")),
+            "botocore asks the server, not [default] (process: {with_process}): {run:#?}"
+        );
+        assert!(
+            out.matches(&format!(":assumed-role/{role_name}/")).count() == 2,
+            "botocore and the AWS CLI call AWS as the role: {run:#?}"
+        );
+        assert!(
+            out.contains("output=text s3={'addressing_style': 'path'} process=None role=None\n"),
+            "dev's settings, none of its sources: {run:#?}"
+        );
+        assert!(
+            !out.contains("\"arn:"),
+            "the CLI's output is dev's (text): {run:#?}"
+        );
+        assert!(
+            out.contains(&format!("read={role_key}\n")),
+            "stscreds inside still finds the role in the real config: {run:#?}"
+        );
+        assert!(!out.contains(OTHER_DEFAULT_KEY), "{run:#?}");
+        assert_eq!(left_in_runtime_dir(&sandbox), Vec::<PathBuf>::new());
+    }
+}
+
+#[test]
+fn serve_warns_of_what_a_client_would_use_before_it_and_the_advice_works() {
+    let mut sandbox = seeded(&dead_endpoint());
+    sandbox.write(".aws/config", &default_elsewhere(&sandbox, true));
+    sandbox.set_env("AWS_ACCESS_KEY_ID", "AKIASERVEENVIRONMENT");
+    let (server, uri, _token) = serve(&sandbox, &[]);
+    let printed = server.stdout();
+    let stderr = server.stderr();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{stderr}");
+    let advised = |variable: &str| {
+        warnings
+            .iter()
+            .find_map(|line| line.split(&format!("{variable}=")).nth(1))
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap_or_else(|| panic!("no {variable}= in {stderr}"))
+            .to_owned()
+    };
+    let (credentials_file, config_file) = (
+        advised("AWS_SHARED_CREDENTIALS_FILE"),
+        advised("AWS_CONFIG_FILE"),
+    );
+    assert!(
+        warnings[0].contains(".aws/credentials has keys in [default]")
+            && warnings[1].contains(".aws/config sets credential_process for the default profile")
+            && warnings[2].contains("AWS_ACCESS_KEY_ID set in this environment"),
+        "{stderr}"
+    );
+    // A shell with the printed lines and the advice followed asks the server; without
+    // the advice botocore takes [default] from ~/.aws/credentials.
+    let client =
+        "import boto3; c = boto3.Session().get_credentials(); print(c.method, c.access_key)";
+    let in_a_shell = |advice: &str| {
+        let output = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{printed}{advice} exec \"$PYTHON\" -c \"$CLIENT\""))
+            .env_clear()
+            .env("HOME", sandbox.home())
+            .env("AWS_ACCESS_KEY_ID", "AKIASERVEENVIRONMENT")
+            .env("PYTHON", python())
+            .env("CLIENT", client)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert_eq!(
+        in_a_shell(""),
+        format!("shared-credentials-file {SEEDED_KEY}\n")
+    );
+    let advice =
+        format!("AWS_SHARED_CREDENTIALS_FILE={credentials_file} AWS_CONFIG_FILE={config_file}");
+    assert_eq!(
+        in_a_shell(&advice),
+        format!("container-role {SEEDED_KEY}\n")
+    );
+    stop_serve(&sandbox, server, &uri, "TERM");
 }
 
 #[test]
@@ -373,11 +530,24 @@ fn serve_prints_the_variables_in_each_format_and_they_work() {
         register_secret(&token);
         port_of(&uri);
         let (u, t) = (URI_VARIABLE, TOKEN_VARIABLE);
+        let unset = |line: fn(&str) -> String| UNSET_BY_SERVE.map(line).concat();
         let expected = match format {
-            "sh" => format!("export {u}='{uri}'\nexport {t}='{token}'\n"),
-            "fish" => format!("set -gx {u} '{uri}';\nset -gx {t} '{token}';\n"),
-            "powershell" => format!("$Env:{u} = '{uri}'\n$Env:{t} = '{token}'\n"),
-            "cmd" => format!("set \"{u}={uri}\"\nset \"{t}={token}\"\n"),
+            "sh" => format!(
+                "export {u}='{uri}'\nexport {t}='{token}'\n{}",
+                unset(|name| format!("unset {name}\n"))
+            ),
+            "fish" => format!(
+                "set -gx {u} '{uri}';\nset -gx {t} '{token}';\n{}",
+                unset(|name| format!("set -e {name};\n"))
+            ),
+            "powershell" => format!(
+                "$Env:{u} = '{uri}'\n$Env:{t} = '{token}'\n{}",
+                unset(|name| format!("Remove-Item Env:{name} -ErrorAction SilentlyContinue\n"))
+            ),
+            "cmd" => format!(
+                "set \"{u}={uri}\"\nset \"{t}={token}\"\n{}",
+                unset(|name| format!("set \"{name}=\"\n"))
+            ),
             "dotenv" => format!("{u}=\"{uri}\"\n{t}=\"{token}\"\n"),
             _ => format!("{{\"{u}\": \"{uri}\", \"{t}\": \"{token}\"}}\n"),
         };
@@ -549,9 +719,9 @@ fn a_wrong_missing_or_almost_right_token_gets_403_and_nothing_else() {
 }
 
 #[test]
-fn the_token_is_in_no_argv_its_file_is_private_and_the_server_stops_with_the_child() {
+fn the_token_is_in_no_argv_the_files_are_private_and_the_server_stops_with_the_child() {
     let sandbox = seeded(&dead_endpoint());
-    let child = r#"echo "file=$AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"; echo "uri=$AWS_CONTAINER_CREDENTIALS_FULL_URI"; echo "pid=$$"; while [ ! -e "$HOME/stop" ]; do sleep 0.05; done; echo bye"#;
+    let child = r#"echo "token=$AWS_CONTAINER_AUTHORIZATION_TOKEN"; echo "file=$AWS_CONFIG_FILE"; echo "uri=$AWS_CONTAINER_CREDENTIALS_FULL_URI"; echo "pid=$$"; while [ ! -e "$HOME/stop" ]; do sleep 0.05; done; echo bye"#;
     let server = Running::spawn(sandbox.command(&["exec", "--server", "--", "sh", "-c", child]));
     let printed = server.wait_for_stdout("pid=");
     let value = |name: &str| {
@@ -564,15 +734,18 @@ fn the_token_is_in_no_argv_its_file_is_private_and_the_server_stops_with_the_chi
     let (file, uri) = (PathBuf::from(value("file")), value("uri"));
     let child_pid = value("pid");
 
-    let token = std::fs::read_to_string(&file).unwrap();
+    let token = value("token");
     register_secret(&token);
     assert_eq!(token.len(), 64, "{token:?}");
-    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()), "no newline");
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()), "{token:?}");
     let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&file), 0o600);
     let directory = file.parent().unwrap();
     assert_eq!(mode(directory), 0o700, "the token's directory is private");
     assert_eq!(directory.parent().unwrap(), sandbox.path("run"));
+    for file in std::fs::read_dir(directory).unwrap() {
+        assert_eq!(mode(&file.unwrap().path()), 0o600);
+    }
 
     let port = port_of(&uri);
     assert_eq!(http(port, "GET", "/credentials", Some(&token)).status, 200);

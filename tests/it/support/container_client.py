@@ -1,6 +1,7 @@
 """A client of a local credential server, run in the child of `stscreds exec --server`
 (or beside `stscreds serve`): botocore finds the server through
-AWS_CONTAINER_CREDENTIALS_FULL_URI and the token file, as in an ECS container; the
+AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN, as in an
+ECS container; the
 plain requests go the same way with urllib.
 
 Usage:
@@ -27,9 +28,8 @@ import boto3
 
 
 def token() -> str:
-    """The token, from the file the SDKs prefer."""
-    with open(os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"]) as file:
-        return file.read()
+    """The token the server handed over."""
+    return os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
 
 
 def fetch() -> tuple[int, str]:
