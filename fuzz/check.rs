@@ -111,9 +111,7 @@ pub fn check(data: &[u8]) {
         );
     }
     assert!(reparsed.has_section(&new_section));
-    let new_headers = lines(&output)
-        .filter(|line| header_name(line).as_deref() == Some(new_section.as_str()))
-        .count();
+    let new_headers = headers(&output).filter(|name| *name == new_section).count();
     assert_eq!(
         new_headers, 1,
         "new section [{new_section}] appears {new_headers} times: {output:?}"
@@ -157,33 +155,70 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The section name of a `[name] trailer` line, with inner whitespace collapsed.
-fn header_name(line: &str) -> Option<String> {
-    let (name, _) = line.strip_prefix('[')?.split_once(']')?;
-    Some(name.split_whitespace().collect::<Vec<_>>().join(" "))
+/// The section name of a trimmed `[name] trailer` line as botocore reads it: up to the
+/// line's last `]`, untrimmed.
+fn header_name(trimmed: &str) -> Option<String> {
+    let inner = trimmed.strip_prefix('[')?;
+    Some(inner[..inner.rfind(']')?].to_owned())
 }
 
-fn first_header(text: &str) -> Option<String> {
-    lines(text).find_map(header_name)
+/// A header or a setting's key, in file order.
+enum Seen {
+    Header(String),
+    Setting(String),
 }
 
-/// Every `(section, key)` set on a line of its own, in file order, read the way the SDKs
-/// read a line (the input is known to parse).
-fn settings(text: &str) -> Vec<(String, String)> {
-    let mut section = None;
+/// The headers and settings of `text`, read the way botocore reads a line (the input is
+/// known to parse): a line indented deeper than the setting above it continues that
+/// setting; any other line that is no blank or comment is a header or a setting.
+fn seen(text: &str) -> Vec<Seen> {
+    let mut setting_indent: Option<usize> = None;
     let mut found = Vec::new();
     for line in lines(text) {
         let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) || line.starts_with([' ', '\t']) {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if trimmed.is_empty()
+            || trimmed.starts_with(['#', ';'])
+            || setting_indent.is_some_and(|setting| indent > setting)
+        {
             continue;
         }
-        if let Some(name) = header_name(line) {
-            section = Some(name);
+        if let Some(name) = header_name(trimmed) {
+            setting_indent = None;
+            found.push(Seen::Header(name));
             continue;
         }
-        let split = line.split_once('=').or_else(|| line.split_once(':'));
-        if let (Some(section), Some((key, _))) = (&section, split) {
-            found.push((section.clone(), key.trim().to_owned()));
+        setting_indent = Some(indent);
+        if let Some((key, _)) = line.split_once('=').or_else(|| line.split_once(':')) {
+            found.push(Seen::Setting(key.trim().to_owned()));
+        }
+    }
+    found
+}
+
+fn headers(text: &str) -> impl Iterator<Item = String> {
+    seen(text).into_iter().filter_map(|seen| match seen {
+        Seen::Header(name) => Some(name),
+        Seen::Setting(_) => None,
+    })
+}
+
+fn first_header(text: &str) -> Option<String> {
+    headers(text).next()
+}
+
+/// Every `(section, key)` set on a line of its own, in file order.
+fn settings(text: &str) -> Vec<(String, String)> {
+    let mut section = None;
+    let mut found = Vec::new();
+    for seen in seen(text) {
+        match seen {
+            Seen::Header(name) => section = Some(name),
+            Seen::Setting(key) => {
+                if let Some(section) = &section {
+                    found.push((section.clone(), key));
+                }
+            }
         }
     }
     found

@@ -23,8 +23,10 @@ pub enum ConfigError {
     Unsafe(#[from] UnsafeText),
 }
 
+use std::path::Path;
+
 use crate::files::{self, Paths};
-use crate::ini::Document;
+use crate::ini::{Document, is_valid_profile_name};
 use crate::prompt::{InputError, PromptKind};
 use crate::report::Report;
 use crate::session::SessionDuration;
@@ -206,7 +208,7 @@ fn checked_value(value: &str, key: &str, profile: &str, file: &str) -> Result<St
 /// A `source_profile` value, refused unless it is a profile name the AWS tools accept:
 /// the name goes into file names and into commands that messages suggest.
 fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<String, ConfigError> {
-    if crate::ini::is_valid_profile_name(&source) {
+    if is_valid_profile_name(&source) {
         return Ok(source);
     }
     Err(InputError::Invalid(format!(
@@ -252,16 +254,97 @@ fn setting<'a>(config: &'a Document, profile: &str, key: &str) -> Option<&'a str
         .filter(|value| !value.is_empty())
 }
 
-/// The config-file section that holds `profile`, for reading and writing alike:
+/// The profile a config-file section holds, as botocore (the AWS CLI, boto3) reads
+/// it: `default`, or a name starting `profile` that splits, by shell rules, into two
+/// words, the second being the profile (`[profile "work"]` and `[profile  work]` are
+/// `work`; `[ profile work ]` is no profile at all). Other sections hold no profile.
+pub fn section_profile(section: &str) -> Option<String> {
+    if section == "default" {
+        return Some(section.to_owned());
+    }
+    // The shell splitter drops a word that starts with `#` as a comment; botocore's
+    // keeps it as a word (one too many, or a name no client accepts).
+    if !section.starts_with("profile") || section.split([' ', '\t']).any(|w| w.starts_with('#')) {
+        return None;
+    }
+    match shlex::split(section)?.as_slice() {
+        [_, name] => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// The config-file section that holds `profile`, for reading and writing alike: the
+/// last section botocore reads as that profile (it takes the last one whole), else
 /// `[profile NAME]`. For `default`, the SDKs read `[default]` only while the file has no
 /// `[profile default]` (which hides every key of `[default]`, not key by key), so an
 /// existing `[default]` is used then, and otherwise `[profile default]`.
 pub fn profile_section(config: &Document, profile: &str) -> String {
-    let prefixed = format!("profile {profile}");
-    if profile == "default" && config.has_section("default") && !config.has_section(&prefixed) {
-        "default".to_owned()
-    } else {
-        prefixed
+    let prefixed = config.sections().into_iter().rfind(|section| {
+        *section != "default" && section_profile(section).as_deref() == Some(profile)
+    });
+    match prefixed {
+        Some(section) => section.to_owned(),
+        None if profile == "default" && config.has_section("default") => "default".to_owned(),
+        None => canonical_section(profile),
+    }
+}
+
+/// The header every client reads `profile` from in a config file: `[profile NAME]`,
+/// with exactly one space (the JavaScript SDK misses `[profile  NAME]`, the Rust SDK
+/// `[profile "NAME"]`).
+fn canonical_section(profile: &str) -> String {
+    format!("profile {profile}")
+}
+
+/// Rewrites `section`'s header, which botocore reads as `profile`, in the form every
+/// client reads, unless a header of that form exists already (botocore refuses a
+/// file with a repeated section). Returns the section to write into.
+fn normalise_profile_header(config: &mut Document, section: String, profile: &str) -> String {
+    let canonical = canonical_section(profile);
+    if section == "default" || section == canonical || config.has_section(&canonical) {
+        return section;
+    }
+    config.rename_section(&section, &canonical);
+    canonical
+}
+
+/// Whether the JavaScript SDK reads the config section `name` as `profile`:
+/// `default`, or `profile`, one blank, and the name, maybe in matching quotes.
+fn node_reads_as(name: &str, profile: &str) -> bool {
+    if name == "default" {
+        return true;
+    }
+    let Some(rest) = name
+        .strip_prefix("profile")
+        .and_then(|rest| rest.strip_prefix([' ', '\t']))
+    else {
+        return false;
+    };
+    let unquoted = ['"', '\'']
+        .into_iter()
+        .find_map(|quote| rest.strip_prefix(quote)?.strip_suffix(quote))
+        .unwrap_or(rest);
+    unquoted == profile
+}
+
+/// Warns about the first header botocore reads as a profile but the JavaScript SDK
+/// does not: it wants `[profile NAME]` with one blank, and nothing after
+/// the `]` but a comment after a blank.
+fn warn_about_headers_node_misses(path: &Path, config: &Document, report: &dyn Report) {
+    let missed = config.headers().into_iter().find(|header| {
+        section_profile(header.name).is_some_and(|profile| {
+            is_valid_profile_name(&profile)
+                && !(header.plain && node_reads_as(header.name, &profile))
+        })
+    });
+    if let Some(header) = missed {
+        report.warn(&format!(
+            "{}: line {}, {}, is not read by the AWS SDK for JavaScript; write it as [{}]",
+            path.display(),
+            header.line,
+            crate::message::printable(header.text.trim()),
+            canonical_section(&section_profile(header.name).unwrap_or_default())
+        ));
     }
 }
 
@@ -279,9 +362,11 @@ pub fn save(
         &paths.aws_config,
         |config| -> Result<_, ConfigError> {
             let section = profile_section(config, profile);
+            let section = normalise_profile_header(config, section, profile);
             for (key, value) in settings {
                 config.set(&section, key, value)?;
             }
+            warn_about_headers_node_misses(&paths.aws_config, config, report);
             Ok(section)
         },
     )
@@ -349,7 +434,9 @@ mod tests {
             let doc = Document::parse(text).unwrap();
             assert_eq!(setting(&doc, "default", "region"), Some("b"), "{text:?}");
             assert_eq!(setting(&doc, "default", "output"), None, "{text:?}");
-            assert_eq!(profile_section(&doc, "default"), "profile default");
+            let section = profile_section(&doc, "default");
+            assert_eq!(section_profile(&section).as_deref(), Some("default"));
+            assert_ne!(section, "default", "{text:?}");
         }
         let doc = Document::parse("[default]\noutput = json\n").unwrap();
         assert_eq!(setting(&doc, "default", "output"), Some("json"));
@@ -467,6 +554,114 @@ mod tests {
             profile_section(&Document::empty(), "default"),
             "profile default"
         );
+    }
+
+    #[test]
+    fn a_section_holds_the_profile_botocore_reads_in_it() {
+        for (section, profile) in [
+            ("default", Some("default")),
+            ("profile work", Some("work")),
+            ("profile  work", Some("work")),
+            ("profile\twork ", Some("work")),
+            ("profile \"work\"", Some("work")),
+            ("profile 'my work'", Some("my work")),
+            ("profiles work", Some("work")),
+            (" profile work ", None),
+            (" default", None),
+            ("profile", None),
+            ("profilework", None),
+            ("profile a b", None),
+            ("profile a #b", None),
+            ("profile #a", None),
+            ("profile \"work", None),
+            ("work", None),
+        ] {
+            assert_eq!(section_profile(section).as_deref(), profile, "{section:?}");
+        }
+    }
+
+    /// `[profile "work"]` is `work` to botocore: its settings count (a missed
+    /// `mfa_serial` or region would send stscreds astray); `[ profile work ]` is not.
+    #[test]
+    fn settings_come_from_the_section_botocore_reads() {
+        let text = "[ profile work ]\nregion = wrong-1\n[profile \"work\"]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::1:mfa/w\n[profile  dev]\nregion = ap-east-1\n";
+        let work = config(text, "work").unwrap();
+        assert_eq!(work.region, "eu-west-1");
+        assert_eq!(work.mfa_serial.as_deref(), Some("arn:aws:iam::1:mfa/w"));
+        assert_eq!(config(text, "dev").unwrap().region, "ap-east-1");
+        let doc = Document::parse(text).unwrap();
+        assert_eq!(profile_section(&doc, "work"), "profile \"work\"");
+        assert_eq!(profile_section(&doc, "ops"), "profile ops");
+        let last = Document::parse("[profile  a]\nregion = x\n[profile a]\nregion = y\n").unwrap();
+        assert_eq!(
+            setting(&last, "a", "region"),
+            Some("y"),
+            "the last one wins"
+        );
+    }
+
+    fn saved(original: &str, profile: &str) -> (String, Vec<String>) {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        std::fs::create_dir_all(paths.aws_config.parent().unwrap()).unwrap();
+        std::fs::write(&paths.aws_config, original).unwrap();
+        let report = crate::report::Collected::default();
+        save(&paths, &report, profile, &[("region", "eu-west-3")]).unwrap();
+        let text = std::fs::read_to_string(&paths.aws_config).unwrap();
+        (text, report.messages())
+    }
+
+    /// A header one SDK misses is rewritten as `[profile NAME]` when stscreds writes into
+    /// it, and no second header for the profile is ever added.
+    #[test]
+    fn saving_rewrites_the_header_in_the_form_every_client_reads() {
+        for (original, expected) in [
+            (
+                "[profile \"work\"] # team\nregion = x\n",
+                "[profile work] # team\nregion = eu-west-3\n",
+            ),
+            (
+                "[profile  work]\nregion = x\n",
+                "[profile work]\nregion = eu-west-3\n",
+            ),
+            (
+                "[profile work]#note\r\nregion = x\r\n",
+                "[profile work] #note\r\nregion = eu-west-3\r\n",
+            ),
+            (
+                "[default]#c\nregion = x\n",
+                "[default] #c\nregion = eu-west-3\n",
+            ),
+        ] {
+            let profile = if original.contains("default") {
+                "default"
+            } else {
+                "work"
+            };
+            let (text, messages) = saved(original, profile);
+            assert_eq!(text, expected, "{original:?}");
+            assert_eq!(messages, Vec::<String>::new(), "{original:?}");
+        }
+    }
+
+    #[test]
+    fn headers_the_javascript_sdk_misses_are_warned_about_once() {
+        let original = "[profile work]\n[profile  ops]\n[profile dev]#x\n[profile \"ci\"]\n";
+        let (text, messages) = saved(original, "work");
+        assert_eq!(
+            text,
+            "[profile work]\nregion = eu-west-3\n[profile  ops]\n[profile dev]#x\n[profile \"ci\"]\n"
+        );
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with("warning: ")
+                && messages[0].ends_with(
+                    "config: line 3, [profile  ops], is not read by the AWS SDK for JavaScript; write it as [profile ops]"
+                ),
+            "{messages:?}"
+        );
+        let (_, messages) = saved("[profile  work]\n[profile work]\n", "work");
+        assert_eq!(messages.len(), 1, "a repeat is not rewritten: {messages:?}");
     }
 
     #[test]

@@ -103,19 +103,15 @@ fn section_names(file: &Path) -> Result<Vec<String>, FileError> {
         .unwrap_or_default())
 }
 
-/// The profiles a config file defines: `[profile NAME]`, and `[default]`. Other
-/// sections (`[sso-session …]`, `[services …]`, bare names) are not profiles to the
-/// SDKs.
+/// The profiles a config file defines: `[profile NAME]` (as botocore reads it, see
+/// [`section_profile`](super::section_profile)), and `[default]`. Other sections
+/// (`[sso-session …]`, `[services …]`, bare names) are not profiles to the SDKs.
 fn config_profile_names(config: &Document) -> BTreeSet<String> {
     config
         .sections()
         .into_iter()
-        .filter_map(|section| match section.strip_prefix("profile ") {
-            Some(name) => Some(name),
-            None => (section == "default").then_some(section),
-        })
+        .filter_map(super::section_profile)
         .filter(|name| is_valid_profile_name(name))
-        .map(str::to_owned)
         .collect()
 }
 

@@ -48,11 +48,14 @@ impl fmt::Display for TextPart {
 
 impl Document {
     /// Sets `key = value` in `section`, creating the key or the section if needed.
-    /// Never creates a duplicate key or section, and leaves every other line untouched.
+    /// Never creates a duplicate key or section, and leaves every other line untouched
+    /// but the section's header when some client would miss it (see
+    /// [`rename_section`](Self::rename_section)).
     /// Refuses (changing nothing) text that would not stay on its line, so that no
     /// caller can be tricked into writing lines of someone else's choosing.
     pub fn set(&mut self, section: &str, key: &str, value: &str) -> Result<(), UnsafeText> {
         check_single_line(section, key, value)?;
+        self.rename_section(section, section);
         let text = format!("{key} = {value}");
         if let Some(index) = self.property_index(section, key) {
             self.replace_property(index, text, key, value);
@@ -64,6 +67,32 @@ impl Document {
             self.insert_line(end, text, property(key, value));
         }
         Ok(())
+    }
+
+    /// Rewrites every `[from]` header as a plain `[to]`, the form every client reads
+    /// (no indentation, nothing after the `]` but a comment after a blank: the
+    /// JavaScript SDK misses `[work]#note`, the Rust SDK an indented header). A comment
+    /// or other text after the `]` is kept as a comment. Headers already plain `[to]`
+    /// keep their bytes. Returns whether a line changed.
+    pub fn rename_section(&mut self, from: &str, to: &str) -> bool {
+        let mut changed = false;
+        for line in &mut self.lines {
+            if matches!(&line.kind, LineKind::Section(name) if name == from)
+                && (from != to || !is_plain_header(&line.raw, to))
+            {
+                let mark = if line.raw.starts_with(super::BYTE_ORDER_MARK) {
+                    "\u{feff}"
+                } else {
+                    ""
+                };
+                let terminator = terminator_of(&line.raw);
+                let tail = as_comment(header_tail(&line.raw));
+                line.raw = format!("{mark}[{to}]{tail}{terminator}");
+                line.kind = LineKind::Section(to.to_owned());
+                changed = true;
+            }
+        }
+        changed
     }
 
     /// Removes every line that sets `key` in `section` (with the indented lines it owns).
@@ -108,27 +137,35 @@ impl Document {
         })
     }
 
-    /// Rewrites the property line at `index`, keeping its terminator and dropping the
-    /// indented lines it owns (the new value is a single line).
+    /// Rewrites the property line at `index`, keeping its indentation (settings below
+    /// it as deeply indented would otherwise become its continuation) and terminator,
+    /// and dropping the indented lines it owns (the new value is a single line).
     fn replace_property(&mut self, index: usize, text: String, key: &str, value: &str) {
         let end = self.continuation_end(index);
         self.lines.drain(index + 1..end);
-        let terminator = terminator_of(&self.lines[index].raw);
+        let old = &self.lines[index].raw;
+        let indent = &old[..super::indentation(old)];
+        let raw = format!("{indent}{text}{}", terminator_of(old));
         self.lines[index] = Line {
-            raw: text + terminator,
+            raw,
             kind: property(key, value),
         };
     }
 
     /// The index just past the property at `index` and the indented lines it owns. The
     /// SDKs read an indented line as a continuation even after blank or comment lines,
-    /// so the value runs to the last such line before the next setting or section.
+    /// so the value runs to the last such line before the next setting or section. An
+    /// indented comment no deeper than the property's own line is no part of it.
     fn continuation_end(&self, index: usize) -> usize {
+        let indent = super::indentation(&self.lines[index].raw);
         let mut end = index + 1;
         for (position, line) in self.lines.iter().enumerate().skip(index + 1) {
             match line.kind {
-                LineKind::Continuation | LineKind::IndentedComment => end = position + 1,
-                LineKind::Blank | LineKind::Comment => {}
+                LineKind::Continuation => end = position + 1,
+                LineKind::IndentedComment if super::indentation(&line.raw) > indent => {
+                    end = position + 1;
+                }
+                LineKind::Blank | LineKind::Comment | LineKind::IndentedComment => {}
                 LineKind::Property { .. } | LineKind::Section(_) => break,
             }
         }
@@ -212,6 +249,40 @@ fn check_single_line(section: &str, key: &str, value: &str) -> Result<(), Unsafe
             part,
         }),
         None => Ok(()),
+    }
+}
+
+/// Whether the header line `raw` is `[name]` as every client reads it: unindented,
+/// followed by nothing or by blanks and maybe a comment.
+pub(super) fn is_plain_header(raw: &str, name: &str) -> bool {
+    let content = super::line_content(raw).trim_start_matches(super::BYTE_ORDER_MARK);
+    let Some(tail) = content
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_prefix(name))
+        .and_then(|rest| rest.strip_prefix(']'))
+    else {
+        return false;
+    };
+    let after_blanks = tail.trim_start();
+    after_blanks.is_empty() || (tail != after_blanks && after_blanks.starts_with(['#', ';']))
+}
+
+/// What follows the last `]` of a header line, trimmed.
+fn header_tail(raw: &str) -> &str {
+    let content = super::line_content(raw);
+    content
+        .rfind(']')
+        .map_or("", |end| content[end + 1..].trim())
+}
+
+/// `tail` as a comment after a header: ` # note` for `#note` or `note`.
+fn as_comment(tail: &str) -> String {
+    if tail.is_empty() {
+        String::new()
+    } else if tail.starts_with(['#', ';']) {
+        format!(" {tail}")
+    } else {
+        format!(" # {tail}")
     }
 }
 

@@ -40,7 +40,9 @@ struct Line {
 enum LineKind {
     Blank,
     Comment,
-    /// A `[name]` header; `name` has its inner whitespace collapsed to single spaces.
+    /// A `[name]` header. `name` is what botocore (the AWS CLI, boto3) and the JavaScript
+    /// SDK read: everything between the `[` and the line's last `]`, not trimmed, so
+    /// `[ work ]` is the section `" work "`, which no client confuses with `work`.
     Section(String),
     Property {
         key: String,
@@ -60,7 +62,7 @@ enum LineKind {
 /// while the Rust/Java/Go SDKs merge the repeats.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duplicate {
-    /// The section, as written between the brackets (trimmed).
+    /// The section, as written between the brackets.
     pub section: String,
     /// The repeated key as written the second time; `None` when the section header
     /// itself is repeated.
@@ -69,6 +71,21 @@ pub struct Duplicate {
     pub first_line: usize,
     /// The 1-based line of the repeat.
     pub second_line: usize,
+}
+
+/// A `[section]` header line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header<'a> {
+    /// The section's name (see [`Document::sections`]).
+    pub name: &'a str,
+    /// The 1-based line number.
+    pub line: usize,
+    /// The line as written, without its terminator.
+    pub text: &'a str,
+    /// Whether every client reads the line as `[name]`: unindented, and nothing after
+    /// the `]` but blanks and maybe a comment after a blank. The JavaScript SDK misses
+    /// `[name]#note`, the Rust SDK an indented header.
+    pub plain: bool,
 }
 
 /// Why a file could not be parsed, and on which line (1-based).
@@ -94,7 +111,7 @@ pub enum ParseErrorReason {
     NotAProperty,
     /// `= value` with nothing before the `=`.
     EmptyKey,
-    /// An indented line with no property before it to continue.
+    /// An indented line that neither continues a setting nor is `key = value`.
     OrphanContinuation,
     /// An indented line under a setting with an empty value that is not `key = value`.
     SubPropertyNotAProperty,
@@ -112,7 +129,9 @@ impl fmt::Display for ParseErrorReason {
             Self::PropertyOutsideSection => "setting appears before any [section] header",
             Self::NotAProperty => "expected 'key = value', a [section] header or a comment",
             Self::EmptyKey => "setting has no name before '='",
-            Self::OrphanContinuation => "indented line does not follow a setting",
+            Self::OrphanContinuation => {
+                "indented line is not 'key = value' and does not follow a setting"
+            }
             Self::SubPropertyNotAProperty => {
                 "indented line under an empty setting is not 'key = value'"
             }
@@ -169,6 +188,7 @@ impl Document {
         let mut lines: Vec<Line> = Vec::new();
         let mut in_section = false;
         let mut continues = Continues::Nothing;
+        let mut owner_indent = 0;
         for (index, raw) in text.split_inclusive('\n').enumerate() {
             let content = line_content(raw);
             let content = if index == 0 {
@@ -176,19 +196,26 @@ impl Document {
             } else {
                 content
             };
-            let kind = classify(content, in_section, continues).map_err(|reason| ParseError {
-                line: index + 1,
-                reason,
-            })?;
+            let kind =
+                classify(content, in_section, continues, owner_indent).map_err(|reason| {
+                    ParseError {
+                        line: index + 1,
+                        reason,
+                    }
+                })?;
             match &kind {
                 LineKind::Section(_) => {
                     in_section = true;
                     continues = Continues::Nothing;
                 }
-                LineKind::Property { value, .. } if value.is_empty() => {
-                    continues = Continues::SubProperties;
+                LineKind::Property { value, .. } => {
+                    owner_indent = indentation(content);
+                    continues = if value.is_empty() {
+                        Continues::SubProperties
+                    } else {
+                        Continues::Value
+                    };
                 }
-                LineKind::Property { .. } => continues = Continues::Value,
                 LineKind::Blank
                 | LineKind::Comment
                 | LineKind::Continuation
@@ -240,6 +267,23 @@ impl Document {
         names
     }
 
+    /// Every header line, in file order.
+    pub fn headers(&self) -> Vec<Header<'_>> {
+        self.lines
+            .iter()
+            .enumerate()
+            .filter_map(|(index, line)| match &line.kind {
+                LineKind::Section(name) => Some(Header {
+                    name,
+                    line: index + 1,
+                    text: line_content(&line.raw).trim_start_matches(BYTE_ORDER_MARK),
+                    plain: edit::is_plain_header(&line.raw, name),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether a `[section]` header with this name appears in the document.
     pub fn has_section(&self, section: &str) -> bool {
         self.lines
@@ -248,7 +292,7 @@ impl Document {
     }
 
     /// The first repeat botocore would refuse the file for, in file order: a section
-    /// header seen before (names compared as written, trimmed), or a key seen before in
+    /// header seen before (names compared as written), or a key seen before in
     /// the same occurrence of a section (compared case-insensitively). Lets a caller
     /// warn that the AWS CLI cannot read a file the SDKs (and stscreds) accept.
     pub fn first_duplicate(&self) -> Option<Duplicate> {
@@ -258,8 +302,8 @@ impl Document {
         for (index, line) in self.lines.iter().enumerate() {
             let number = index + 1;
             match &line.kind {
-                LineKind::Section(_) => {
-                    section = header_as_written(&line.raw);
+                LineKind::Section(name) => {
+                    section = name;
                     if let Some(&(_, first_line)) =
                         headers.iter().find(|(name, _)| *name == section)
                     {
@@ -348,16 +392,6 @@ impl Document {
     }
 }
 
-/// The name of a header line as written between its brackets, trimmed but with its
-/// inner whitespace kept (botocore compares names this way).
-fn header_as_written(raw: &str) -> &str {
-    let after_bracket = raw.split_once('[').map_or(raw, |(_, rest)| rest);
-    after_bracket
-        .split_once(']')
-        .map_or(after_bracket, |(name, _)| name)
-        .trim()
-}
-
 /// A line without its `\n` or `\r\n` terminator.
 fn line_content(raw: &str) -> &str {
     let without_lf = raw.strip_suffix('\n').unwrap_or(raw);
@@ -371,10 +405,15 @@ fn detect_newline(text: &str) -> &'static str {
     }
 }
 
+/// How far a line is indented: its leading blanks, as botocore counts them.
+fn indentation(content: &str) -> usize {
+    content.len() - content.trim_start_matches([' ', '\t']).len()
+}
+
 /// What an indented line continues, if anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Continues {
-    /// No property yet in this section: an indented line is an error.
+    /// No property yet in this section: an indented line is a line of its own.
     Nothing,
     /// A property with a value: any text continues it.
     Value,
@@ -382,39 +421,48 @@ enum Continues {
     SubProperties,
 }
 
+/// What one line is. An indented line continues the setting above it when it is
+/// indented deeper than that setting's own line; otherwise it is a line of its own
+/// (`[other]` then `    key = value` is a key), as botocore and the JavaScript SDK read
+/// it. The Rust/Java/Go SDKs refuse an indented line that continues nothing, and read
+/// the files stscreds writes (whose settings are never indented) the same way.
 fn classify(
     content: &str,
     in_section: bool,
     continues: Continues,
+    owner_indent: usize,
 ) -> Result<LineKind, ParseErrorReason> {
     let trimmed = content.trim();
     if trimmed.is_empty() {
         return Ok(LineKind::Blank);
     }
-    let indented = content.starts_with([' ', '\t']);
+    let indent = indentation(content);
     if trimmed.starts_with(['#', ';']) {
-        return Ok(if indented {
+        return Ok(if indent > 0 {
             LineKind::IndentedComment
         } else {
             LineKind::Comment
         });
     }
-    if indented {
-        return match continues {
-            Continues::Nothing => Err(ParseErrorReason::OrphanContinuation),
-            Continues::Value => Ok(LineKind::Continuation),
+    if indent > owner_indent {
+        match continues {
+            Continues::Nothing => {}
+            Continues::Value => return Ok(LineKind::Continuation),
             Continues::SubProperties => {
-                check_sub_property(trimmed).map(|()| LineKind::Continuation)
+                return check_sub_property(trimmed).map(|()| LineKind::Continuation);
             }
-        };
+        }
     }
-    if let Some(rest) = content.strip_prefix('[') {
-        return parse_section_header(rest);
+    if trimmed.starts_with('[') {
+        return parse_section_header(trimmed);
     }
     if !in_section {
         return Err(ParseErrorReason::PropertyOutsideSection);
     }
-    parse_property(content)
+    parse_property(content).map_err(|reason| match reason {
+        ParseErrorReason::NotAProperty if indent > 0 => ParseErrorReason::OrphanContinuation,
+        other => other,
+    })
 }
 
 /// A sub-property line must be `key = value` with a key, as in all the SDKs (botocore
@@ -427,15 +475,18 @@ fn check_sub_property(trimmed: &str) -> Result<(), ParseErrorReason> {
     }
 }
 
-fn parse_section_header(after_bracket: &str) -> Result<LineKind, ParseErrorReason> {
-    let (name, _trailer) = after_bracket
-        .split_once(']')
+/// A header line (trimmed, starting with `[`): its name runs to the line's last `]`,
+/// whitespace included, as botocore reads it.
+fn parse_section_header(trimmed: &str) -> Result<LineKind, ParseErrorReason> {
+    let after_bracket = &trimmed[1..];
+    let end = after_bracket
+        .rfind(']')
         .ok_or(ParseErrorReason::UnterminatedSection)?;
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
+    let name = &after_bracket[..end];
+    if name.trim().is_empty() {
         return Err(ParseErrorReason::EmptySectionName);
     }
-    Ok(LineKind::Section(name))
+    Ok(LineKind::Section(name.to_owned()))
 }
 
 /// Splits at the first `=`; botocore also accepts `:` when a line has no `=`.
@@ -469,8 +520,11 @@ fn strip_inline_comment(text: &str) -> &str {
 
 /// Whether `name` is a profile name the AWS SDKs accept (`[A-Za-z0-9_\-/.%@:+]+`);
 /// sections with other names are silently ignored by them, so we never write one.
+/// `__proto__` is refused too: the JavaScript SDK throws on such a section and loses
+/// every profile of the file.
 pub fn is_valid_profile_name(name: &str) -> bool {
     !name.is_empty()
+        && name != "__proto__"
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b))

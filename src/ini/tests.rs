@@ -97,10 +97,131 @@ fn repeated_sections_merge_and_the_last_key_wins() {
     assert_eq!(doc.get("b", "k"), Some("2"));
 }
 
+/// botocore and the JavaScript SDK read the name between the brackets as it stands:
+/// `[ work ]` is not `work` to them, so it must not be to us (or we would write a
+/// session there that no client finds).
 #[test]
-fn config_style_headers_collapse_inner_whitespace() {
-    let doc = Document::parse("[profile   dev ]\nregion = us-west-2\n").unwrap();
-    assert_eq!(doc.get("profile dev", "region"), Some("us-west-2"));
+fn section_names_are_read_as_written_between_the_brackets() {
+    let doc = Document::parse(
+        "[ work ]\nregion = a\n[profile   dev ]\nregion = b\n[ops]#note\nregion = c\n[x] # see ]\nk = d\n",
+    )
+    .unwrap();
+    assert_eq!(doc.get("work", "region"), None);
+    assert_eq!(doc.get(" work ", "region"), Some("a"));
+    assert_eq!(doc.get("profile dev", "region"), None);
+    assert_eq!(doc.get("profile   dev ", "region"), Some("b"));
+    assert_eq!(
+        doc.get("ops", "region"),
+        Some("c"),
+        "text after ']' is no part of it"
+    );
+    assert_eq!(
+        doc.get("x] # see ", "k"),
+        Some("d"),
+        "the name runs to the last ']'"
+    );
+    assert_eq!(
+        doc.sections(),
+        [" work ", "profile   dev ", "ops", "x] # see "]
+    );
+}
+
+/// Indented settings, as botocore reads them: an indented line continues the setting
+/// above only when it is indented deeper than that setting's line; right under a
+/// header it is a setting of its own.
+#[test]
+fn indented_settings_are_settings_unless_they_continue_a_shallower_one() {
+    let text = "[other]\n    aws_access_key_id = A\n    aws_secret_access_key = B\n      more\n  region = r\nnext = n\n    cont\n\t[t]\n\tk = 1\n";
+    let doc = Document::parse(text).unwrap();
+    assert_eq!(doc.render(), text);
+    assert_eq!(doc.get("other", "aws_access_key_id"), Some("A"));
+    assert_eq!(doc.get("other", "aws_secret_access_key"), Some("B"));
+    assert_eq!(
+        doc.sdk_settings("other"),
+        [
+            ("aws_access_key_id".to_owned(), "A".to_owned()),
+            ("aws_secret_access_key".to_owned(), "B\nmore".to_owned()),
+            ("region".to_owned(), "r".to_owned()),
+            ("next".to_owned(), "n\ncont\n[t]\nk = 1".to_owned()),
+        ]
+    );
+    let doc = Document::parse("[o]\n  s3 =\n    x = 1\n  k = v\n\t[t]\n\tk = 1\n").unwrap();
+    assert_eq!(doc.get("o", "k"), Some("v"));
+    assert_eq!(
+        doc.get("t", "k"),
+        Some("1"),
+        "an indented header is a header"
+    );
+}
+
+#[test]
+fn a_setting_replaced_in_an_indented_section_keeps_its_indentation() {
+    let mut doc = Document::parse(
+        "[other]\n    aws_access_key_id = A\n    aws_secret_access_key = B\n# end\n",
+    )
+    .unwrap();
+    doc.set("other", "aws_access_key_id", "NEW").unwrap();
+    doc.set("other", "aws_session_token", "T").unwrap();
+    assert_eq!(
+        doc.render(),
+        "[other]\n    aws_access_key_id = NEW\n    aws_secret_access_key = B\naws_session_token = T\n# end\n"
+    );
+    let reread = Document::parse(&doc.render()).unwrap();
+    assert_eq!(reread.get("other", "aws_secret_access_key"), Some("B"));
+    assert_eq!(reread.get("other", "aws_session_token"), Some("T"));
+}
+
+#[test]
+fn an_indented_comment_between_indented_settings_is_no_part_of_either() {
+    let mut doc = Document::parse("[o]\n  a = 1\n  # about b\n  b = 2\n").unwrap();
+    doc.set("o", "a", "3").unwrap();
+    assert_eq!(doc.render(), "[o]\n  a = 3\n  # about b\n  b = 2\n");
+    assert!(doc.remove("o", "a"));
+    assert_eq!(doc.render(), "[o]\n  # about b\n  b = 2\n");
+}
+
+/// The JavaScript SDK misses `[work]#note` (no blank before the comment) and the Rust
+/// SDK an indented header: a section stscreds writes into gets a header all read.
+#[test]
+fn set_rewrites_a_header_some_client_misses_and_keeps_its_comment() {
+    let cases = [
+        ("[work]#note\nk = 1\n", "[work] #note\nk = 2\n"),
+        ("[work]junk\r\nk = 1\r\n", "[work] # junk\r\nk = 2\r\n"),
+        ("  [work] ; c\nk = 1\n", "[work] ; c\nk = 2\n"),
+        ("[work]\t; c\nk = 1\n", "[work]\t; c\nk = 2\n"),
+        ("\u{feff}[work]# c\nk = 1", "\u{feff}[work] # c\nk = 2"),
+    ];
+    for (text, expected) in cases {
+        let mut doc = Document::parse(text).unwrap();
+        doc.set("work", "k", "2").unwrap();
+        assert_eq!(doc.render(), expected, "{text:?}");
+    }
+    let untouched = "[other]#c\n[work]\nk = 1\n";
+    let mut doc = Document::parse(untouched).unwrap();
+    doc.set("work", "k", "1").unwrap();
+    assert_eq!(doc.render(), untouched, "only the section written to");
+}
+
+#[test]
+fn rename_section_rewrites_every_header_of_the_name_and_nothing_else() {
+    let mut doc =
+        Document::parse("[profile  work] # mine\nk = 1\n[profile work2]\n[profile  work]\n")
+            .unwrap();
+    assert!(doc.rename_section("profile  work", "profile work"));
+    assert_eq!(
+        doc.render(),
+        "[profile work] # mine\nk = 1\n[profile work2]\n[profile work]\n"
+    );
+    assert_eq!(doc.get("profile work", "k"), Some("1"));
+    assert!(!doc.rename_section("profile work", "profile work"));
+    assert!(!doc.rename_section("absent", "x"));
+}
+
+#[test]
+fn proto_is_no_profile_name() {
+    assert!(!is_valid_profile_name("__proto__"));
+    assert!(is_valid_profile_name("__proto__x"));
+    assert!(is_valid_profile_name("proto"));
 }
 
 #[test]
@@ -122,6 +243,11 @@ fn broken_lines_are_reported_with_their_line_number() {
         ("[a]\njust words\n", 2, ParseErrorReason::NotAProperty),
         ("[a]\n= v\n", 2, ParseErrorReason::EmptyKey),
         ("[a]\n  indented\n", 2, ParseErrorReason::OrphanContinuation),
+        (
+            "[a]\n  k = 1\n  words\n",
+            3,
+            ParseErrorReason::OrphanContinuation,
+        ),
     ];
     for (text, line, reason) in cases {
         assert_eq!(
@@ -451,14 +577,14 @@ fn first_duplicate_finds_what_botocore_refuses_in_file_order() {
         "keys compare case-insensitively, and the first repeat in the file wins"
     );
     assert_eq!(
-        duplicate("\u{feff}[ a ]\n[a]\n"),
+        duplicate("\u{feff}[a]\n[ a ]\n[a]#c\n"),
         Some(Duplicate {
             section: "a".into(),
             key: None,
             first_line: 1,
-            second_line: 2,
+            second_line: 3,
         }),
-        "names are trimmed"
+        "names are compared as written: ' a ' is another section"
     );
     assert_eq!(
         duplicate("[profile  dev]\n[profile dev]\n[a]\nk = 1\n[b]\nk = 1\n"),

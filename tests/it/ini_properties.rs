@@ -47,7 +47,9 @@ struct File {
 
 #[derive(Debug, Clone)]
 struct Section {
-    name: &'static str,
+    /// The name between the brackets, as botocore reads it (padding and inner blanks
+    /// kept: `[ work ]` is not `work`).
+    name: String,
     /// The header line as written, without its terminator.
     header: String,
     items: Vec<Item>,
@@ -106,11 +108,11 @@ impl File {
     fn model(&self) -> Model {
         let mut model = Model::default();
         for section in &self.sections {
-            model.sections.insert(section.name.to_owned());
+            model.sections.insert(section.name.clone());
             for item in &section.items {
                 if let Item::Property(property) = item {
                     model.values.insert(
-                        (section.name.to_owned(), property.key.to_owned()),
+                        (section.name.clone(), property.key.to_owned()),
                         property.value.clone(),
                     );
                 }
@@ -120,7 +122,7 @@ impl File {
     }
 
     fn section_names(&self) -> BTreeSet<String> {
-        self.sections.iter().map(|s| s.name.to_owned()).collect()
+        self.sections.iter().map(|s| s.name.clone()).collect()
     }
 }
 
@@ -250,7 +252,8 @@ fn trivia() -> impl Strategy<Value = String> {
     prop_oneof![blank_line(), comment_line()]
 }
 
-fn header(name: &'static str) -> impl Strategy<Value = String> {
+/// A header line for `name`, and the name it gives (padding and inner blanks kept).
+fn header(name: &'static str) -> impl Strategy<Value = (String, String)> {
     let inner_space = prop_oneof![
         3 => Just(" "),
         1 => Just("   "),
@@ -269,7 +272,8 @@ fn header(name: &'static str) -> impl Strategy<Value = String> {
     ];
     (inner_space, pad.clone(), pad, trailer).prop_map(move |(space, before, after, trailer)| {
         let name = name.split(' ').collect::<Vec<_>>().join(space);
-        format!("[{before}{name}{after}]{trailer}")
+        let exact = format!("{before}{name}{after}");
+        (format!("[{exact}]{trailer}"), exact)
     })
 }
 
@@ -336,15 +340,38 @@ fn item() -> impl Strategy<Value = Item> {
     ]
 }
 
+/// How deep a section's settings are indented: botocore and the JavaScript SDK read
+/// `[other]` then `    key = value` as settings (their continuations go deeper).
+fn settings_indent() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        6 => Just(""),
+        1 => Just("  "),
+        1 => Just("\t"),
+    ]
+}
+
 fn section() -> impl Strategy<Value = Section> {
     prop::sample::select(SECTIONS).prop_flat_map(|name| {
-        (header(name), prop::collection::vec(item(), 0..6)).prop_map(move |(header, items)| {
-            Section {
-                name,
-                header,
-                items,
-            }
-        })
+        (
+            header(name),
+            settings_indent(),
+            prop::collection::vec(item(), 0..6),
+        )
+            .prop_map(move |((header, name), indent, mut items)| {
+                for item in &mut items {
+                    if let Item::Property(property) = item {
+                        property.line.insert_str(0, indent);
+                        for line in &mut property.continuations {
+                            line.insert_str(0, indent);
+                        }
+                    }
+                }
+                Section {
+                    name,
+                    header,
+                    items,
+                }
+            })
     })
 }
 
@@ -392,12 +419,17 @@ fn edits() -> impl Strategy<Value = Vec<Edit>> {
 // An independent reading of the text: blocks, headers, property lines
 // ---------------------------------------------------------------------------------------
 
-/// The name in a header line (`[ profile   dev ] ; c` -> `profile dev`), if it is one.
+/// The name in a header line as botocore reads it, up to the line's last `]` and
+/// untrimmed (`[ profile   dev ] ; c` -> ` profile   dev `), if it is one.
 fn header_name(line: &str) -> Option<String> {
     let line = line.strip_prefix('\u{feff}').unwrap_or(line);
-    let inner = line.strip_prefix('[')?;
-    let (name, _) = inner.split_once(']')?;
-    Some(name.split_whitespace().collect::<Vec<_>>().join(" "))
+    let inner = line.trim_end_matches(['\r', '\n']).strip_prefix('[')?;
+    let end = inner.rfind(']')?;
+    Some(inner[..end].to_owned())
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
 }
 
 /// A header line plus every following line up to the next header; the preamble (block 0,
@@ -431,6 +463,8 @@ fn property_keys(text: &str, section: &str) -> Vec<String> {
         .into_iter()
         .filter(|b| b.name.as_deref() == Some(section))
         .flat_map(|b| {
+            // A line indented deeper than the last setting continues it.
+            let mut setting_indent: Option<usize> = None;
             b.text
                 .split_inclusive('\n')
                 .skip(1)
@@ -439,10 +473,11 @@ fn property_keys(text: &str, section: &str) -> Vec<String> {
                     let trimmed = line.trim();
                     if trimmed.is_empty()
                         || trimmed.starts_with(['#', ';'])
-                        || line.starts_with([' ', '\t'])
+                        || setting_indent.is_some_and(|indent| indent_of(line) > indent)
                     {
                         return None;
                     }
+                    setting_indent = Some(indent_of(line));
                     let end = line.find('=').or_else(|| line.find(':'))?;
                     Some(line[..end].trim().to_ascii_lowercase())
                 })
@@ -660,8 +695,8 @@ proptest! {
 }
 
 /// Whether the last line in `text` that sets `key` in `section` is followed, behind blank
-/// and column-0 comment lines, by an indented line: the Rust/Java/Go SDKs would read that
-/// line as part of the value.
+/// and column-0 comment lines, by a line indented deeper: the SDKs would read that line
+/// as part of the value (the Rust/Java/Go SDKs an indented comment too).
 fn value_runs_on(text: &str, section: &str, key: &str) -> bool {
     let lines: Vec<&str> = text
         .split_inclusive('\n')
@@ -669,12 +704,23 @@ fn value_runs_on(text: &str, section: &str, key: &str) -> bool {
         .collect();
     let mut current = None;
     let mut last_setting = None;
+    // A line indented deeper than the last setting continues it.
+    let mut setting_indent: Option<usize> = None;
     for (index, line) in lines.iter().enumerate() {
         if let Some(name) = header_name(line) {
             current = Some(name);
-        } else if current.as_deref() == Some(section)
-            && !line.starts_with([' ', '\t'])
-            && !line.trim_start().starts_with(['#', ';'])
+            setting_indent = None;
+            continue;
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty()
+            || trimmed.starts_with(['#', ';'])
+            || setting_indent.is_some_and(|indent| indent_of(line) > indent)
+        {
+            continue;
+        }
+        setting_indent = Some(indent_of(line));
+        if current.as_deref() == Some(section)
             && line
                 .split_once('=')
                 .or_else(|| line.split_once(':'))
@@ -689,7 +735,7 @@ fn value_runs_on(text: &str, section: &str, key: &str) -> bool {
     lines[index + 1..]
         .iter()
         .find(|line| !line.trim().is_empty() && !line.starts_with(['#', ';']))
-        .is_some_and(|line| line.starts_with([' ', '\t']))
+        .is_some_and(|line| indent_of(line) > indent_of(lines[index]))
 }
 
 proptest! {

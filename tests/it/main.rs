@@ -9,6 +9,7 @@ mod support;
 
 mod auth;
 mod backends;
+mod client_file_text;
 mod client_matrix;
 mod concurrency;
 mod credential_process_fast;

@@ -9,14 +9,24 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
-use stscreds::config::profile_section;
+use stscreds::config::{profile_section, section_profile};
 use stscreds::ini::{Document, ParseErrorReason, is_valid_profile_name};
 
 /// Cases where stscreds reads a file differently from the Rust/Java/Go SDKs, on purpose.
-const DELIBERATE_DIFFERENCES: &[(&str, &str)] = &[(
-    "Property definitions must contain an equals sign.",
-    "botocore (the AWS CLI) accepts `key : value`, so stscreds does too rather than refuse a file the CLI reads",
-)];
+const DELIBERATE_DIFFERENCES: &[(&str, &str)] = &[
+    (
+        "Property definitions must contain an equals sign.",
+        "botocore (the AWS CLI) accepts `key : value`, so stscreds does too rather than refuse a file the CLI reads",
+    ),
+    (
+        "profile name with extra whitespace",
+        "botocore and the JavaScript SDK do not trim `[   profile foo    ]`: no profile `foo` to them, so none to stscreds",
+    ),
+    (
+        "profile name with extra whitespace in credentials",
+        "botocore and the JavaScript SDK read `[   foo    ]` as the profile `   foo    `, not `foo`: stscreds writing `foo`'s session there would reach no client",
+    ),
+];
 
 type Profiles = BTreeMap<String, BTreeMap<String, String>>;
 
@@ -104,15 +114,12 @@ fn expected(case: &Value) -> Outcome {
     )
 }
 
-/// The profile a config-file section holds, by the rules `config` reads with: `[profile
-/// NAME]`, `[default]` unless `[profile default]` hides it, valid names only.
-fn config_profile<'a>(config: &Document, section: &'a str) -> Option<&'a str> {
-    let name = match section.strip_prefix("profile ") {
-        Some(name) => name,
-        None if section == "default" => section,
-        None => return None,
-    };
-    (is_valid_profile_name(name) && profile_section(config, name) == section).then_some(name)
+/// The profile a config-file section holds, by the rules `config` reads with (botocore's:
+/// `[profile NAME]` split by shell rules), the section `config` reads that profile from,
+/// valid names only.
+fn config_profile(config: &Document, section: &str) -> Option<String> {
+    let name = section_profile(section)?;
+    (is_valid_profile_name(&name) && profile_section(config, &name) == section).then_some(name)
 }
 
 /// Adds the valid settings of `section` to `profile` (later files win).
@@ -134,7 +141,7 @@ fn actual(case: &Value) -> Outcome {
     let mut profiles = Profiles::new();
     for section in config.sections() {
         if let Some(profile) = config_profile(&config, section) {
-            merge(&mut profiles, &config, section, profile);
+            merge(&mut profiles, &config, section, &profile);
         }
     }
     for section in credentials.sections() {
