@@ -12,7 +12,18 @@ use aws_sdk_sts::config::interceptors::{
 use aws_sdk_sts::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_sts::error::BoxError;
 use aws_sdk_sts::primitives::{DateTime, DateTimeFormat};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
+
+/// How far AWS's clock was ahead of ours (negative: behind) at the last answer that
+/// said, in this process. The clock is one per machine, so its offset is a fact about
+/// the machine, not about one connection: the credential server, which outlives every
+/// [`super::Aws`], judges expiry by it.
+static CLOCK_OFFSET: Mutex<Option<SignedDuration>> = Mutex::new(None);
+
+/// AWS's clock minus ours, as the last dated AWS answer in this process showed it.
+pub fn observed_clock_offset() -> Option<SignedDuration> {
+    *CLOCK_OFFSET.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// The largest answer accepted. Real STS and IAM answers are a few KB (an
 /// `iam:ListMFADevices` page of 100 devices stays well under 100 KB).
@@ -53,6 +64,10 @@ impl AnswerGuard {
             .server_time
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = time;
+        if let Some(time) = time {
+            let offset = time.duration_since(Timestamp::now());
+            *CLOCK_OFFSET.lock().unwrap_or_else(PoisonError::into_inner) = Some(offset);
+        }
     }
 }
 

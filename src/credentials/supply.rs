@@ -1,8 +1,15 @@
 //! Credentials kept in memory and renewed in the background ahead of their expiry, for
 //! the credential server: a request is answered at once, and a person typing an MFA
 //! code is never on an SDK's clock.
+//!
+//! Every decision is made on the wall clock, corrected by AWS's (the `Date` of its
+//! answers), because expiry times are wall-clock times: timers and timeouts count the
+//! monotonic clock, which stops while a laptop sleeps. So the renewal thread never
+//! waits longer than [`WAKE_EVERY`] before it looks at the clock again, and a request
+//! that finds the renewal overdue wakes it at once.
 
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -29,6 +36,18 @@ const LEAST_AHEAD: SignedDuration = SignedDuration::from_mins(1);
 /// expire before).
 const RETRY_AFTER: SignedDuration = SignedDuration::from_mins(1);
 
+/// The fewest seconds between two renewal attempts: whatever the clocks say, never
+/// more than one GetSessionToken (and one `mfa_process` run) a minute.
+const LEAST_BETWEEN_ATTEMPTS: SignedDuration = SignedDuration::from_mins(1);
+
+/// The longest the renewal thread waits before it looks at the wall clock again: a
+/// timer counts the monotonic clock, which stops during a suspend.
+const WAKE_EVERY: Duration = Duration::from_secs(20);
+
+/// An offset between AWS's clock and ours beyond which the local clock is said to be
+/// off.
+const CLOCK_OFF_BEYOND: SignedDuration = SignedDuration::from_mins(1);
+
 /// What the renewal thread and the request handlers share.
 #[derive(Debug)]
 struct Held {
@@ -37,12 +56,16 @@ struct Held {
     account: Option<String>,
     /// The last renewal's failure, until one succeeds.
     failure: Option<String>,
+    /// When the next renewal is due, on AWS's clock ([`aws_now`]).
+    due: Timestamp,
 }
 
 /// Session credentials for one profile (or role), kept fresh by a thread of their own.
 pub struct Supply {
     held: Arc<RwLock<Held>>,
-    stop: Option<Sender<()>>,
+    /// Wakes the renewal thread (a request found the renewal overdue); dropped, stops
+    /// it.
+    wake: Option<SyncSender<()>>,
     renewer: Option<JoinHandle<()>>,
 }
 
@@ -54,11 +77,13 @@ impl Supply {
     pub fn start(cx: &mut Context, args: &SessionArgs) -> Result<Self, Error> {
         let first = super::get(cx, args, Freshness::ValidFor(MOST_AHEAD))?;
         let held = Arc::new(RwLock::new(Held {
+            due: renewal_time(&first, aws_now()),
             credentials: first,
             account: account_of(cx, args),
             failure: None,
         }));
-        let (stop, stopped) = mpsc::channel();
+        // One pending wake-up is enough: the thread looks at the clock when it wakes.
+        let (wake, woken) = mpsc::sync_channel(1);
         let renewal = Renewal {
             paths: cx.paths.clone(),
             profile: cx.profile.clone(),
@@ -69,30 +94,38 @@ impl Supply {
                 ..args.clone()
             },
             held: held.clone(),
+            said_clock_off: AtomicBool::new(false),
         };
-        let renewer = std::thread::spawn(move || {
-            let mut due = renewal.first_due();
-            loop {
-                match stopped.recv_timeout(due) {
-                    Err(RecvTimeoutError::Timeout) => due = renewal.renew(),
-                    Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
-                }
-            }
-        });
+        renewal.say_once_if_the_clock_is_off();
+        let renewer = std::thread::spawn(move || renewal.run(&woken));
         Ok(Self {
             held,
-            stop: Some(stop),
+            wake: Some(wake),
             renewer: Some(renewer),
         })
+    }
+
+    /// Wakes the renewal thread if it waits; a wake-up already pending will do.
+    fn wake_renewer(&self) {
+        if let Some(wake) = &self.wake {
+            match wake.try_send(()) {
+                Ok(()) | Err(TrySendError::Full(())) | Err(TrySendError::Disconnected(())) => {}
+            }
+        }
     }
 }
 
 impl Source for Supply {
     /// Never expired credentials: when renewing failed and they have run out, what
-    /// went wrong.
+    /// went wrong. A request that finds the renewal overdue (the machine slept past
+    /// its time) starts it.
     fn answer(&self) -> Answer {
+        let now = aws_now();
         let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
-        if held.credentials.expiration > Timestamp::now() {
+        if now >= held.due {
+            self.wake_renewer();
+        }
+        if held.credentials.expiration > now {
             return Answer::Credentials {
                 credentials: held.credentials.clone(),
                 account: held.account.clone(),
@@ -109,7 +142,7 @@ impl Drop for Supply {
     /// Stops the renewals; one in progress (say, waiting for an MFA code) is left to
     /// end with the process.
     fn drop(&mut self) {
-        drop(self.stop.take());
+        drop(self.wake.take());
         if let Some(renewer) = self.renewer.take()
             && renewer.is_finished()
         {
@@ -126,23 +159,49 @@ struct Renewal {
     report: Arc<dyn Report>,
     args: SessionArgs,
     held: Arc<RwLock<Held>>,
+    /// Whether the local clock was said to be off (once per server).
+    said_clock_off: AtomicBool,
 }
 
 impl Renewal {
-    /// How long until the credentials held now should be renewed.
-    fn first_due(&self) -> Duration {
-        let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
-        until(renewal_time(&held.credentials, Timestamp::now()))
+    /// The renewal thread: renews when due, at most once per
+    /// [`LEAST_BETWEEN_ATTEMPTS`], looking at the wall clock at least every
+    /// [`WAKE_EVERY`] and whenever a request wakes it; returns when the [`Supply`] is
+    /// dropped.
+    fn run(&self, woken: &Receiver<()>) {
+        let mut last_attempt: Option<Timestamp> = None;
+        loop {
+            let now = aws_now();
+            let due = self.due(last_attempt);
+            if now >= due {
+                last_attempt = Some(now);
+                self.renew();
+                continue;
+            }
+            let wait = until(due, now).min(WAKE_EVERY);
+            if let Err(RecvTimeoutError::Disconnected) = woken.recv_timeout(wait) {
+                return;
+            }
+        }
     }
 
-    /// Renews the credentials (or finds that another process has) and returns how long
-    /// until the next renewal. A failure keeps the old credentials while they last and
-    /// is retried.
-    fn renew(&self) -> Duration {
-        let now = Timestamp::now();
-        let ahead = {
+    /// When the next attempt may start: when the held credentials are due, but not
+    /// sooner than [`LEAST_BETWEEN_ATTEMPTS`] after the last one.
+    fn due(&self, last_attempt: Option<Timestamp>) -> Timestamp {
+        let due = self.held.read().unwrap_or_else(PoisonError::into_inner).due;
+        match last_attempt.and_then(|last| last.checked_add(LEAST_BETWEEN_ATTEMPTS).ok()) {
+            Some(earliest) => due.max(earliest),
+            None => due,
+        }
+    }
+
+    /// Gets credentials that outlast the held ones (another process's new session, or
+    /// a new one from STS) and holds them; a failure keeps the old credentials while
+    /// they last and is retried.
+    fn renew(&self) {
+        let held_expiration = {
             let held = self.held.read().unwrap_or_else(PoisonError::into_inner);
-            renew_ahead(held.credentials.expiration.duration_since(now))
+            held.credentials.expiration
         };
         let mut cx = Context::new(
             self.paths.clone(),
@@ -150,28 +209,55 @@ impl Renewal {
             crate::dialog::for_questions(crate::dialog::TerminalSide::ControllingTerminal),
             Arc::new(WarningsOnly(self.report.clone())),
         );
-        let wanted = Freshness::ValidFor(ahead + LEAST_AHEAD);
-        match super::get(&mut cx, &self.args, wanted) {
+        // The session held now is on disk too: only one that lasts longer than it
+        // renews anything.
+        let left = held_expiration
+            .duration_since(Timestamp::now())
+            .max(SignedDuration::ZERO);
+        match super::get(&mut cx, &self.args, Freshness::ValidFor(left + LEAST_AHEAD)) {
             Ok(credentials) => self.keep(credentials),
             Err(error) => self.fail(&error),
         }
     }
 
-    fn keep(&self, credentials: SessionCredentials) -> Duration {
-        let due = renewal_time(&credentials, Timestamp::now());
+    fn keep(&self, credentials: SessionCredentials) {
+        let now = aws_now();
+        self.say_once_if_the_clock_is_off();
         self.report.say(&format!(
             "stscreds: renewed the credentials of profile '{}', valid until {}",
             self.profile,
             server::clock_time(credentials.expiration)
         ));
         let mut held = self.held.write().unwrap_or_else(PoisonError::into_inner);
+        held.due = renewal_time(&credentials, now);
         held.credentials = credentials;
         held.failure = None;
-        until(due)
     }
 
-    fn fail(&self, error: &Error) -> Duration {
-        let now = Timestamp::now();
+    /// Says, once, that the local clock differs from AWS's by more than
+    /// [`CLOCK_OFF_BEYOND`]: new credentials then look shorter- (or longer-) lived
+    /// than they are. The server judges them by AWS's clock regardless.
+    fn say_once_if_the_clock_is_off(&self) {
+        let Some(offset) = crate::aws::observed_clock_offset() else {
+            return;
+        };
+        if offset.abs() <= CLOCK_OFF_BEYOND || self.said_clock_off.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let rounded = std::time::Duration::from_secs(offset.as_secs().unsigned_abs() / 60 * 60);
+        let direction = if offset.is_negative() {
+            "ahead of"
+        } else {
+            "behind"
+        };
+        self.report.warn(&format!(
+            "this machine's clock is {} {direction} AWS's (the Date of STS's answer); the server judges expiry by AWS's clock, but other tools may not: set the clock right (e.g. `timedatectl set-ntp true`)",
+            humantime::format_duration(rounded)
+        ));
+    }
+
+    fn fail(&self, error: &Error) {
+        let now = aws_now();
         let mut held = self.held.write().unwrap_or_else(PoisonError::into_inner);
         let expiration = held.credentials.expiration;
         let retry = next_try(expiration, now);
@@ -196,7 +282,7 @@ impl Renewal {
             self.profile,
             message::profile_flag(&self.profile)
         ));
-        until(retry).max(Duration::from_secs(1))
+        held.due = retry;
     }
 }
 
@@ -261,9 +347,18 @@ fn test_renew_ahead() -> Option<SignedDuration> {
     None
 }
 
-/// How long from now until `time` (zero if it has passed).
-fn until(time: Timestamp) -> Duration {
-    Duration::try_from(time.duration_since(Timestamp::now())).unwrap_or(Duration::ZERO)
+/// How long from `now` until `time` (zero if it has passed).
+fn until(time: Timestamp, now: Timestamp) -> Duration {
+    Duration::try_from(time.duration_since(now)).unwrap_or(Duration::ZERO)
+}
+
+/// Now, on AWS's clock as its last answer showed it: expiry times are AWS's, and a
+/// local clock that runs fast would otherwise make new credentials look expired.
+fn aws_now() -> Timestamp {
+    let now = Timestamp::now();
+    crate::aws::observed_clock_offset()
+        .and_then(|offset| now.checked_add(offset).ok())
+        .unwrap_or(now)
 }
 
 #[cfg(test)]
@@ -320,10 +415,11 @@ mod tests {
             },
             account: None,
             failure: Some("renewing failed: run `stscreds auth`".into()),
+            due: expiration,
         };
         let supply = |expiration| Supply {
             held: Arc::new(RwLock::new(held(expiration))),
-            stop: None,
+            wake: None,
             renewer: None,
         };
         let later = Timestamp::now() + SignedDuration::from_mins(5);

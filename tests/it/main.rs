@@ -39,4 +39,5 @@ mod rotation;
 mod sdk_profile_conformance;
 mod secrets;
 mod server;
+mod server_clock;
 mod session_origin;

@@ -30,6 +30,12 @@ pub enum Reply {
     Forward,
     /// Answer with this status and body.
     Respond { status: u16, body: String },
+    /// Answer with this status and body, and this HTTP `Date` (AWS's clock).
+    RespondDated {
+        status: u16,
+        body: String,
+        date: jiff::Timestamp,
+    },
     /// Never answer: hold the connection until the server stops (or at most 30 s).
     Hang,
 }
@@ -58,13 +64,30 @@ impl Reply {
     /// run out while a test watches.
     pub fn session_credentials_valid_for(n: usize, lifetime: Duration) -> Self {
         let lifetime = jiff::SignedDuration::try_from(lifetime).unwrap();
-        let expiration = (jiff::Timestamp::now() + lifetime).strftime("%Y-%m-%dT%H:%M:%SZ");
+        Self::session_credentials_expiring_at(n, jiff::Timestamp::now() + lifetime)
+    }
+
+    /// [`Reply::session_credentials`] that expire at `expiration`.
+    pub fn session_credentials_expiring_at(n: usize, expiration: jiff::Timestamp) -> Self {
+        let expiration = expiration.strftime("%Y-%m-%dT%H:%M:%SZ");
         let (key, secret, token) = minted(n);
         Self::Respond {
             status: 200,
             body: format!(
                 "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetSessionTokenResult><Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey><SessionToken>{token}</SessionToken><Expiration>{expiration}</Expiration></Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>minted-{n}</RequestId></ResponseMetadata></GetSessionTokenResponse>"
             ),
+        }
+    }
+}
+
+impl Reply {
+    /// This answer with an HTTP `Date` of `date`, as AWS dates every answer.
+    pub fn dated(self, date: jiff::Timestamp) -> Self {
+        match self {
+            Self::Respond { status, body } | Self::RespondDated { status, body, .. } => {
+                Self::RespondDated { status, body, date }
+            }
+            other => other,
         }
     }
 }
@@ -211,14 +234,23 @@ fn serve(
             return;
         }
         Reply::Forward => forward(upstream.expect("no upstream to forward to"), &head, &body),
-        Reply::Respond { status, body } => format!(
-            "HTTP/1.1 {status} Fault\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .into_bytes(),
+        Reply::Respond { status, body } => respond(status, "", &body),
+        Reply::RespondDated { status, body, date } => {
+            let date = date.strftime("%a, %d %b %Y %H:%M:%S GMT");
+            respond(status, &format!("Date: {date}\r\n"), &body)
+        }
     };
     let mut stream = stream;
     let _ = stream.write_all(&response);
+}
+
+/// An answer with `status`, the `extra` header lines and `body`.
+fn respond(status: u16, extra: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status} Fault\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
 }
 
 /// Whether the client opened with a TLS handshake record rather than an HTTP request.
