@@ -9,7 +9,7 @@ use crate::context::Context;
 use crate::credentials::cache;
 use crate::error::Error;
 use crate::files;
-use crate::message::{printable, shell_word};
+use crate::message::{config_shell_word, printable, shell_word};
 use crate::prompt::InputError;
 use crate::session::SessionCredentials;
 
@@ -73,18 +73,24 @@ fn served_profile(cx: &Context, args: &ConfigureArgs) -> Result<Option<String>, 
     Ok(Some(served))
 }
 
-/// `/path/to/stscreds credential-process --profile NAME`, the path quoted if it needs it.
+/// `/path/to/stscreds credential-process --profile NAME`, each word quoted so that
+/// botocore, which splits the line as a shell would, and the SDKs that run it with
+/// `/bin/sh` start the same program with the same arguments (see
+/// [`config_shell_word`]).
 fn credential_process_line(profile: &str) -> Result<String, Error> {
     let executable = crate::launch::front_executable().map_err(|error| {
         InputError::Invalid(format!("cannot tell where stscreds is installed: {error}"))
     })?;
-    let path = executable.to_string_lossy();
-    let path = if path.contains(char::is_whitespace) {
-        format!("\"{path}\"")
-    } else {
-        path.into_owned()
+    let unwritable = || {
+        InputError::Invalid(format!(
+            "stscreds is installed at {}, a path a credential_process line cannot hold (it is not UTF-8 or has a control character); install it in a directory with a plainer name",
+            printable(&executable.to_string_lossy())
+        ))
     };
-    Ok(format!("{path} credential-process --profile {profile}"))
+    let path = executable.to_str().ok_or_else(unwritable)?;
+    let words = [path, "credential-process", "--profile", profile]
+        .map(|word| config_shell_word(word).ok_or_else(unwritable));
+    Ok(words.into_iter().collect::<Result<Vec<_>, _>>()?.join(" "))
 }
 
 /// A session stscreds wrote into `~/.aws/credentials` for this profile would now be
