@@ -4,17 +4,20 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::aws::{Aws, User};
+use crate::config::profiles::{self, Known};
 use crate::config::state;
 use crate::context::Context;
+use crate::credentials::source;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::message::printable;
+use crate::message::{printable, profile_flag};
 use crate::prompt::{Ask, InputError};
 use crate::report::Report;
 use crate::store::{Backend, KeyStore, LongTermKeys};
 
 /// The top-level entry point for `stscreds init`.
 pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
+    refuse_profile_without_keys(cx)?;
     let config = cx.config()?.profile(&cx.profile)?;
     let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
     let ask = &mut *cx.ask;
@@ -56,6 +59,30 @@ pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Refuses a profile that gets its credentials elsewhere: a role profile (from its
+/// chain's base) or a `credential_process` profile (from its process). Keys stored under
+/// its name would never be used, yet would make it look like a profile with keys of its
+/// own (`list`, `remove`); the message names the profile the keys belong to.
+fn refuse_profile_without_keys(cx: &Context) -> Result<(), Error> {
+    let profile = cx.profile.as_str();
+    match profiles::describe(&cx.paths, profile)? {
+        Known::Role { .. } => source::refuse_role_profile(cx.config()?, profile, "init"),
+        Known::ServedAs { profile: served } => {
+            let base = source::resolve(cx.config()?, &served, None)?.base;
+            Err(InputError::Invalid(format!(
+                "profile '{profile}' is for the AWS tools: its credential_process gets the credentials of profile '{served}' from stscreds, and keys stored for it would never be used; they belong to profile '{base}': run `stscreds init{}`",
+                profile_flag(&base)
+            ))
+            .into())
+        }
+        Known::OtherProcess => Err(InputError::Invalid(format!(
+            "profile '{profile}' gets its credentials from its credential_process, another program, so keys stored for it would never be used; store them under a profile of their own: `stscreds init --profile NAME`"
+        ))
+        .into()),
+        Known::Named | Known::Unknown { .. } => Ok(()),
+    }
 }
 
 /// Says which stored key the new one replaces (its id, never the secret), so that a
