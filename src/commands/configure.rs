@@ -8,7 +8,7 @@ use crate::config::{self, ConfigFile};
 use crate::context::Context;
 use crate::credentials::cache;
 use crate::error::Error;
-use crate::files;
+use crate::files::{self, Paths};
 use crate::message::{config_shell_word, printable, shell_word};
 use crate::prompt::InputError;
 use crate::session::SessionCredentials;
@@ -20,6 +20,9 @@ pub fn run(cx: &Context, args: &ConfigureArgs) -> Result<(), Error> {
     let mut settings: Vec<(&str, String)> = Vec::new();
     if let Some(served) = &served {
         settings.push(("credential_process", credential_process_line(served)?));
+        if args.region.is_none() && configured_region(paths, profile)?.is_none() {
+            settings.push(("region", region_of(cx, served)?));
+        }
     }
     let optional = [
         ("mfa_serial", &args.mfa_serial),
@@ -71,6 +74,31 @@ fn served_profile(cx: &Context, args: &ConfigureArgs) -> Result<Option<String>, 
         return Err(InputError::Invalid(profiles::unknown_profile(&served, &closest)).into());
     }
     Ok(Some(served))
+}
+
+/// `profile`'s `region` in `~/.aws/config`, if it has one.
+pub(super) fn configured_region(paths: &Paths, profile: &str) -> Result<Option<String>, Error> {
+    let Some(document) = files::read_document(&paths.aws_config)? else {
+        return Ok(None);
+    };
+    let section = config::profile_section(&document, profile);
+    Ok(document
+        .get(&section, "region")
+        .map(str::trim)
+        .filter(|region| !region.is_empty())
+        .map(str::to_owned))
+}
+
+/// The region for a profile whose credential_process serves `served`: the region
+/// stscreds uses for `served` (its `region` in the file, else `AWS_REGION`,
+/// `AWS_DEFAULT_REGION`, else us-east-1). The AWS tools need one in the profile they
+/// are given (the JavaScript SDK has no default at all), and it is the region the
+/// credentials were got in.
+fn region_of(cx: &Context, served: &str) -> Result<String, Error> {
+    match configured_region(&cx.paths, served)? {
+        Some(region) => Ok(region),
+        None => Ok(cx.config()?.profile(served)?.region),
+    }
 }
 
 /// `/path/to/stscreds credential-process --profile NAME`, each word quoted so that

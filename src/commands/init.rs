@@ -5,7 +5,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::aws::{Aws, User};
 use crate::config::profiles::{self, Known};
-use crate::config::state;
+use crate::config::{self, state};
 use crate::context::Context;
 use crate::credentials::source;
 use crate::error::Error;
@@ -16,9 +16,13 @@ use crate::report::Report;
 use crate::store::{Backend, KeyStore, LongTermKeys};
 
 /// The top-level entry point for `stscreds init`.
-pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
+pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> Result<(), Error> {
     refuse_profile_without_keys(cx)?;
-    let config = cx.config()?.profile(&cx.profile)?;
+    let mut config = cx.config()?.profile(&cx.profile)?;
+    if let Some(region) = region {
+        config.region = region.to_owned();
+        config.sts_region = region.to_owned();
+    }
     let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
     let ask = &mut *cx.ask;
     warn_about_environment(report);
@@ -42,6 +46,13 @@ pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
         user.name, user.arn
     ));
     report.say(&format!("Successfully wrote {}", store.location(profile)));
+    record_region(
+        paths,
+        profile,
+        report,
+        region.unwrap_or(&config.region),
+        region.is_some(),
+    )?;
     if previous != backend {
         let old = KeyStore::new(paths, previous, report);
         let removed = old
@@ -83,6 +94,39 @@ fn refuse_profile_without_keys(cx: &Context) -> Result<(), Error> {
         .into()),
         Known::Named | Known::Unknown { .. } => Ok(()),
     }
+}
+
+/// Makes sure the AWS tools find a region for the profile in `~/.aws/config`: the AWS
+/// CLI stops at "You must specify a region" without one, and the JavaScript SDK has no
+/// default at all (nor reads `AWS_DEFAULT_REGION`). `region` is `--region`, recorded
+/// over any other, else the one the keys were just checked in, recorded only where the
+/// profile has none.
+fn record_region(
+    paths: &Paths,
+    profile: &str,
+    report: &dyn Report,
+    region: &str,
+    chosen: bool,
+) -> Result<(), Error> {
+    let configured = super::configure::configured_region(paths, profile)?;
+    if configured.as_deref() == Some(region) || (configured.is_some() && !chosen) {
+        return Ok(());
+    }
+    let section = config::save(paths, report, profile, &[("region", region)])?;
+    let written = format!(
+        "region = {} in [{section}] of {}",
+        printable(region),
+        paths.aws_config.display()
+    );
+    report.say(&if chosen {
+        format!("Wrote {written}.")
+    } else {
+        format!(
+            "The AWS tools need a region and profile '{profile}' had none: wrote {written} (`stscreds configure{} --region REGION` changes it).",
+            profile_flag(profile)
+        )
+    });
+    Ok(())
 }
 
 /// Says which stored key the new one replaces (its id, never the secret), so that a

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::support::fault::FaultServer;
 use crate::support::moto::{Moto, TestUser};
-use crate::support::{Run, Sandbox, python, run_with_stdin, support_file, without_terminal};
+use crate::support::{Run, Sandbox, python, run_with_stdin, support_file, venv, without_terminal};
 use stscreds::ini::Document;
 
 fn binary() -> &'static str {
@@ -283,7 +283,7 @@ fn a_role_or_credential_process_profile_is_never_sent_to_init() {
 fn configure_refuses_a_credential_process_in_a_role_profile_and_the_profile_it_suggests_serves_the_role()
  {
     let role = Moto::shared().create_role("ForTools");
-    let team = Team::new(&role_profile("dev", &role, "base"));
+    let team = Team::new(&(role_profile("dev", &role, "base") + "region = eu-west-2\n"));
     let config = team.sandbox.read(".aws/config");
     team.run(&["configure", "--profile", "dev", "--credential-process", "--region", "eu-west-1"])
         .failure(&format!(
@@ -304,7 +304,7 @@ fn configure_refuses_a_credential_process_in_a_role_profile_and_the_profile_it_s
     assert_eq!(
         team.sandbox.read(".aws/config"),
         format!(
-            "{config}\n[profile dev-cli]\ncredential_process = {} credential-process --profile dev\n",
+            "{config}\n[profile dev-cli]\ncredential_process = {} credential-process --profile dev\nregion = eu-west-2\n",
             binary()
         )
     );
@@ -327,6 +327,17 @@ fn configure_refuses_a_credential_process_in_a_role_profile_and_the_profile_it_s
         "{run:#?}"
     );
     assert_eq!(team.counter.count("AssumeRole"), 1, "through stscreds");
+
+    // The AWS CLI with no region in its environment: the profile has the role's.
+    let mut aws = Command::new(venv().join("bin/aws"));
+    aws.args(["sts", "get-caller-identity", "--profile", "dev-cli"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("HOME", team.sandbox.home())
+        .env("AWS_ENDPOINT_URL", team.counter.url());
+    let run = run_with_stdin(without_terminal(aws), "");
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(run.stdout.contains(":assumed-role/"), "{run:#?}");
 }
 
 /// A home whose files name profiles in every place `list --names` looks, and a file
