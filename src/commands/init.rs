@@ -4,7 +4,6 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::aws::{Aws, User};
-use crate::config::profiles::{self, Known};
 use crate::config::{self, state};
 use crate::context::Context;
 use crate::credentials::source;
@@ -72,28 +71,35 @@ pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> 
     Ok(())
 }
 
-/// Refuses a profile that gets its credentials elsewhere: a role profile (from its
-/// chain's base) or a `credential_process` profile (from its process). Keys stored under
-/// its name would never be used, yet would make it look like a profile with keys of its
-/// own (`list`, `remove`); the message names the profile the keys belong to.
+/// Refuses a profile that gets its credentials elsewhere, as `~/.aws/config` says: a
+/// role profile (from its chain's base) or a `credential_process` profile (from its
+/// process). Keys stored under its name would never be used, yet would make it look
+/// like a profile with keys of its own (`list`, `remove`); the message names the
+/// profile the keys belong to.
 fn refuse_profile_without_keys(cx: &Context) -> Result<(), Error> {
     let profile = cx.profile.as_str();
-    match profiles::describe(&cx.paths, profile)? {
-        Known::Role { .. } => source::refuse_role_profile(cx.config()?, profile, "init"),
-        Known::ServedAs { profile: served } => {
-            let base = source::resolve(cx.config()?, &served, None)?.base;
-            Err(InputError::Invalid(format!(
+    let config = cx.config()?;
+    let settings = config.profile(profile)?;
+    if settings.role.is_some() {
+        return source::refuse_role_profile(config, profile, "init");
+    }
+    if !settings.has_credential_process {
+        return Ok(());
+    }
+    let message = match config.served_by_stscreds_as(profile) {
+        Some(served) if served == profile => return Ok(()),
+        Some(served) => {
+            let base = source::resolve(config, &served, None)?.base;
+            format!(
                 "profile '{profile}' is for the AWS tools: its credential_process gets the credentials of profile '{served}' from stscreds, and keys stored for it would never be used; they belong to profile '{base}': run `stscreds init{}`",
                 profile_flag(&base)
-            ))
-            .into())
+            )
         }
-        Known::OtherProcess => Err(InputError::Invalid(format!(
+        None => format!(
             "profile '{profile}' gets its credentials from its credential_process, another program, so keys stored for it would never be used; store them under a profile of their own: `stscreds init --profile NAME`"
-        ))
-        .into()),
-        Known::Named | Known::Unknown { .. } => Ok(()),
-    }
+        ),
+    };
+    Err(InputError::Invalid(message).into())
 }
 
 /// Makes sure the AWS tools find a region for the profile in `~/.aws/config`: the AWS
