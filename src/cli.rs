@@ -39,6 +39,11 @@ pub enum Command {
         /// current backend, else file]
         #[arg(long, value_enum)]
         backend: Option<Backend>,
+        /// The region to check the keys in and to record as the profile's `region` in
+        /// ~/.aws/config, which the AWS tools need [default: the profile's region, else
+        /// $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1]
+        #[arg(long)]
+        region: Option<String>,
     },
     /// Get session credentials with an MFA code and write them to ~/.aws/credentials.
     Auth(AuthArgs),

@@ -25,6 +25,38 @@ pub fn shell_word(text: &str) -> String {
     }
 }
 
+/// `text` as one word of a `credential_process` line in `~/.aws/config`, read as the
+/// same word by botocore (Python's `shlex.split`, no expansion) and by the SDKs that run
+/// the line with `/bin/sh` (JavaScript, Rust): as it stands when every character means
+/// nothing to either, else in single quotes, where neither expands `$`, `` ` `` or `\`
+/// (a `'` is written `'\''`). The SDKs' INI parsers end a value at a `#` or `;` that
+/// follows a blank, so the quotes close right before such a character and open again.
+/// `None` for text with a control character, which no line of the file can hold.
+pub fn config_shell_word(text: &str) -> Option<String> {
+    if text.chars().any(char::is_control) {
+        return None;
+    }
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./+,:@%".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return Some(text.to_owned());
+    }
+    let mut word = String::from("'");
+    let mut after_blank = false;
+    for c in text.chars() {
+        match c {
+            '\'' => word.push_str("'\\''"),
+            '#' | ';' if after_blank => {
+                word.push_str("''");
+                word.push(c);
+            }
+            _ => word.push(c),
+        }
+        after_blank = c.is_whitespace();
+    }
+    word.push('\'');
+    Some(word)
+}
+
 /// `text` with its control characters (line breaks, escape sequences, NUL) written as
 /// escapes, for quoting text from a file or the environment in a message: what a
 /// message shows must not rewrite the terminal or fake another line.
@@ -59,6 +91,30 @@ mod tests {
         assert_eq!(shell_word("it's"), "\"it's\"");
         assert_eq!(shell_word("it's $HOME"), "\"it's \"'$HOME'");
         assert_eq!(shell_word("a\0b"), "'a\\u{0}b'");
+    }
+
+    #[test]
+    fn credential_process_words_are_quoted_for_sh_and_shlex_alike() {
+        let word = |text| config_shell_word(text).unwrap();
+        assert_eq!(word("/usr/local/bin/stscreds"), "/usr/local/bin/stscreds");
+        assert_eq!(word("team/dev:eu@x+1"), "team/dev:eu@x+1");
+        assert_eq!(word("/opt/my tools/stscreds"), "'/opt/my tools/stscreds'");
+        assert_eq!(word("/x/$HOME/`id`\\"), "'/x/$HOME/`id`\\'");
+        assert_eq!(word("/it's"), "'/it'\\''s'");
+        assert_eq!(word("/a #b ;c#d"), "'/a ''#b '';c#d'");
+        assert_eq!(word(""), "''");
+        assert_eq!(config_shell_word("/a\tb"), None);
+        for text in [
+            "/a b/$x 'q' \"d\" #h ;s \\b `t` *?~!&|<>(){}[]é",
+            "~",
+            "a=b",
+        ] {
+            assert_eq!(
+                shlex::split(&word(text)),
+                Some(vec![text.to_owned()]),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

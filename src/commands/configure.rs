@@ -8,7 +8,8 @@ use crate::config::{self, ConfigFile};
 use crate::context::Context;
 use crate::credentials::sessions::Slot;
 use crate::error::Error;
-use crate::message::{printable, shell_word};
+use crate::files::{self, Paths};
+use crate::message::{config_shell_word, printable, shell_word};
 use crate::prompt::InputError;
 
 /// The top-level entry point for `stscreds configure`.
@@ -18,6 +19,9 @@ pub fn run(cx: &Context, args: &ConfigureArgs) -> Result<(), Error> {
     let mut settings: Vec<(&str, String)> = Vec::new();
     if let Some(served) = &served {
         settings.push(("credential_process", credential_process_line(served)?));
+        if args.region.is_none() && configured_region(paths, profile)?.is_none() {
+            settings.push(("region", region_of(cx, served)?));
+        }
     }
     let optional = [
         ("mfa_serial", &args.mfa_serial),
@@ -71,18 +75,49 @@ fn served_profile(cx: &Context, args: &ConfigureArgs) -> Result<Option<String>, 
     Ok(Some(served))
 }
 
-/// `/path/to/stscreds credential-process --profile NAME`, the path quoted if it needs it.
+/// `profile`'s `region` in `~/.aws/config`, if it has one.
+pub(super) fn configured_region(paths: &Paths, profile: &str) -> Result<Option<String>, Error> {
+    let Some(document) = files::read_document(&paths.aws_config)? else {
+        return Ok(None);
+    };
+    let section = config::profile_section(&document, profile);
+    Ok(document
+        .get(&section, "region")
+        .map(str::trim)
+        .filter(|region| !region.is_empty())
+        .map(str::to_owned))
+}
+
+/// The region for a profile whose credential_process serves `served`: the region
+/// stscreds uses for `served` (its `region` in the file, else `AWS_REGION`,
+/// `AWS_DEFAULT_REGION`, else us-east-1). The AWS tools need one in the profile they
+/// are given (the JavaScript SDK has no default at all), and it is the region the
+/// credentials were got in.
+fn region_of(cx: &Context, served: &str) -> Result<String, Error> {
+    match configured_region(&cx.paths, served)? {
+        Some(region) => Ok(region),
+        None => Ok(cx.config()?.profile(served)?.region),
+    }
+}
+
+/// `/path/to/stscreds credential-process --profile NAME`, each word quoted so that
+/// botocore, which splits the line as a shell would, and the SDKs that run it with
+/// `/bin/sh` start the same program with the same arguments (see
+/// [`config_shell_word`]).
 fn credential_process_line(profile: &str) -> Result<String, Error> {
     let executable = crate::launch::front_executable().map_err(|error| {
         InputError::Invalid(format!("cannot tell where stscreds is installed: {error}"))
     })?;
-    let path = executable.to_string_lossy();
-    let path = if path.contains(char::is_whitespace) {
-        format!("\"{path}\"")
-    } else {
-        path.into_owned()
+    let unwritable = || {
+        InputError::Invalid(format!(
+            "stscreds is installed at {}, a path a credential_process line cannot hold (it is not UTF-8 or has a control character); install it in a directory with a plainer name",
+            printable(&executable.to_string_lossy())
+        ))
     };
-    Ok(format!("{path} credential-process --profile {profile}"))
+    let path = executable.to_str().ok_or_else(unwritable)?;
+    let words = [path, "credential-process", "--profile", profile]
+        .map(|word| config_shell_word(word).ok_or_else(unwritable));
+    Ok(words.into_iter().collect::<Result<Vec<_>, _>>()?.join(" "))
 }
 
 /// A session stscreds wrote into `~/.aws/credentials` for this profile would now be

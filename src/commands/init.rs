@@ -4,18 +4,24 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::aws::{Aws, User};
-use crate::config::state;
+use crate::config::{self, state};
 use crate::context::Context;
+use crate::credentials::source;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::message::printable;
+use crate::message::{printable, profile_flag};
 use crate::prompt::{Ask, InputError};
 use crate::report::Report;
 use crate::store::{Backend, KeyStore, LongTermKeys};
 
 /// The top-level entry point for `stscreds init`.
-pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
-    let config = cx.config()?.profile(&cx.profile)?;
+pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> Result<(), Error> {
+    refuse_profile_without_keys(cx)?;
+    let mut config = cx.config()?.profile(&cx.profile)?;
+    if let Some(region) = region {
+        config.region = region.to_owned();
+        config.sts_region = region.to_owned();
+    }
     let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
     let ask = &mut *cx.ask;
     warn_about_environment(report);
@@ -39,6 +45,13 @@ pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
         user.name, user.arn
     ));
     report.say(&format!("Successfully wrote {}", store.location(profile)));
+    record_region(
+        paths,
+        profile,
+        report,
+        region.unwrap_or(&config.region),
+        region.is_some(),
+    )?;
     if previous != backend {
         let old = KeyStore::new(paths, previous, report);
         let removed = old
@@ -55,6 +68,70 @@ pub fn run(cx: &mut Context, backend: Option<Backend>) -> Result<(), Error> {
             ));
         }
     }
+    Ok(())
+}
+
+/// Refuses a profile that gets its credentials elsewhere, as `~/.aws/config` says: a
+/// role profile (from its chain's base) or a `credential_process` profile (from its
+/// process). Keys stored under its name would never be used, yet would make it look
+/// like a profile with keys of its own (`list`, `remove`); the message names the
+/// profile the keys belong to.
+fn refuse_profile_without_keys(cx: &Context) -> Result<(), Error> {
+    let profile = cx.profile.as_str();
+    let config = cx.config()?;
+    let settings = config.profile(profile)?;
+    if settings.role.is_some() {
+        return source::refuse_role_profile(config, profile, "init");
+    }
+    if !settings.has_credential_process {
+        return Ok(());
+    }
+    let message = match config.served_by_stscreds_as(profile) {
+        Some(served) if served == profile => return Ok(()),
+        Some(served) => {
+            let base = source::resolve(config, &served, None)?.base;
+            format!(
+                "profile '{profile}' is for the AWS tools: its credential_process gets the credentials of profile '{served}' from stscreds, and keys stored for it would never be used; they belong to profile '{base}': run `stscreds init{}`",
+                profile_flag(&base)
+            )
+        }
+        None => format!(
+            "profile '{profile}' gets its credentials from its credential_process, another program, so keys stored for it would never be used; store them under a profile of their own: `stscreds init --profile NAME`"
+        ),
+    };
+    Err(InputError::Invalid(message).into())
+}
+
+/// Makes sure the AWS tools find a region for the profile in `~/.aws/config`: the AWS
+/// CLI stops at "You must specify a region" without one, and the JavaScript SDK has no
+/// default at all (nor reads `AWS_DEFAULT_REGION`). `region` is `--region`, recorded
+/// over any other, else the one the keys were just checked in, recorded only where the
+/// profile has none.
+fn record_region(
+    paths: &Paths,
+    profile: &str,
+    report: &dyn Report,
+    region: &str,
+    chosen: bool,
+) -> Result<(), Error> {
+    let configured = super::configure::configured_region(paths, profile)?;
+    if configured.as_deref() == Some(region) || (configured.is_some() && !chosen) {
+        return Ok(());
+    }
+    let section = config::save(paths, report, profile, &[("region", region)])?;
+    let written = format!(
+        "region = {} in [{section}] of {}",
+        printable(region),
+        paths.aws_config.display()
+    );
+    report.say(&if chosen {
+        format!("Wrote {written}.")
+    } else {
+        format!(
+            "The AWS tools need a region and profile '{profile}' had none: wrote {written} (`stscreds configure{} --region REGION` changes it).",
+            profile_flag(profile)
+        )
+    });
     Ok(())
 }
 

@@ -43,7 +43,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let report = Arc::new(Stderr::new(cli.verbose));
     let cx = &mut Context::new(paths, profile, ask, report);
     match cli.command {
-        Command::Init { backend } => init::run(cx, backend),
+        Command::Init { backend, region } => init::run(cx, backend, region.as_deref()),
         Command::Auth(args) => auth::run(cx, &session_args(args.mfa), args.output_env),
         Command::Read(args) => read::run(cx, &session_args(args.mfa), args.key),
         Command::Whoami(args) => whoami::run(cx, &session_args(args.mfa)),

@@ -171,3 +171,72 @@ fn expires_is_an_option_only_of_the_commands_that_get_credentials() {
     let run = sandbox.run(&["list", "--expires", "2h"], "");
     assert_eq!(run.code, Some(2), "{run:#?}");
 }
+
+#[test]
+fn init_refuses_a_role_or_credential_process_profile_and_remove_never_deletes_the_keys_it_needs() {
+    let (sandbox, user) = initialised("default");
+    let keys_file = sandbox.read(".stscreds/credentials");
+    let config = "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/Dev\nsource_profile = default\n[profile dev-cli]\ncredential_process = stscreds credential-process --profile dev\n[profile vault]\ncredential_process = aws-vault exec x --json\n";
+    sandbox.write(".aws/config", config);
+
+    let cases = [
+        (
+            "dev",
+            "profile 'dev' assumes role arn:aws:iam::123456789012:role/Dev and has no keys of its own; they belong to profile 'default': run `stscreds init --profile default`",
+        ),
+        (
+            "dev-cli",
+            "profile 'dev-cli' is for the AWS tools: its credential_process gets the credentials of profile 'dev' from stscreds, and keys stored for it would never be used; they belong to profile 'default': run `stscreds init`",
+        ),
+        (
+            "vault",
+            "profile 'vault' gets its credentials from its credential_process, another program, so keys stored for it would never be used",
+        ),
+    ];
+    for (profile, message) in cases {
+        let run = sandbox.init_with(profile, &user, &[]).failure(message);
+        assert!(
+            !run.stderr.contains("AWS Access Key"),
+            "asked nothing: {run:#?}"
+        );
+    }
+    assert_eq!(
+        sandbox.read(".stscreds/credentials"),
+        keys_file,
+        "nothing stored"
+    );
+    assert_eq!(sandbox.read(".aws/config"), config, "nothing written");
+    let list = sandbox.run(&["list"], "").success();
+    assert!(
+        list.stdout
+            .lines()
+            .any(|line| line.starts_with("dev ") && line.contains(" default ")),
+        "dev is listed as a role on default: {list:#?}"
+    );
+
+    // Neither keyless profile sends anyone to the command that deletes the keys of
+    // `default`, which both still need.
+    for profile in ["dev", "dev-cli"] {
+        let run = sandbox
+            .run(&["remove", "--profile", profile, "--yes"], "")
+            .failure(&format!(
+                "profile '{profile}' has no long-term keys of its own, so nothing was removed"
+            ));
+        assert!(!run.stderr.contains("stscreds remove"), "{run:#?}");
+        assert!(!run.stderr.contains("--profile default"), "{run:#?}");
+    }
+    assert_eq!(
+        sandbox.read(".stscreds/credentials"),
+        keys_file,
+        "nothing removed"
+    );
+
+    // Keys an older `init` stored under the role profile's own name are its to remove.
+    let stray = "[dev]\naws_access_key_id = AKIASTRAYSTRAYSTRAY1\naws_secret_access_key = stray\n";
+    sandbox.write(".stscreds/credentials", &format!("{keys_file}{stray}"));
+    sandbox
+        .run(&["remove", "--profile", "dev", "--yes"], "")
+        .success();
+    assert_eq!(sandbox.read(".stscreds/credentials"), keys_file);
+    sandbox.auth("dev");
+}

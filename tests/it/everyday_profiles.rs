@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::support::fault::FaultServer;
 use crate::support::moto::{Moto, TestUser};
-use crate::support::{Run, Sandbox, python, run_with_stdin, support_file, without_terminal};
+use crate::support::{Run, Sandbox, python, run_with_stdin, support_file, venv, without_terminal};
 use stscreds::ini::Document;
 
 fn binary() -> &'static str {
@@ -283,7 +283,7 @@ fn a_role_or_credential_process_profile_is_never_sent_to_init() {
 fn configure_refuses_a_credential_process_in_a_role_profile_and_the_profile_it_suggests_serves_the_role()
  {
     let role = Moto::shared().create_role("ForTools");
-    let team = Team::new(&role_profile("dev", &role, "base"));
+    let team = Team::new(&(role_profile("dev", &role, "base") + "region = eu-west-2\n"));
     let config = team.sandbox.read(".aws/config");
     team.run(&["configure", "--profile", "dev", "--credential-process", "--region", "eu-west-1"])
         .failure(&format!(
@@ -304,7 +304,7 @@ fn configure_refuses_a_credential_process_in_a_role_profile_and_the_profile_it_s
     assert_eq!(
         team.sandbox.read(".aws/config"),
         format!(
-            "{config}\n[profile dev-cli]\ncredential_process = {} credential-process --profile dev\n",
+            "{config}\n[profile dev-cli]\ncredential_process = {} credential-process --profile dev\nregion = eu-west-2\n",
             binary()
         )
     );
@@ -327,6 +327,17 @@ fn configure_refuses_a_credential_process_in_a_role_profile_and_the_profile_it_s
         "{run:#?}"
     );
     assert_eq!(team.counter.count("AssumeRole"), 1, "through stscreds");
+
+    // The AWS CLI with no region in its environment: the profile has the role's.
+    let mut aws = Command::new(venv().join("bin/aws"));
+    aws.args(["sts", "get-caller-identity", "--profile", "dev-cli"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("HOME", team.sandbox.home())
+        .env("AWS_ENDPOINT_URL", team.counter.url());
+    let run = run_with_stdin(without_terminal(aws), "");
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(run.stdout.contains(":assumed-role/"), "{run:#?}");
 }
 
 /// A home whose files name profiles in every place `list --names` looks, and a file
@@ -437,4 +448,134 @@ fn fish_completes_profile_names_where_fish_is_installed() {
         ["web-cli", "wiki", "work", "default", "dev"],
         "{output:#?}"
     );
+}
+
+/// A directory name holding every character that a shell, Python's `shlex` or an SDK's
+/// INI parser would take for something other than itself.
+const AWKWARD_DIRECTORY: &str = "my tools $HOME 'q' \"d\" #h ;s \\b `id` $(id) *?~!&|<>{}é";
+
+/// The executables under test, linked (else copied) into `directory`, so that a
+/// `stscreds` run from there knows itself by that path.
+fn install_into(directory: &Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(directory).unwrap();
+    for (name, built) in [
+        ("stscreds", binary()),
+        ("stscreds-core", env!("CARGO_BIN_EXE_stscreds-core")),
+    ] {
+        let target = directory.join(name);
+        if std::fs::hard_link(built, &target).is_err() {
+            std::fs::copy(built, &target).unwrap();
+        }
+    }
+    directory.join("stscreds")
+}
+
+/// What each kind of SDK makes of `profile`'s credential_process in `home`'s
+/// ~/.aws/config: botocore's value split by `shlex.split` (as the AWS CLI and boto3
+/// do), and the value the JavaScript SDK's INI parser reads (it ends a value at a `#`
+/// or `;` after a blank), which that SDK runs with `/bin/sh`.
+const READ_CREDENTIAL_PROCESS: &str = r#"
+import json, os, re, shlex, sys
+import botocore.session
+profile = sys.argv[1]
+value = botocore.session.Session(profile=profile).get_scoped_config()["credential_process"]
+path = os.path.expanduser("~/.aws/config")
+js_value, section = None, None
+for line in open(path).read().splitlines():
+    line = re.split(r"(^|\s)[;#]", line)[0].strip()
+    if line.startswith("[") and line.endswith("]"):
+        section = line[1:-1]
+    elif section == "profile " + profile and "=" in line:
+        key, _, rest = line.partition("=")
+        if key.strip() == "credential_process":
+            js_value = rest.strip()
+print(json.dumps({"botocore": shlex.split(value), "js": js_value}))
+"#;
+
+/// The environment the sandbox runs stscreds in, for running it another way.
+fn environment_of(sandbox: &Sandbox) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    let command = sandbox.command(&[]);
+    command
+        .get_envs()
+        .filter_map(|(name, value)| Some((name.to_owned(), value?.to_owned())))
+        .collect()
+}
+
+/// The words `/bin/sh` makes of `line`, as it does running it for the JavaScript SDK.
+fn sh_words(line: &str) -> Vec<String> {
+    let output = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!("set -- {line}\nprintf '%s\\0' \"$@\""))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "sh cannot parse {line:?}: {output:?}"
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .split_terminator('\0')
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_credential_process_from_an_awkward_directory_runs_alike_for_botocore_and_sh() {
+    let moto = Moto::shared();
+    let (user, _) = moto.create_user_with_mfa("awkward-path");
+    let sandbox = Sandbox::new(&moto.url());
+    sandbox.init("work", &user);
+    sandbox.write(
+        ".aws/config",
+        "[profile work]\nregion = us-east-1\nmfa_process = echo 123456\n",
+    );
+    let installed = install_into(&sandbox.path(AWKWARD_DIRECTORY));
+    let mut configure = Command::new(&installed);
+    configure
+        .args(["configure", "--profile", "work", "--credential-process"])
+        .env_clear()
+        .envs(environment_of(&sandbox));
+    run_with_stdin(configure, "").success();
+
+    let read = Command::new(python())
+        .args(["-c", READ_CREDENTIAL_PROCESS, "work"])
+        .env("HOME", sandbox.home())
+        .output()
+        .unwrap();
+    assert!(read.status.success(), "{read:?}");
+    let seen: serde_json::Value = serde_json::from_slice(&read.stdout).unwrap();
+    let expected = [
+        installed.to_str().unwrap(),
+        "credential-process",
+        "--profile",
+        "work",
+    ];
+    assert_eq!(seen["botocore"], serde_json::json!(expected), "{seen}");
+    let js_line = seen["js"].as_str().unwrap();
+    assert_eq!(sh_words(js_line), expected, "{js_line:?}");
+
+    // The line as the JavaScript (and Rust) SDKs run it: `/bin/sh -c LINE`.
+    let mut through_sh = Command::new("/bin/sh");
+    through_sh
+        .args(["-c", js_line])
+        .env_clear()
+        .envs(environment_of(&sandbox));
+    let process = run_with_stdin(without_terminal(through_sh), "").success();
+    assert!(
+        process.stdout.contains("\"SessionToken\": \""),
+        "{process:#?}"
+    );
+
+    // botocore: the AWS CLI's and boto3's provider chain runs it itself.
+    let mut botocore = Command::new(python());
+    botocore
+        .arg(support_file("botocore_identity.py"))
+        .args(["work", &moto.url()])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("HOME", sandbox.home());
+    let run = run_with_stdin(without_terminal(botocore), "");
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let arn = run.stdout.lines().nth(1).unwrap_or_default();
+    assert!(arn.starts_with("arn:aws:"), "{run:#?}");
 }

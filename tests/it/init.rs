@@ -2,10 +2,11 @@
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
 
 use crate::support::fault::{FaultServer, Reply};
 use crate::support::moto::Moto;
-use crate::support::{Sandbox, dead_endpoint};
+use crate::support::{Run, Sandbox, dead_endpoint, run_with_stdin, venv};
 
 fn mode(path: &std::path::Path) -> u32 {
     fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -119,4 +120,52 @@ fn malformed_and_temporary_key_ids_are_refused_before_any_call() {
     sandbox
         .run(&["init"], "")
         .failure("standard input is closed");
+}
+
+/// The AWS CLI of the test venv, run in `sandbox`'s HOME against `endpoint`, with no
+/// region in its environment.
+fn aws_cli(sandbox: &Sandbox, endpoint: &str, args: &[&str]) -> Run {
+    let mut aws = Command::new(venv().join("bin/aws"));
+    aws.args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", sandbox.home())
+        .env("AWS_ENDPOINT_URL", endpoint);
+    run_with_stdin(aws, "")
+}
+
+#[test]
+fn after_the_quick_start_the_aws_cli_works_with_no_region_in_the_environment() {
+    let moto = Moto::shared();
+    let (user, _) = moto.create_user_with_mfa("init-quick-start");
+    let sandbox = Sandbox::new(&moto.url());
+    let input = format!("{}\n{}\n", user.access_key_id, user.secret_access_key);
+    let init = sandbox.run(&["init"], &input).success();
+    assert!(
+        init.stderr.contains(&format!(
+            "The AWS tools need a region and profile 'default' had none: wrote region = us-east-1 in [profile default] of {} (`stscreds configure --region REGION` changes it).",
+            sandbox.path(".aws/config").display()
+        )),
+        "{init:#?}"
+    );
+    sandbox.auth("default");
+    let identity = aws_cli(&sandbox, &moto.url(), &["sts", "get-caller-identity"]);
+    assert_eq!(identity.code, Some(0), "{identity:#?}");
+    assert!(identity.stdout.contains("\"Arn\""), "{identity:#?}");
+
+    // A region of the user's own stays; `--region` records the one asked for.
+    sandbox.write(".aws/config", "[default]\nregion = eu-west-1\n");
+    let again = sandbox.run(&["init"], &input).success();
+    assert!(!again.stderr.contains("region"), "{again:#?}");
+    assert_eq!(
+        sandbox.read(".aws/config"),
+        "[default]\nregion = eu-west-1\n"
+    );
+    sandbox
+        .init_with("work", &user, &["--region", "eu-central-1"])
+        .success();
+    assert_eq!(
+        sandbox.read(".aws/config"),
+        "[default]\nregion = eu-west-1\n\n[profile work]\nregion = eu-central-1\n"
+    );
 }

@@ -92,6 +92,8 @@ fn a_directory_where_the_file_should_be_is_reported() {
 #[test]
 fn a_file_where_the_directory_should_be_is_reported() {
     let sandbox = initialised();
+    // `init` wrote the profile's region into ~/.aws/config.
+    std::fs::remove_dir_all(sandbox.path(".aws")).unwrap();
     sandbox.write(".aws", "not a directory");
     auth_refuses(&sandbox, ".aws", "Not a directory");
     assert_eq!(sandbox.read(".aws"), "not a directory");

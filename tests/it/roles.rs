@@ -390,7 +390,6 @@ fn key_commands_on_a_role_profile_point_to_the_profile_with_the_keys() {
     for command in [
         vec!["rotate", "--profile", "prod"],
         vec!["migrate", "--profile", "prod", "--to", "file"],
-        vec!["remove", "--profile", "prod", "--yes"],
     ] {
         roles.run(&command, "").failure(&format!(
             "they belong to profile 'base': run `stscreds {} --profile base`",
