@@ -36,8 +36,8 @@ const LEAST_AHEAD: SignedDuration = SignedDuration::from_mins(1);
 /// expire before).
 const RETRY_AFTER: SignedDuration = SignedDuration::from_mins(1);
 
-/// The fewest seconds between two renewal attempts: whatever the clocks say, never
-/// more than one GetSessionToken (and one `mfa_process` run) a minute.
+/// The least time between two renewal attempts: whatever the clocks say, never more
+/// than one GetSessionToken (and one `mfa_process` run) a minute.
 const LEAST_BETWEEN_ATTEMPTS: SignedDuration = SignedDuration::from_mins(1);
 
 /// The longest the renewal thread waits before it looks at the wall clock again: a
@@ -165,7 +165,7 @@ struct Renewal {
 
 impl Renewal {
     /// The renewal thread: renews when due, at most once per
-    /// [`LEAST_BETWEEN_ATTEMPTS`], looking at the wall clock at least every
+    /// [`least_between_attempts`], looking at the wall clock at least every
     /// [`WAKE_EVERY`] and whenever a request wakes it; returns when the [`Supply`] is
     /// dropped.
     fn run(&self, woken: &Receiver<()>) {
@@ -186,10 +186,10 @@ impl Renewal {
     }
 
     /// When the next attempt may start: when the held credentials are due, but not
-    /// sooner than [`LEAST_BETWEEN_ATTEMPTS`] after the last one.
+    /// sooner than [`least_between_attempts`] after the last one.
     fn due(&self, last_attempt: Option<Timestamp>) -> Timestamp {
         let due = self.held.read().unwrap_or_else(PoisonError::into_inner).due;
-        match last_attempt.and_then(|last| last.checked_add(LEAST_BETWEEN_ATTEMPTS).ok()) {
+        match last_attempt.and_then(|last| last.checked_add(least_between_attempts()).ok()) {
             Some(earliest) => due.max(earliest),
             None => due,
         }
@@ -335,6 +335,15 @@ fn renew_ahead(remaining: SignedDuration) -> SignedDuration {
     (remaining / 4).clamp(LEAST_AHEAD, MOST_AHEAD)
 }
 
+/// [`LEAST_BETWEEN_ATTEMPTS`]; one second in debug builds whose renewals a test made
+/// come every few seconds with `STSCREDS_TEST_RENEW_AHEAD`.
+fn least_between_attempts() -> SignedDuration {
+    match test_renew_ahead() {
+        Some(_) => SignedDuration::from_secs(1),
+        None => LEAST_BETWEEN_ATTEMPTS,
+    }
+}
+
 #[cfg(debug_assertions)]
 fn test_renew_ahead() -> Option<SignedDuration> {
     let text = std::env::var("STSCREDS_TEST_RENEW_AHEAD").ok()?;
@@ -352,11 +361,14 @@ fn until(time: Timestamp, now: Timestamp) -> Duration {
     Duration::try_from(time.duration_since(now)).unwrap_or(Duration::ZERO)
 }
 
-/// Now, on AWS's clock as its last answer showed it: expiry times are AWS's, and a
-/// local clock that runs fast would otherwise make new credentials look expired.
+/// Now, on AWS's clock as its last answer showed it, when the two differ by more than
+/// [`CLOCK_OFF_BEYOND`]: expiry times are AWS's, and a local clock that runs fast
+/// would otherwise make new credentials look expired. Smaller offsets are the `Date`
+/// header's one-second resolution and the network's delay, and are ignored.
 fn aws_now() -> Timestamp {
     let now = Timestamp::now();
     crate::aws::observed_clock_offset()
+        .filter(|offset| offset.abs() > CLOCK_OFF_BEYOND)
         .and_then(|offset| now.checked_add(offset).ok())
         .unwrap_or(now)
 }
