@@ -34,6 +34,7 @@ mod local_input;
 mod login;
 mod process_start;
 mod read;
+mod readme_recipes;
 mod roles;
 mod rotation;
 mod sdk_profile_conformance;

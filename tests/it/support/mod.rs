@@ -288,3 +288,18 @@ pub fn run_with_stdin(mut command: Command, stdin: &str) -> Run {
     drop(pipe);
     Run::from(child.wait_with_output().unwrap())
 }
+
+/// The fenced blocks of the README after the text `after`, without their fences,
+/// exactly as written there.
+pub fn readme_blocks(after: &str) -> Vec<String> {
+    let readme = include_str!("../../../README.md");
+    let (_, rest) = readme
+        .split_once(after)
+        .unwrap_or_else(|| panic!("no {after:?} in the README"));
+    // Odd pieces are inside fences: the fence line's language, then the block.
+    rest.split("```")
+        .skip(1)
+        .step_by(2)
+        .filter_map(|fenced| fenced.split_once('\n').map(|(_, body)| body.to_owned()))
+        .collect()
+}
