@@ -31,7 +31,15 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
     let client_config =
         server.write_client_config(&server::client_config(config.as_ref(), &cx.profile))?;
     let [uri, token] = server.variables();
-    let printed = [(uri.0, uri.1.as_str()), (token.0, token.1.as_str())];
+    // The region the credentials are for, as `exec` sets it: a tool in a shell with
+    // these lines (where `AWS_PROFILE` is unset) has no other.
+    let region = cx.config()?.profile(&cx.profile)?.region;
+    let printed = [
+        (uri.0, uri.1.as_str()),
+        (token.0, token.1.as_str()),
+        ("AWS_REGION", region.as_str()),
+        ("AWS_DEFAULT_REGION", region.as_str()),
+    ];
     let hidden = overriding_variables();
     super::print(&zeroize::Zeroizing::new(
         output::render_variables(&hidden, &printed, format).unwrap_or_default(),

@@ -31,6 +31,24 @@ fn is_credential_setting(key: &str) -> bool {
         || matches!(key, "source_profile" | "external_id" | "duration_seconds")
 }
 
+/// Whether `key` (lowercase) of a config-file profile is where an SDK gets credentials
+/// from (keys, a process, a role, SSO, a web identity, a console login): what wins over
+/// the server. Settings that only shape how stscreds gets them (`mfa_serial`,
+/// `mfa_process`, `duration_seconds`, ...) do not.
+fn is_credential_source(key: &str) -> bool {
+    matches!(
+        key,
+        "aws_access_key_id"
+            | "credential_process"
+            | "role_arn"
+            | "credential_source"
+            | "web_identity_token_file"
+            | "sso_session"
+            | "sso_start_url"
+            | "login_session"
+    )
+}
+
 /// The config file for a client of the server that runs as `profile`: `[default]`
 /// (and `[profile NAME]`, for a tool told to use `NAME`) with every setting of
 /// `profile`'s section in `config` that is not a source of credentials, and the
@@ -100,7 +118,7 @@ pub fn shadowing_sources(
             .sdk_settings(&profile_section(config, "default"))
             .into_iter()
             .map(|(key, _)| key)
-            .find(|key| is_credential_setting(key) && !key.starts_with("stscreds_"))
+            .find(|key| is_credential_source(key))
     });
     if let Some(key) = source {
         warnings.push(format!(
@@ -140,5 +158,30 @@ mod tests {
             "[default]\nregion = us-east-1\n"
         );
         assert_eq!(client_config(None, "work"), "[default]\n");
+    }
+
+    #[test]
+    fn only_a_source_of_credentials_in_default_is_warned_about() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        let warnings = |config: &str| {
+            std::fs::write(&paths.aws_config, config).unwrap();
+            let (empty, client) = (home.path().join("e"), home.path().join("c"));
+            shadowing_sources(&paths, &[], &empty, &client)
+        };
+        assert!(warnings("[default]\nregion = eu-west-1\nmfa_process = echo 1\nmfa_serial = arn:x\nduration_seconds = 900\n").is_empty());
+        for source in [
+            "credential_process = x",
+            "role_arn = arn:r",
+            "sso_session = s",
+            "aws_access_key_id = AKIA",
+        ] {
+            let found = warnings(&format!("[default]\n{source}\n"));
+            assert_eq!(found.len(), 1, "{source}");
+            assert!(
+                found[0].contains(source.split(' ').next().unwrap()),
+                "{found:?}"
+            );
+        }
     }
 }

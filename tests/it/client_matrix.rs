@@ -314,9 +314,9 @@ fn serve_with_its_lines_evaluated() {
     {
         register_secret(token.trim_end_matches('\''));
     }
-    // Another shell of the same user, as the README says: the profile (for its
-    // region) and an empty credentials file, so that the session `auth` wrote there
-    // does not win over the server.
+    // Another shell of the same user, as the README says: with serve's lines (the
+    // region among them) and an empty credentials file, so that the session `auth`
+    // wrote there does not win over the server.
     let empty = home.sandbox.path("empty-credentials");
     std::fs::write(&empty, "").unwrap();
     let dir = home.sandbox.path("held");

@@ -541,25 +541,37 @@ fn serve_prints_the_variables_in_each_format_and_they_work() {
         port_of(&uri);
         let (u, t) = (URI_VARIABLE, TOKEN_VARIABLE);
         let unset = |line: fn(&str) -> String| UNSET_BY_SERVE.map(line).concat();
+        // The region the credentials are for (us-east-1 without one configured).
+        let region =
+            |line: fn(&str) -> String| ["AWS_REGION", "AWS_DEFAULT_REGION"].map(line).concat();
         let expected = match format {
             "sh" => format!(
-                "export {u}='{uri}'\nexport {t}='{token}'\n{}",
+                "export {u}='{uri}'\nexport {t}='{token}'\n{}{}",
+                region(|name| format!("export {name}='us-east-1'\n")),
                 unset(|name| format!("unset {name}\n"))
             ),
             "fish" => format!(
-                "set -gx {u} '{uri}';\nset -gx {t} '{token}';\n{}",
+                "set -gx {u} '{uri}';\nset -gx {t} '{token}';\n{}{}",
+                region(|name| format!("set -gx {name} 'us-east-1';\n")),
                 unset(|name| format!("set -e {name};\n"))
             ),
             "powershell" => format!(
-                "$Env:{u} = '{uri}'\n$Env:{t} = '{token}'\n{}",
+                "$Env:{u} = '{uri}'\n$Env:{t} = '{token}'\n{}{}",
+                region(|name| format!("$Env:{name} = 'us-east-1'\n")),
                 unset(|name| format!("Remove-Item Env:{name} -ErrorAction SilentlyContinue\n"))
             ),
             "cmd" => format!(
-                "set \"{u}={uri}\"\nset \"{t}={token}\"\n{}",
+                "set \"{u}={uri}\"\nset \"{t}={token}\"\n{}{}",
+                region(|name| format!("set \"{name}=us-east-1\"\n")),
                 unset(|name| format!("set \"{name}=\"\n"))
             ),
-            "dotenv" => format!("{u}=\"{uri}\"\n{t}=\"{token}\"\n"),
-            _ => format!("{{\"{u}\": \"{uri}\", \"{t}\": \"{token}\"}}\n"),
+            "dotenv" => format!(
+                "{u}=\"{uri}\"\n{t}=\"{token}\"\n{}",
+                region(|name| format!("{name}=\"us-east-1\"\n"))
+            ),
+            _ => format!(
+                "{{\"{u}\": \"{uri}\", \"{t}\": \"{token}\", \"AWS_REGION\": \"us-east-1\", \"AWS_DEFAULT_REGION\": \"us-east-1\"}}\n"
+            ),
         };
         assert_eq!(printed, expected, "{format}");
         // Used the way each is meant to be: evaluated by sh, loaded by python-dotenv,
