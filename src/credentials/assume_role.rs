@@ -68,6 +68,7 @@ impl Renewal<'_> {
             credentials = aws.assume_role(&role_request(step, &session_name, duration))?;
         }
         let report = &*self.cx.report;
+        let slot = slot.as_configured_now(&self.cx.paths, report)?;
         slot.save(&self.cx.paths, report, &credentials, None)?;
         let last = chain.roles.last().unwrap_or(first);
         report.say(&format!(

@@ -81,6 +81,7 @@ impl Renewal<'_> {
         let duration = self.args.expires.or(config.duration).unwrap_or_default();
         let credentials = aws.get_session_token(&identity.serial, &code, duration)?;
         let report = &*self.cx.report;
+        let slot = slot.as_configured_now(&self.cx.paths, report)?;
         slot.save(
             &self.cx.paths,
             report,

@@ -50,6 +50,8 @@ pub struct Slot {
     /// that the AWS tools would read instead of the process or the role, or one that
     /// should move here.
     elsewhere: PathBuf,
+    /// What the session is made from.
+    chain: Chain,
 }
 
 impl Slot {
@@ -75,7 +77,28 @@ impl Slot {
             accepts_unmarked: chain.roles.is_empty(),
             lifetime: lifetime(chain, &base),
             elsewhere,
+            chain: chain.clone(),
         })
+    }
+
+    /// The slot as `~/.aws/config` describes it now, for saving a session just made:
+    /// a renewal may itself have written the config (the MFA device chosen among
+    /// several is saved as `mfa_serial`), which the origin must reflect, or the new
+    /// session would not be served next time. If the chain itself changed meanwhile,
+    /// the session was made from the old one and keeps its slot.
+    pub(super) fn as_configured_now(
+        &self,
+        paths: &Paths,
+        report: &dyn Report,
+    ) -> Result<Self, Error> {
+        let config = ConfigFile::load(paths, report)?;
+        let ad_hoc = (self.chain.name != self.chain.profile)
+            .then(|| self.chain.roles.last().map(|role| role.role_arn.as_str()))
+            .flatten();
+        match source::resolve(&config, &self.chain.profile, ad_hoc) {
+            Ok(chain) if chain == self.chain => Self::of(paths, &config, &chain),
+            _ => Ok(self.clone()),
+        }
     }
 
     /// The slot of `profile`'s own credentials (no `--role-arn`).
@@ -671,6 +694,22 @@ mod tests {
             "{:?}",
             report.messages()
         );
+    }
+
+    #[test]
+    fn a_device_saved_during_the_renewal_is_part_of_the_origin_and_a_new_role_is_not() {
+        let (_home, paths, slot) = slot_for(ROLE, "dev");
+        let report = crate::report::Collected::default();
+        let with_device = ROLE.replace("region", "mfa_serial = arn:aws:iam::1:mfa/x\nregion");
+        std::fs::write(&paths.aws_config, &with_device).unwrap();
+        let now = slot.as_configured_now(&paths, &report).unwrap();
+        assert_ne!(now.origin(), slot.origin());
+        let config = ConfigFile::load(&paths, &report).unwrap();
+        let fresh = Slot::of_profile(&paths, &config, "dev").unwrap();
+        assert_eq!(now.origin(), fresh.origin());
+        std::fs::write(&paths.aws_config, ROLE.replace("role/A", "role/B")).unwrap();
+        let kept = slot.as_configured_now(&paths, &report).unwrap();
+        assert_eq!(kept.origin(), slot.origin());
     }
 
     #[test]
