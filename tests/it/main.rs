@@ -38,4 +38,5 @@ mod rotation;
 mod sdk_profile_conformance;
 mod secrets;
 mod server;
+mod server_neighbours;
 mod session_origin;
