@@ -36,7 +36,7 @@ pub struct Service {
 /// opens or its previous answer was sent: so also how long a kept-alive connection may
 /// sit idle. An SDK sends its few hundred bytes at once and asks again minutes later
 /// (on a new connection or after a retry), so this costs it nothing.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long a connection may last in all. It bounds a client that sends requests but
 /// does not read the answers (the header timeout does not run while an answer waits to
@@ -51,7 +51,7 @@ const LAST_REQUEST_GRACE: Duration = Duration::from_secs(5);
 /// [`HEADER_TIMEOUT`] for a connection that sends nothing, so a neighbour that opens
 /// connections and holds them only delays the others, and never pins memory or
 /// descriptors beyond this many.
-pub const MOST_CONNECTIONS: usize = 256;
+const MOST_CONNECTIONS: usize = 256;
 
 /// The read buffer of a connection (hyper's smallest): a request for credentials is a
 /// few hundred bytes; a longer head is refused with 431.
