@@ -3,6 +3,8 @@
 //! front end decides where the words go: the command line prints them on stderr as they
 //! come; a long-running server can route the same messages to its own log.
 
+use std::io::Write;
+
 /// Where progress, warnings and `--verbose` traces go. Never given a secret.
 pub trait Report: Send + Sync {
     /// Progress and outcomes the person wants to see ("Waiting for another stscreds
@@ -17,7 +19,10 @@ pub trait Report: Send + Sync {
 }
 
 /// The command line's reporter: each message on its own line on stderr, warnings
-/// prefixed `warning: `, traces prefixed `stscreds: ` and only with `--verbose`.
+/// prefixed `warning: `, traces prefixed `stscreds: ` and only with `--verbose`. A
+/// stderr that cannot be written (a closed terminal, a reader gone) loses the message
+/// and nothing else: reporting never stops the work it reports on (`eprintln!` would
+/// panic, and a server's renewal with it).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stderr {
     verbose: bool,
@@ -30,18 +35,25 @@ impl Stderr {
     }
 }
 
+impl Stderr {
+    /// Writes `prefix` and `message` as one line, ignoring failure.
+    fn line(prefix: &str, message: &str) {
+        let _ = writeln!(std::io::stderr().lock(), "{prefix}{message}");
+    }
+}
+
 impl Report for Stderr {
     fn say(&self, message: &str) {
-        eprintln!("{message}");
+        Self::line("", message);
     }
 
     fn warn(&self, message: &str) {
-        eprintln!("warning: {message}");
+        Self::line("warning: ", message);
     }
 
     fn trace(&self, message: &str) {
         if self.verbose {
-            eprintln!("stscreds: {message}");
+            Self::line("stscreds: ", message);
         }
     }
 }

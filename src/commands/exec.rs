@@ -15,7 +15,7 @@ use crate::files;
 use crate::interrupt::{self, Caught};
 use crate::output::{self, CREDENTIAL_VARIABLES, OVERRIDING_VARIABLES};
 use crate::prompt::InputError;
-use crate::server::{self, CredentialServer};
+use crate::server::{self, CredentialServer, ListeningPort};
 use crate::session;
 
 /// How `exec` hands the command its credentials.
@@ -70,11 +70,12 @@ fn run_with_server(
     args: &SessionArgs,
     command: Vec<OsString>,
 ) -> Result<(), Error> {
+    let port = ListeningPort::bind(0)?;
     let supply = Supply::start(cx, args)?;
     let region = cx.config()?.profile(&cx.profile)?.region;
     // Before the server exists, so that no signal can leave its private files behind.
     let signals = interrupt::Capture::start();
-    let server = CredentialServer::start(supply, 0)?;
+    let server = CredentialServer::start(port, supply)?;
     let config = files::read_document(&cx.paths.aws_config)?;
     let client_config =
         server.write_client_config(&server::client_config(config.as_ref(), &cx.profile))?;
@@ -101,6 +102,8 @@ fn run_with_server(
         .env(crate::env::CONFIG_VARIABLE, &cx.paths.aws_config)
         .env("AWS_REGION", &region)
         .env("AWS_DEFAULT_REGION", &region);
+    #[cfg(unix)]
+    server.hold_port_in(&mut child);
     let child = child.spawn().map_err(|source| Error::Exec {
         program: program.to_string_lossy().into_owned(),
         source,

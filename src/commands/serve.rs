@@ -14,7 +14,7 @@ use crate::files;
 use crate::interrupt;
 use crate::output::{self, CREDENTIAL_VARIABLES, Format, OVERRIDING_VARIABLES};
 use crate::prompt::InputError;
-use crate::server::{self, CredentialServer};
+use crate::server::{self, CredentialServer, ListeningPort, ServerError};
 
 /// The top-level entry point for `stscreds serve`.
 pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> Result<(), Error> {
@@ -24,9 +24,11 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
         )
         .into());
     }
+    // Before the credentials: a port in use must not cost an MFA code.
+    let port = ListeningPort::bind(port)?;
     let supply = Supply::start(cx, args)?;
     let signals = interrupt::Capture::start();
-    let server = CredentialServer::start(supply, port)?;
+    let server = CredentialServer::start(port, supply)?;
     let config = files::read_document(&cx.paths.aws_config)?;
     let client_config =
         server.write_client_config(&server::client_config(config.as_ref(), &cx.profile))?;
@@ -41,9 +43,15 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
         ("AWS_DEFAULT_REGION", region.as_str()),
     ];
     let hidden = overriding_variables();
+    // Unlike `read | head`, a closed stdout is a failure here: the lines are the
+    // server's only use.
     super::print(&zeroize::Zeroizing::new(
         output::render_variables(&hidden, &printed, format).unwrap_or_default(),
-    ))?;
+    ))
+    .map_err(|error| match error {
+        Error::Stdout(source) => ServerError::Stdout(source).into(),
+        other => other,
+    })?;
     let report = server::Timestamped(cx.report.clone());
     let set_here: Vec<&str> = hidden
         .into_iter()

@@ -72,6 +72,12 @@ pub enum ServerError {
     /// The server's thread could not start.
     #[error("cannot start the server: {0}")]
     Runtime(io::Error),
+    /// The variables that point a tool at the server could not be printed: nobody
+    /// could use it.
+    #[error(
+        "cannot print the server's variables on stdout ({0}), so no tool could use the server; run `stscreds serve` with stdout on a terminal, a file or a reader that stays open"
+    )]
+    Stdout(io::Error),
 }
 
 /// The environment variables a client needs to use the server.
@@ -83,25 +89,43 @@ pub const URI_VARIABLE: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 /// both set the AWS SDK for JavaScript warns on every fetch.
 pub const TOKEN_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 
+/// A port taken on 127.0.0.1 for a credential server: taken first, so that a port in
+/// use is found before an MFA code is spent on credentials nobody could be served.
+pub struct ListeningPort {
+    listener: TcpListener,
+    address: SocketAddr,
+}
+
+impl ListeningPort {
+    /// Listens on 127.0.0.1:`port` (any free port for 0).
+    pub fn bind(port: u16) -> Result<Self, ServerError> {
+        let failed = |source| ServerError::Bind { port, source };
+        let listener =
+            TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).map_err(failed)?;
+        let address = listener.local_addr().map_err(failed)?;
+        Ok(Self { listener, address })
+    }
+}
+
 /// A running credential server. Dropping it stops the server and removes its private
 /// files.
 pub struct CredentialServer {
     url: String,
     token: SecretString,
     files: PrivateFiles,
+    #[cfg(unix)]
+    socket: std::os::fd::RawFd,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl CredentialServer {
-    /// Serves `supply` on 127.0.0.1 (`port`, or any free one), with a new random token
-    /// and a private directory for the files its clients are pointed at.
-    pub fn start(source: impl Source + 'static, port: u16) -> Result<Self, ServerError> {
-        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
-            .map_err(|source| ServerError::Bind { port, source })?;
-        let address = listener
-            .local_addr()
-            .map_err(|source| ServerError::Bind { port, source })?;
+    /// Serves `source` on `port`, with a new random token and a private directory for
+    /// the files its clients are pointed at.
+    pub fn start(port: ListeningPort, source: impl Source + 'static) -> Result<Self, ServerError> {
+        let ListeningPort { listener, address } = port;
+        #[cfg(unix)]
+        let socket = std::os::fd::AsRawFd::as_raw_fd(&listener);
         let token = new_token()?;
         let files = PrivateFiles::create()?;
         let (stop, stopped) = oneshot::channel();
@@ -114,6 +138,8 @@ impl CredentialServer {
             url: format!("http://{address}{}", http::PATH),
             token,
             files,
+            #[cfg(unix)]
+            socket,
             stop: Some(stop),
             thread: Some(thread),
         })
@@ -131,6 +157,27 @@ impl CredentialServer {
     /// The server's URL.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// Makes `command`'s process inherit the server's listening socket. While any
+    /// process holds it the port stays taken, so that if stscreds is killed (`kill -9`)
+    /// no other local user can take the port the child was told about and answer it
+    /// with credentials of their own: the child's requests then wait unanswered until
+    /// its SDK gives up. The child gets one more descriptor and never uses it.
+    #[cfg(unix)]
+    pub fn hold_port_in(&self, command: &mut std::process::Command) {
+        let socket = self.socket;
+        // SAFETY: the closure runs in the child between fork and exec, where only
+        // async-signal-safe calls are allowed: fcntl is a system call. It clears
+        // close-on-exec on the child's copy of the descriptor only.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(command, move || {
+                if libc::fcntl(socket, libc::F_SETFD, 0) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
     }
 
     /// An empty file in the server's private directory, removed with it: the shared
@@ -174,6 +221,7 @@ fn spawn_server(
         .map_err(ServerError::Runtime)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
+        .enable_time()
         .build()
         .map_err(ServerError::Runtime)?;
     let listener = {

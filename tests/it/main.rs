@@ -41,4 +41,5 @@ mod sdk_profile_conformance;
 mod secrets;
 mod server;
 mod server_clock;
+mod server_neighbours;
 mod session_origin;

@@ -26,8 +26,8 @@ use crate::support::running::{Running, send_signal};
 use crate::support::{Sandbox, dead_endpoint, python, register_secret, support_file, venv};
 use stscreds::ini::Document;
 
-const URI_VARIABLE: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-const TOKEN_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+pub(crate) const URI_VARIABLE: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+pub(crate) const TOKEN_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 
 /// What `serve`'s shell lines unset after they set the two above: whatever would win
 /// over the server in the shell they are pasted into.
@@ -54,7 +54,7 @@ const SEEDED_TOKEN: &str = "seededServerSessionToken0001";
 /// A sandbox whose `default` profile has a session valid for two more hours on disk,
 /// so that a server starts (and answers) without any AWS call; calls that are made go
 /// to `endpoint`.
-fn seeded(endpoint: &str) -> Sandbox {
+pub(crate) fn seeded(endpoint: &str) -> Sandbox {
     register_secret(SEEDED_SECRET);
     register_secret(SEEDED_TOKEN);
     let mut sandbox = with_runtime_dir(Sandbox::new(endpoint));
@@ -76,7 +76,7 @@ fn seeded(endpoint: &str) -> Sandbox {
 
 /// `sandbox` with an `XDG_RUNTIME_DIR` of its own (private, as systemd makes it), where
 /// the server's token directory goes.
-fn with_runtime_dir(mut sandbox: Sandbox) -> Sandbox {
+pub(crate) fn with_runtime_dir(mut sandbox: Sandbox) -> Sandbox {
     let run = sandbox.path("run");
     std::fs::create_dir_all(&run).unwrap();
     std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
@@ -85,7 +85,7 @@ fn with_runtime_dir(mut sandbox: Sandbox) -> Sandbox {
 }
 
 /// What the server left in the sandbox's runtime directory.
-fn left_in_runtime_dir(sandbox: &Sandbox) -> Vec<PathBuf> {
+pub(crate) fn left_in_runtime_dir(sandbox: &Sandbox) -> Vec<PathBuf> {
     std::fs::read_dir(sandbox.path("run"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -131,7 +131,7 @@ fn role_session_key(sandbox: &Sandbox) -> String {
 /// A sandbox whose `default` profile holds the keys of a new IAM user with an MFA
 /// device whose code `mfa_process` prints; AWS calls go to `endpoint` (moto itself, or
 /// a server in front of it).
-fn mfa_user(prefix: &str, endpoint: &str) -> Sandbox {
+pub(crate) fn mfa_user(prefix: &str, endpoint: &str) -> Sandbox {
     let moto = Moto::shared();
     let (user, _) = moto.create_user_with_mfa(prefix);
     let mut sandbox = with_runtime_dir(Sandbox::new(&moto.url()));
@@ -142,7 +142,7 @@ fn mfa_user(prefix: &str, endpoint: &str) -> Sandbox {
 }
 
 /// The port of `http://127.0.0.1:PORT/credentials`.
-fn port_of(uri: &str) -> u16 {
+pub(crate) fn port_of(uri: &str) -> u16 {
     uri.strip_prefix("http://127.0.0.1:")
         .and_then(|rest| rest.strip_suffix("/credentials"))
         .and_then(|port| port.parse().ok())
@@ -151,14 +151,14 @@ fn port_of(uri: &str) -> u16 {
 
 /// An answer to [`http`]: the status, the head and the body.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
-    head: String,
-    body: String,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) head: String,
+    pub(crate) body: String,
 }
 
 /// One HTTP/1.1 request to 127.0.0.1:`port` on a new connection.
-fn http(port: u16, method: &str, path: &str, authorization: Option<&str>) -> Answer {
+pub(crate) fn http(port: u16, method: &str, path: &str, authorization: Option<&str>) -> Answer {
     let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -201,7 +201,7 @@ fn free_port() -> u16 {
 }
 
 /// A started `serve`, with the two values it printed (sh format).
-fn serve(sandbox: &Sandbox, extra: &[&str]) -> (Running, String, String) {
+pub(crate) fn serve(sandbox: &Sandbox, extra: &[&str]) -> (Running, String, String) {
     let mut args = vec!["serve"];
     args.extend_from_slice(extra);
     let server = Running::spawn(sandbox.command(&args));
