@@ -4,6 +4,7 @@
 //! credential server with a child to stop) takes the signals instead with a
 //! [`Capture`], and ends in its own time.
 
+use std::io::Write;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Mutex, Once};
 use std::time::Duration;
@@ -119,7 +120,9 @@ fn stop(signal: i32, terminal: Option<&rustix::termios::Termios>) -> ! {
         .take()
         .map(|note| format!("; {note}"))
         .unwrap_or_default();
-    eprintln!(
+    // Written, not `eprintln!`: a closed stderr must not stop the exit.
+    let _ = writeln!(
+        std::io::stderr(),
         "\nerror: {}; stopped with every file complete (stscreds replaces files atomically){left_behind}",
         describe(signal)
     );

@@ -212,14 +212,14 @@ impl Ask for Terminal {
             .map_err(io_error)?;
         if read == 0 {
             // End the prompt's line, so that the error starts on a line of its own.
-            eprintln!();
+            let _ = writeln!(io::stderr());
             return Err(InputError::Closed {
                 question: question(prompt),
             });
         }
         if !self.interactive {
             // Piped answers are not echoed; end the prompt line so messages start fresh.
-            eprintln!();
+            let _ = writeln!(io::stderr());
         }
         let without_newline = answer.trim_end_matches(['\n', '\r']).len();
         answer.truncate(without_newline);
