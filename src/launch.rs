@@ -12,7 +12,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, ErrorKind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::Error;
 
@@ -73,7 +73,7 @@ pub fn hand_over(args: &[OsString]) -> LaunchError {
 /// Whether `a` and `b` are the same file (the same device and inode, after following
 /// links); `false` when either cannot be looked at (the hand-over then says why).
 #[cfg(unix)]
-fn is_same_file(a: &Path, b: &Path) -> bool {
+fn is_same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
@@ -87,7 +87,7 @@ fn is_same_file(a: &Path, b: &Path) -> bool {
 /// or text file) to `/bin/sh` as a script, even by path: a broken install would run
 /// whatever it holds, or nothing, and exit 0.
 #[cfg(unix)]
-fn execute(path: &Path, argv0: &str, args: &[OsString]) -> io::Error {
+fn execute(path: &std::path::Path, argv0: &str, args: &[OsString]) -> io::Error {
     use std::ffi::{CString, OsStr};
     use std::os::unix::ffi::OsStrExt;
     let c_string = |text: &OsStr| {
