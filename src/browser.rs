@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::message::shell_word;
 use crate::prompt::InputError;
+use crate::subprocess;
 
 /// The variable that names the user's browser command, as many programs read it.
 pub const BROWSER_VARIABLE: &str = "BROWSER";
@@ -61,16 +62,26 @@ impl Launcher {
         quoted.join(" ")
     }
 
-    /// Runs the command with `url` as its last argument (its output is not ours to
-    /// pass on: standard output is discarded, standard error shared). Works if it
-    /// exits successfully, or is still running after [`LAUNCH_GRACE`]; else why not.
+    /// Runs the command with `url` as its last argument. It gets none of our
+    /// standard streams (a browser may outlive us, and a caller reading our output
+    /// would wait for it to close), none of our secrets, and a process group of its
+    /// own, so that it lives on when a Ctrl-C at the terminal stops stscreds while
+    /// it waits. Works if it exits successfully, or is still running after
+    /// [`LAUNCH_GRACE`]; else why not.
     fn launch(&self, url: &str) -> Result<(), String> {
         let (program, arguments) = self.words.split_first().ok_or("an empty command")?;
-        let mut child = Command::new(program)
+        let mut command = Command::new(program);
+        subprocess::without_our_secrets(&mut command)
             .args(arguments)
             .arg(url)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        #[cfg(target_os = "linux")]
+        inherit_no_other_descriptors(&mut command);
+        let mut child = command
             .spawn()
             .map_err(|error| format!("cannot run {}: {error}", self.name()))?;
         let deadline = Instant::now() + LAUNCH_GRACE;
@@ -83,6 +94,29 @@ impl Launcher {
                 Err(error) => return Err(format!("{}: {error}", self.name())),
             }
         }
+    }
+}
+
+/// Has the browser inherit none of the descriptors above 2 that our caller left open
+/// for us without close-on-exec (a pipe it reads on descriptor 3, a jobserver's): it
+/// would hold them open as long as it runs.
+#[cfg(target_os = "linux")]
+fn inherit_no_other_descriptors(command: &mut Command) {
+    // SAFETY: the closure runs in the child between fork and exec, where only
+    // async-signal-safe calls are allowed: close_range is a system call. It marks the
+    // descriptors close-on-exec rather than closing them, so that the standard
+    // library's own (close-on-exec) pipe still reports a failed exec; on kernels
+    // without it (before 5.11) the browser inherits them, as before.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(command, || {
+            libc::syscall(
+                libc::SYS_close_range,
+                3,
+                libc::c_uint::MAX,
+                libc::CLOSE_RANGE_CLOEXEC,
+            );
+            Ok(())
+        });
     }
 }
 

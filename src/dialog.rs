@@ -391,10 +391,9 @@ impl Dialog {
     fn show(&self, request: &Request<'_>, question: &str) -> Result<Zeroizing<String>, InputError> {
         let limit = crate::mfa::answer_timeout()?;
         let mut command = self.program.command(&self.path, request);
-        command
+        subprocess::without_our_secrets(&mut command)
             .stdin(Stdio::null())
-            .stderr(Stdio::piped())
-            .env_remove(crate::env::PASSPHRASE_VARIABLE);
+            .stderr(Stdio::piped());
         let failed = |status: String| InputError::DialogFailed {
             program: self.program.executable(),
             status,

@@ -45,13 +45,12 @@ impl LaunchError {
 /// failed.
 #[cfg(unix)]
 pub fn hand_over(args: &[OsString]) -> LaunchError {
-    use std::os::unix::process::CommandExt;
     /// The whole program's file name.
     const CORE: &str = "stscreds-core";
     // Resolved: where `stscreds` is a symbolic link (macOS reports the link's own path),
     // `stscreds-core` is beside its target.
-    let path = match std::env::current_exe().and_then(|this| this.canonicalize()) {
-        Ok(this) => sibling(this, CORE),
+    let this = match std::env::current_exe().and_then(|this| this.canonicalize()) {
+        Ok(this) => this,
         Err(source) => {
             return LaunchError {
                 path: CORE.into(),
@@ -59,12 +58,59 @@ pub fn hand_over(args: &[OsString]) -> LaunchError {
             };
         }
     };
+    let path = sibling(this.clone(), CORE);
+    // A link to `stscreds` itself would hand over to itself for ever.
+    if is_same_file(&path, &this) {
+        let source =
+            io::Error::other("it is stscreds itself (a link to it), not the whole program");
+        return LaunchError { path, source };
+    }
     // argv[0] stays `stscreds`, the name the user typed and messages use.
-    let source = std::process::Command::new(&path)
-        .arg0("stscreds")
-        .args(args)
-        .exec();
+    let source = execute(&path, "stscreds", args);
     LaunchError { path, source }
+}
+
+/// Whether `a` and `b` are the same file (the same device and inode, after following
+/// links); `false` when either cannot be looked at (the hand-over then says why).
+#[cfg(unix)]
+fn is_same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+/// Replaces this process with the program at `path`, with `argv0` and `args` for its
+/// arguments and our environment; returns only on failure. `execv(3)` itself, not
+/// `Command::exec`, whose `execvp(3)` hands a file the kernel cannot execute (an empty
+/// or text file) to `/bin/sh` as a script, even by path: a broken install would run
+/// whatever it holds, or nothing, and exit 0.
+#[cfg(unix)]
+fn execute(path: &std::path::Path, argv0: &str, args: &[OsString]) -> io::Error {
+    use std::ffi::{CString, OsStr};
+    use std::os::unix::ffi::OsStrExt;
+    let c_string = |text: &OsStr| {
+        CString::new(text.as_bytes())
+            .map_err(|_| io::Error::new(ErrorKind::InvalidInput, "an argument holds a NUL byte"))
+    };
+    let strings = std::iter::once(OsStr::new(argv0))
+        .chain(args.iter().map(OsString::as_os_str))
+        .map(c_string)
+        .collect::<io::Result<Vec<CString>>>();
+    let (program, strings) = match (c_string(path.as_os_str()), strings) {
+        (Ok(program), Ok(strings)) => (program, strings),
+        (Err(error), _) | (_, Err(error)) => return error,
+    };
+    let argv: Vec<*const libc::c_char> = strings
+        .iter()
+        .map(|string| string.as_ptr())
+        .chain([std::ptr::null()])
+        .collect();
+    // SAFETY: `program` and every pointer of `argv` are NUL-terminated strings that
+    // outlive the call, and `argv` ends with a null pointer.
+    unsafe { libc::execv(program.as_ptr(), argv.as_ptr()) };
+    io::Error::last_os_error()
 }
 
 /// The executable to write into lines other programs run (`credential_process`):

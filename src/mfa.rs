@@ -171,8 +171,8 @@ pub fn code_from_command(
         .arg("-c")
         .arg(command)
         .env("STSCREDS_MFA_SERIAL", serial)
-        .env("STSCREDS_PROFILE", profile)
-        .env_remove(crate::env::PASSPHRASE_VARIABLE);
+        .env("STSCREDS_PROFILE", profile);
+    subprocess::without_our_secrets(&mut shell);
     let outcome = subprocess::run(&mut shell, limit).map_err(|error| MfaError::CommandNotRun {
         command: command.to_owned(),
         reason: error.to_string(),

@@ -84,6 +84,14 @@ pub fn run(command: &mut Command, limit: Duration) -> io::Result<Outcome> {
     })
 }
 
+/// Takes from `command`'s environment the variables that hold secrets of ours (the
+/// encrypted key file's passphrase): a program we start for the person (a browser, a
+/// dialog, an `mfa_process`) has no use for them, and may pass its environment on to
+/// anything it starts.
+pub fn without_our_secrets(command: &mut Command) -> &mut Command {
+    command.env_remove(crate::env::PASSPHRASE_VARIABLE)
+}
+
 /// Reads at most 4 KiB from `pipe` on a thread of its own; the text arrives when the
 /// pipe closes.
 fn read_in_background(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Zeroizing<String>> {

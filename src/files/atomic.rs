@@ -19,7 +19,9 @@ use super::{Paths, lock_for_edit, open_regular_file};
 pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), FileError> {
     let _no_interrupt = hold_writes();
     let (target, directory) = target_and_directory(path)?;
-    remove_stale_temporaries_in(&directory);
+    // Not knowing whether the edit lock is held, it leaves alone what may be a live
+    // write's.
+    remove_temporaries_in(&directory, Sweep::Stale);
     let mut temporary = temporary_file_in(&directory)?;
     temporary
         .write_all(contents)
@@ -82,8 +84,20 @@ const TEMPORARY_PREFIX: &str = ".stscreds-";
 const TEMPORARY_SUFFIX: &str = ".tmp";
 
 /// How old a temporary file of ours must be before it is taken for the leftover of a
-/// killed write: a live write finishes in milliseconds.
+/// killed write, by a sweep that does not know whether a write may be live: a live
+/// write finishes in milliseconds.
 const STALE_TEMPORARY_AGE: Duration = Duration::from_secs(60);
+
+/// Which of our temporary files a sweep removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sweep {
+    /// Only those older than [`STALE_TEMPORARY_AGE`]: another process may be writing
+    /// the younger ones.
+    Stale,
+    /// All of them: the sweeper holds the edit lock, which every write of ours holds
+    /// from before its temporary file is made until it is renamed, so none is live.
+    All,
+}
 
 fn temporary_file_in(directory: &Path) -> Result<NamedTempFile, FileError> {
     // tempfile creates the file readable and writable by its owner only (0600).
@@ -95,8 +109,9 @@ fn temporary_file_in(directory: &Path) -> Result<NamedTempFile, FileError> {
 }
 
 /// Removes, from every directory our files live in, the temporary files that killed
-/// writes left behind (each a full copy of a file, sessions included), under our edit
-/// lock. For `clear` and `remove`, which promise that what they drop is gone. Creates
+/// writes left behind (each a full copy of a file, sessions included), however young:
+/// under our edit lock, no write of ours is using one. For `clear` and `remove`, which
+/// promise that what they drop is gone, even right after a write was killed. Creates
 /// nothing when none of the directories exists.
 pub fn remove_stale_temporaries(paths: &Paths) -> Result<(), FileError> {
     let directories = paths.file_directories();
@@ -105,16 +120,15 @@ pub fn remove_stale_temporaries(paths: &Paths) -> Result<(), FileError> {
     }
     let _lock = lock_for_edit(paths)?;
     for directory in &directories {
-        remove_stale_temporaries_in(directory);
+        remove_temporaries_in(directory, Sweep::All);
     }
     Ok(())
 }
 
 /// Removes the files in `directory` that are named like our temporary files, belong to
-/// us and are older than [`STALE_TEMPORARY_AGE`]. Called with the edit lock held, so no
-/// live write of ours is using them. Best effort: what cannot be removed now is tried
+/// us and are what `sweep` takes. Best effort: what cannot be removed now is tried
 /// again on the next write.
-fn remove_stale_temporaries_in(directory: &Path) {
+fn remove_temporaries_in(directory: &Path, sweep: Sweep) {
     let Ok(entries) = fs::read_dir(directory) else {
         return;
     };
@@ -126,14 +140,16 @@ fn remove_stale_temporaries_in(directory: &Path) {
             continue;
         }
         if let Ok(metadata) = entry.metadata()
-            && is_stale_temporary_of_ours(&metadata, now)
+            && is_temporary_of_ours(&metadata)
+            && (sweep == Sweep::All || is_stale(&metadata, now))
         {
             let _ = fs::remove_file(entry.path());
         }
     }
 }
 
-fn is_stale_temporary_of_ours(metadata: &fs::Metadata, now: SystemTime) -> bool {
+/// Whether `metadata` is of a regular file that belongs to us.
+fn is_temporary_of_ours(metadata: &fs::Metadata) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -141,11 +157,17 @@ fn is_stale_temporary_of_ours(metadata: &fs::Metadata, now: SystemTime) -> bool 
             return false;
         }
     }
-    let age = metadata
+    metadata.is_file()
+}
+
+/// Whether `metadata` is of a file last written at least [`STALE_TEMPORARY_AGE`]
+/// before `now`.
+fn is_stale(metadata: &fs::Metadata, now: SystemTime) -> bool {
+    metadata
         .modified()
         .ok()
-        .and_then(|modified| now.duration_since(modified).ok());
-    metadata.is_file() && age.is_some_and(|age| age >= STALE_TEMPORARY_AGE)
+        .and_then(|modified| now.duration_since(modified).ok())
+        .is_some_and(|age| age >= STALE_TEMPORARY_AGE)
 }
 
 /// Blocks while a file is being replaced, and keeps new replacements from starting

@@ -123,3 +123,26 @@ fn remove_deletes_the_keys_and_optionally_the_sessions() {
         "default's session went with --sessions"
     );
 }
+
+#[test]
+fn clear_right_after_a_killed_write_leaves_no_copy_of_a_session() {
+    let sandbox = Sandbox::new(&dead_endpoint());
+    sandbox.write(".aws/config", "[profile dev]\nregion = eu-west-1\n");
+    let session = "[dev]\naws_access_key_id = ASIAKILLEDWRITE00001\naws_secret_access_key = s\naws_session_token = t\nstscreds_expiration = 2030-01-01T00:00:00Z\n";
+    // What writes killed a moment ago left: younger than any age rule.
+    let leftovers = [
+        ".aws/.stscreds-Killed.tmp",
+        ".stscreds/.stscreds-Killed.tmp",
+    ];
+    for leftover in leftovers {
+        sandbox.write(leftover, session);
+    }
+    let unrelated = ".aws/.stscreds-notes.txt";
+    sandbox.write(unrelated, "keep");
+
+    sandbox.run(&["clear", "--profile", "dev"], "").success();
+    for leftover in leftovers {
+        assert!(!sandbox.path(leftover).exists(), "{leftover} is left");
+    }
+    assert_eq!(sandbox.read(unrelated), "keep");
+}

@@ -11,17 +11,44 @@ use crate::support::{Run, Sandbox, dead_endpoint, register_secret, run_with_stdi
 /// `stscreds ARGS` run from a copy of `stscreds` alone in `dir`, with no
 /// `stscreds-core` beside it, in `sandbox`'s environment.
 fn lone_stscreds(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Run {
-    let lone = dir.join("stscreds");
-    std::fs::copy(env!("CARGO_BIN_EXE_stscreds"), &lone).unwrap();
+    run_with_stdin(stscreds_in(sandbox, dir, args), "")
+}
+
+/// `stscreds ARGS` from a copy of `stscreds` put in `dir`, beside whatever else `dir`
+/// holds, in `sandbox`'s environment.
+fn stscreds_in(sandbox: &Sandbox, dir: &Path, args: &[&str]) -> Command {
+    let copy = dir.join("stscreds");
+    std::fs::copy(env!("CARGO_BIN_EXE_stscreds"), &copy).unwrap();
     let usual = sandbox.command(args);
-    let mut command = Command::new(&lone);
+    let mut command = Command::new(&copy);
     command.args(args).env_clear();
     for (name, value) in usual.get_envs() {
         if let Some(value) = value {
             command.env(name, value);
         }
     }
-    run_with_stdin(command, "")
+    command
+}
+
+/// Writes an executable file `contents` at `path` from another process: a file this
+/// (multi-threaded) test process had open for writing could be inherited by a child
+/// another test forks meanwhile, and its execution then fail as "text file busy".
+fn write_executable(path: &Path, contents: &str) {
+    let status = Command::new("sh")
+        .args(["-c", "printf %s \"$1\" > \"$2\" && chmod 755 \"$2\"", "sh"])
+        .arg(contents)
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// The one line `stscreds` says when it cannot start the `stscreds-core` of `dir`.
+fn cannot_start(dir: &Path, why: &str) -> String {
+    format!(
+        "error: cannot start {}: {why}; stscreds-core belongs in the same directory as stscreds (reinstall stscreds)",
+        dir.join("stscreds-core").display()
+    )
 }
 
 /// Session credentials for `profile`, valid for another hour, in credentials-file form.
@@ -74,12 +101,57 @@ fn any_other_command_without_stscreds_core_says_to_reinstall() {
     let run = lone_stscreds(&sandbox, dir.path(), &["whoami"]);
     assert_eq!(run.code, Some(127), "{}", run.stderr);
     assert_eq!(run.stdout, "");
-    let missing = dir.path().join("stscreds-core");
     assert_eq!(
         run.error_lines(),
-        [format!(
-            "error: cannot start {}: No such file or directory (os error 2); stscreds-core belongs in the same directory as stscreds (reinstall stscreds)",
-            missing.display()
+        [cannot_start(
+            dir.path(),
+            "No such file or directory (os error 2)"
+        )]
+    );
+}
+
+#[test]
+fn a_stscreds_core_that_is_no_program_is_not_run_as_a_shell_script() {
+    let sandbox = Sandbox::new(&dead_endpoint());
+    let dir = tempfile::tempdir().unwrap();
+    let touched = dir.path().join("touched");
+    let touched_arg = touched.to_str().unwrap();
+    for contents in [String::new(), format!("touch '{touched_arg}'\n")] {
+        write_executable(&dir.path().join("stscreds-core"), &contents);
+        let run = lone_stscreds(&sandbox, dir.path(), &["exec", "--", "touch", touched_arg]);
+        assert_eq!(run.code, Some(126), "{contents:?}: {run:#?}");
+        assert_eq!(run.stdout, "");
+        assert_eq!(
+            run.error_lines(),
+            [cannot_start(dir.path(), "Exec format error (os error 8)")]
+        );
+        assert!(!touched.exists(), "{contents:?} ran");
+    }
+}
+
+#[test]
+fn a_stscreds_core_that_is_a_link_to_stscreds_is_refused_not_run_for_ever() {
+    let sandbox = Sandbox::new(&dead_endpoint());
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("stscreds", dir.path().join("stscreds-core")).unwrap();
+    let inner = stscreds_in(&sandbox, dir.path(), &["--version"]);
+    // Were it to hand over to itself, it would do so until killed.
+    let mut command = Command::new("timeout");
+    command
+        .arg("20")
+        .arg(inner.get_program())
+        .args(inner.get_args());
+    command
+        .env_clear()
+        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+    let run = run_with_stdin(command, "");
+    assert_eq!(run.code, Some(126), "{run:#?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.error_lines(),
+        [cannot_start(
+            dir.path(),
+            "it is stscreds itself (a link to it), not the whole program"
         )]
     );
 }

@@ -8,12 +8,13 @@
 
 use std::fs;
 use std::path::Path;
+use std::process::Command;
 
 use crate::support::fault::{FaultServer, Reply};
 use crate::support::federation::{Answer, FederationServer, SigninRequest};
 use crate::support::moto::{Moto, TestUser};
 use crate::support::{
-    Run, Sandbox, dead_endpoint, register_secret, run_with_stdin, without_network,
+    Run, Sandbox, dead_endpoint, python, register_secret, run_with_stdin, without_network,
 };
 use stscreds::ini::Document;
 
@@ -600,6 +601,71 @@ fn the_url_reaches_the_browser_as_one_argument_and_never_stderr() {
         destination,
     );
     assert!(!run.stderr.contains("SigninToken="), "{run:#?}");
+}
+
+/// A browser, `PYTHON SCRIPT`, that records in `file` (as JSON) what it was given:
+/// its environment, whether it leads a process group of its own, and where each of
+/// its descriptors leads, but the one it reads that list through.
+fn surroundings_recorder(sandbox: &Sandbox, file: &str) -> String {
+    let script = sandbox.path("record-surroundings.py");
+    fs::write(
+        &script,
+        format!(
+            r#"import json, os, sys
+fds = {{}}
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        fds[fd] = os.readlink(f"/proc/self/fd/{{fd}}")
+    except OSError:
+        pass  # the listing's own, closed by now
+seen = {{"env": dict(os.environ), "own_group": os.getpgid(0) == os.getpid(), "fds": fds}}
+with open({out:?}, "w") as out:
+    json.dump(seen, out)
+"#,
+            out = sandbox.path(file).display().to_string()
+        ),
+    )
+    .unwrap();
+    format!("{} {}", python().display(), script.display())
+}
+
+#[test]
+fn the_browser_gets_neither_the_passphrase_nor_our_pipes_and_runs_on_its_own() {
+    let role = Moto::shared().create_role("Surroundings");
+    let mut login = Login::new(
+        &role_profile("dev", &role, "base", ""),
+        FederationServer::start(Answer::Token),
+    );
+    login.sandbox.auth("dev");
+    login
+        .sandbox
+        .set_env("STSCREDS_FILE_PASSPHRASE", "browsers never see this");
+    let browser = surroundings_recorder(&login.sandbox, "surroundings");
+    let inner = login
+        .sandbox
+        .command(&["login", "--profile", "dev", "--browser", &browser]);
+    // A caller that also reads a pipe of its own on descriptor 3.
+    let mut caller = Command::new("sh");
+    caller
+        .args(["-c", "exec \"$@\" 3>&2", "sh"])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .env_clear()
+        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+    run_with_stdin(caller, "").success();
+    let seen: serde_json::Value =
+        serde_json::from_str(&login.sandbox.read("surroundings")).unwrap();
+    assert!(seen["env"]["HOME"].is_string(), "{seen:#}");
+    assert!(
+        seen["env"].get("STSCREDS_FILE_PASSPHRASE").is_none(),
+        "{seen:#}"
+    );
+    assert_eq!(seen["own_group"], true, "{seen:#}");
+    let fds = seen["fds"].as_object().unwrap();
+    for fd in ["0", "1", "2"] {
+        assert_eq!(fds[fd], "/dev/null", "descriptor {fd}: {seen:#}");
+    }
+    assert_eq!(fds.len(), 3, "no other descriptors: {seen:#}");
 }
 
 #[test]
