@@ -11,7 +11,7 @@
 //! descriptors and environment, so no caller can tell.
 
 use std::ffi::OsString;
-use std::io::{self, ErrorKind};
+use std::io::{self, ErrorKind, Write};
 use std::path::PathBuf;
 
 use crate::Error;
@@ -133,7 +133,8 @@ pub fn finish(outcome: Result<(), Error>) -> u8 {
         // `stscreds read … | head` closing the pipe early is not a failure.
         Err(Error::Stdout(error)) if error.kind() == ErrorKind::BrokenPipe => 0,
         Err(error) => {
-            eprintln!("error: {error}");
+            // Written, not `eprintln!`: with stderr closed the exit status still says.
+            let _ = writeln!(io::stderr(), "error: {error}");
             error.exit_code()
         }
     }
