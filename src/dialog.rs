@@ -287,6 +287,29 @@ impl Program {
     }
 }
 
+/// Turns zenity's accessibility bridge off (`NO_AT_BRIDGE=1`) when there is no D-Bus
+/// session bus to join (with `env` as the environment). Without one, the bridge
+/// autolaunches a session bus for the display (`dbus-launch`), which starts the
+/// accessibility bus (`at-spi-bus-launcher`, a second `dbus-daemon`,
+/// `at-spi2-registryd`); `dbus-launch`, which would end them with the display, stays in
+/// the dialog's process group and is killed with it when the dialog closes, so four
+/// processes would be left running for good. No screen reader listens on a bus started
+/// just then; in a desktop session, which has a bus, the dialog stays accessible.
+fn keep_from_starting_a_session_bus(command: &mut Command, env: &dyn Fn(&str) -> Option<OsString>) {
+    if !has_session_bus(env) {
+        command.env("NO_AT_BRIDGE", "1");
+    }
+}
+
+/// Whether a D-Bus session bus is there, where GLib and libdbus look for one:
+/// `DBUS_SESSION_BUS_ADDRESS`, else `$XDG_RUNTIME_DIR/bus`.
+fn has_session_bus(env: &dyn Fn(&str) -> Option<OsString>) -> bool {
+    let set = |name| env(name).filter(|value| !value.is_empty());
+    set("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || set("XDG_RUNTIME_DIR")
+            .is_some_and(|directory| Path::new(&directory).join("bus").exists())
+}
+
 /// The display dialogs open: `DISPLAY`, else `WAYLAND_DISPLAY`.
 fn display_name() -> String {
     ["DISPLAY", "WAYLAND_DISPLAY"]
@@ -394,6 +417,9 @@ impl Dialog {
         subprocess::without_our_secrets(&mut command)
             .stdin(Stdio::null())
             .stderr(Stdio::piped());
+        if self.program == Program::Zenity {
+            keep_from_starting_a_session_bus(&mut command, &|name| std::env::var_os(name));
+        }
         let failed = |status: String| InputError::DialogFailed {
             program: self.program.executable(),
             status,
@@ -653,5 +679,46 @@ mod tests {
             Program::Osascript.usable(&env),
             Err("osascript is not installed (not found on PATH)".into())
         );
+    }
+
+    /// `NO_AT_BRIDGE` as `keep_from_starting_a_session_bus` sets it, with `vars` as
+    /// the environment.
+    fn bridge_setting(vars: &[(&str, &std::ffi::OsStr)]) -> Option<OsString> {
+        let env = |name: &str| {
+            vars.iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| value.to_os_string())
+        };
+        let mut command = Command::new("zenity");
+        keep_from_starting_a_session_bus(&mut command, &env);
+        command
+            .get_envs()
+            .find(|(name, _)| *name == "NO_AT_BRIDGE")
+            .and_then(|(_, value)| value.map(OsString::from))
+    }
+
+    #[test]
+    fn a_dialog_without_a_session_bus_to_join_does_not_start_one() {
+        let runtime = tempfile::tempdir().unwrap();
+        let runtime_dir = runtime.path().as_os_str();
+        assert_eq!(bridge_setting(&[]), Some("1".into()));
+        assert_eq!(
+            bridge_setting(&[("DBUS_SESSION_BUS_ADDRESS", "".as_ref())]),
+            Some("1".into())
+        );
+        assert_eq!(
+            bridge_setting(&[("XDG_RUNTIME_DIR", runtime_dir)]),
+            Some("1".into()),
+            "a runtime directory without a bus"
+        );
+
+        // In a desktop session the dialog joins the bus and stays accessible.
+        let address = "unix:path=/run/user/1000/bus".as_ref();
+        assert_eq!(
+            bridge_setting(&[("DBUS_SESSION_BUS_ADDRESS", address)]),
+            None
+        );
+        std::fs::write(runtime.path().join("bus"), "").unwrap();
+        assert_eq!(bridge_setting(&[("XDG_RUNTIME_DIR", runtime_dir)]), None);
     }
 }

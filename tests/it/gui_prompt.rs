@@ -52,22 +52,49 @@ fn expire_session(sandbox: &Sandbox) {
     sandbox.write(".aws/credentials", &document.render());
 }
 
-/// Every file under the sandbox's home but the lock files, with its contents.
+/// Every entry under the sandbox's home but the lock files and the cache directory
+/// (`~/.cache`, where toolkits keep what they rebuild at will: fonts, shaders), each
+/// with its contents: a regular file's bytes, a symbolic link's target, or the kind of
+/// anything else (a directory, a socket, a pipe), which is never opened.
 fn files(home: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(directory: &Path, home: &Path, found: &mut BTreeMap<String, Vec<u8>>) {
         for entry in std::fs::read_dir(directory).unwrap().flatten() {
             let path = entry.path();
             let relative = path.strip_prefix(home).unwrap().display().to_string();
-            if path.is_dir() {
+            let kind = entry.file_type().unwrap();
+            let contents = if relative == ".cache" || relative.ends_with(".lock") {
+                continue;
+            } else if kind.is_dir() {
                 walk(&path, home, found);
-            } else if !relative.ends_with(".lock") {
-                found.insert(relative, std::fs::read(&path).unwrap());
-            }
+                b"a directory".to_vec()
+            } else if kind.is_file() {
+                std::fs::read(&path).unwrap()
+            } else if kind.is_symlink() {
+                std::fs::read_link(&path)
+                    .unwrap()
+                    .into_os_string()
+                    .into_encoded_bytes()
+            } else {
+                special_kind(kind).as_bytes().to_vec()
+            };
+            found.insert(relative, contents);
         }
     }
     let mut found = BTreeMap::new();
     walk(home, home, &mut found);
     found
+}
+
+/// What a file that is neither a directory, a regular file nor a symbolic link is.
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_socket() {
+        "a socket"
+    } else if kind.is_fifo() {
+        "a named pipe"
+    } else {
+        "a device"
+    }
 }
 
 /// The `AccessKeyId` of a `credential_process` document, after checking its version.
@@ -139,6 +166,8 @@ fn a_cancelled_dialog_fails_with_one_line_and_changes_nothing() {
     assert_eq!(run.stdout, "");
     assert_eq!(server.count("GetSessionToken"), calls_before);
     assert!(files(sandbox.home()) == before, "a file changed");
+    // Nor is anything the dialog started left running.
+    assert_eq!(display.clients(), Vec::<u32>::new(), "{run:#?}");
 }
 
 #[test]

@@ -57,6 +57,8 @@ pub fn require_tools() {
 pub struct Display {
     server: Child,
     name: String,
+    /// When the server started (see [`start_time`]): its clients started later.
+    started: u64,
 }
 
 impl Display {
@@ -86,9 +88,11 @@ impl Display {
             let _ = std::io::copy(&mut stdout, &mut std::io::sink());
         });
         let number = ready.recv_timeout(PATIENCE).unwrap_or_default();
+        let started = start_time(server.id()).expect("Xvfb did not start");
         let display = Self {
             server,
             name: format!(":{}", number.trim()),
+            started,
         };
         assert!(number.trim().parse::<u32>().is_ok(), "Xvfb did not start");
         display
@@ -100,7 +104,8 @@ impl Display {
     }
 
     /// The processes running with this display in their environment (its clients:
-    /// the dialogs, and stscreds while it runs).
+    /// the dialogs, and stscreds while it runs). Processes older than the server are
+    /// not: they were left by an earlier server of the same number, another test's.
     pub fn clients(&self) -> Vec<u32> {
         let wanted = format!("DISPLAY={}", self.name);
         let ours = std::process::id();
@@ -109,6 +114,7 @@ impl Display {
             .flatten()
             .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
             .filter(|&pid| pid != ours)
+            .filter(|&pid| start_time(pid).is_some_and(|started| started >= self.started))
             .filter(|pid| {
                 std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
                     environ
@@ -240,6 +246,14 @@ impl Display {
     fn is_shown(&self, window: &Window) -> bool {
         self.windows(&regex_literal(&window.title)).contains(window)
     }
+}
+
+/// When process `pid` started, in clock ticks since boot (field 22 of
+/// `/proc/PID/stat`, after the command name in parentheses); `None` once it is gone.
+fn start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, fields) = stat.rsplit_once(')')?;
+    fields.split_whitespace().nth(19)?.parse().ok()
 }
 
 /// `text` as a regular expression that matches it alone.
