@@ -23,11 +23,11 @@ use crate::everyday_exec::put_stscreds_on_path;
 use crate::support::fault::{FaultServer, Reply};
 use crate::support::moto::Moto;
 use crate::support::running::{Running, send_signal};
+use crate::support::serving;
 use crate::support::{Sandbox, dead_endpoint, python, register_secret, support_file, venv};
 use stscreds::ini::Document;
 
-pub(crate) const URI_VARIABLE: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-pub(crate) const TOKEN_VARIABLE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+pub(crate) use crate::support::serving::{TOKEN_VARIABLE, URI_VARIABLE};
 
 /// What `serve`'s shell lines unset after they set the two above: whatever would win
 /// over the server in the shell they are pasted into.
@@ -204,20 +204,7 @@ fn free_port() -> u16 {
 pub(crate) fn serve(sandbox: &Sandbox, extra: &[&str]) -> (Running, String, String) {
     let mut args = vec!["serve"];
     args.extend_from_slice(extra);
-    let server = Running::spawn(sandbox.command(&args));
-    server.wait_for_stderr("stop with Ctrl-C");
-    let printed = server.stdout();
-    let value = |name: &str| {
-        printed
-            .lines()
-            .find_map(|line| line.strip_prefix(&format!("export {name}='")))
-            .and_then(|rest| rest.strip_suffix('\''))
-            .unwrap_or_else(|| panic!("no {name} in {printed:?}"))
-            .to_owned()
-    };
-    let (uri, token) = (value(URI_VARIABLE), value(TOKEN_VARIABLE));
-    register_secret(&token);
-    (server, uri, token)
+    serving::started(sandbox.command(&args))
 }
 
 /// Stops `serve` with `signal`: it exits 0, says it stopped, leaves no file and

@@ -15,10 +15,11 @@ use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::support::Sandbox;
 use crate::support::fault::{FaultServer, Reply, minted};
 use crate::support::moto::Moto;
 use crate::support::running::Running;
-use crate::support::{Sandbox, register_secret};
+use crate::support::serving;
 
 /// libfaketime, where Debian's `faketime` package installs it for this machine's
 /// architecture (`/usr/lib/<triplet>/faketime/`).
@@ -112,20 +113,7 @@ fn user(sts: &FaultServer) -> Sandbox {
 fn serve(sandbox: &Sandbox, clock: &FakeClock) -> (Running, u16, String) {
     let mut command = sandbox.command(&["serve"]);
     clock.apply(&mut command);
-    let server = Running::spawn(command);
-    server.wait_for_stderr("stop with Ctrl-C");
-    let printed = server.stdout();
-    let value = |name: &str| {
-        printed
-            .lines()
-            .find_map(|line| line.strip_prefix(&format!("export {name}='")))
-            .and_then(|rest| rest.strip_suffix('\''))
-            .unwrap_or_else(|| panic!("no {name} in {printed:?}"))
-            .to_owned()
-    };
-    let uri = value("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-    let token = value("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-    register_secret(&token);
+    let (server, uri, token) = serving::started(command);
     let port = uri
         .strip_prefix("http://127.0.0.1:")
         .and_then(|rest| rest.strip_suffix("/credentials"))

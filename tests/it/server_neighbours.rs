@@ -18,6 +18,7 @@ use crate::server::{
 use crate::support::fault::FaultServer;
 use crate::support::moto::Moto;
 use crate::support::running::{Running, send_signal};
+use crate::support::serving::exported;
 use crate::support::{dead_endpoint, register_secret};
 
 /// The server's limit on connections held at once (`server::http::MOST_CONNECTIONS`).
@@ -68,16 +69,6 @@ fn read_until(reader: &mut impl BufRead, text: &str) -> String {
         assert!(n > 0, "ended before {text:?}: {read}");
     }
     read
-}
-
-/// The value of `export NAME='VALUE'` in `printed`.
-fn exported(printed: &str, name: &str) -> String {
-    printed
-        .lines()
-        .find_map(|line| line.strip_prefix(&format!("export {name}='")))
-        .and_then(|rest| rest.strip_suffix('\''))
-        .unwrap_or_else(|| panic!("no {name} in {printed:?}"))
-        .to_owned()
 }
 
 /// The `Expiration` of the credentials the server at `port` hands out now.

@@ -8,6 +8,7 @@ pub mod fault;
 pub mod federation;
 pub mod moto;
 pub mod running;
+pub mod serving;
 pub mod terminal;
 
 use std::collections::HashMap;
