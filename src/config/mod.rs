@@ -339,7 +339,7 @@ fn warn_about_headers_node_misses(path: &Path, config: &Document, report: &dyn R
     });
     if let Some(header) = missed {
         report.warn(&format!(
-            "{}: line {}, {}, is not read by the AWS SDK for JavaScript; write it as [{}]",
+            "{}: line {}, {}, is not read by the AWS SDK for JavaScript (it drops that section, or reads its settings as the section above's); write it as [{}]",
             path.display(),
             header.line,
             crate::message::printable(header.text.trim()),
@@ -656,7 +656,7 @@ mod tests {
         assert!(
             messages[0].starts_with("warning: ")
                 && messages[0].ends_with(
-                    "config: line 3, [profile  ops], is not read by the AWS SDK for JavaScript; write it as [profile ops]"
+                    "config: line 3, [profile  ops], is not read by the AWS SDK for JavaScript (it drops that section, or reads its settings as the section above's); write it as [profile ops]"
                 ),
             "{messages:?}"
         );

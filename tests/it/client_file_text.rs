@@ -1,15 +1,16 @@
 //! File text the SDKs read differently (issue 22, items 9-12): stscreds reads
 //! `~/.aws/credentials` and `~/.aws/config` as botocore (the AWS CLI, boto3) reads them,
 //! writes headers every client reads, and leaves the rest of the text alone. Each test
-//! runs the binary against a temporary HOME and then asks botocore what a client
-//! resolves.
+//! runs the binary against a temporary HOME and then asks botocore (and, for headers,
+//! the JavaScript SDK's own loader) what a client resolves.
 
 use std::process::Command;
 
 use serde_json::Value;
 
+use crate::support::clients::js_modules;
 use crate::support::moto::Moto;
-use crate::support::{Run, Sandbox, dead_endpoint, python, run_with_stdin};
+use crate::support::{Run, Sandbox, dead_endpoint, python, run_with_stdin, support_file};
 
 /// What botocore resolves for `profile` from the sandbox's files: the access key, whether
 /// there is a session token, the region and `output`, or the error it raises.
@@ -34,6 +35,20 @@ except Exception as error:
     command
         .args(["-c", SCRIPT, profile])
         .env_clear()
+        .env("HOME", sandbox.home());
+    let run = run_with_stdin(command, "");
+    serde_json::from_str(run.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {run:#?}"))
+}
+
+/// The profiles of the sandbox's `~/.aws/config` as the AWS SDK for JavaScript v3
+/// loads them: `{PROFILE: {KEY: VALUE}}`.
+fn js_config_view(sandbox: &Sandbox) -> Value {
+    let mut command = Command::new("node");
+    command
+        .arg(support_file("js_config_view.cjs"))
+        .arg(js_modules())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
         .env("HOME", sandbox.home());
     let run = run_with_stdin(command, "");
     serde_json::from_str(run.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {run:#?}"))
@@ -106,6 +121,12 @@ fn a_quoted_profile_header_is_edited_in_place_and_normalised() {
         (&work["region"], &work["output"]),
         (&"eu-west-3".into(), &"json".into())
     );
+    let js = js_config_view(&sandbox);
+    assert_eq!(
+        (&js["work"]["region"], &js["work"]["output"]),
+        (&"eu-west-3".into(), &"json".into()),
+        "{js}"
+    );
 }
 
 /// Item 10: the JavaScript SDK misses `[profile  work]` (two blanks) and `[profile
@@ -131,7 +152,7 @@ fn a_double_spaced_header_is_normalised_and_another_warned_about() {
     assert_eq!(warnings.len(), 1, "{run:#?}");
     assert!(
         warnings[0].ends_with(
-            "config: line 4, [profile dev]#note, is not read by the AWS SDK for JavaScript; write it as [profile dev]"
+            "config: line 4, [profile dev]#note, is not read by the AWS SDK for JavaScript (it drops that section, or reads its settings as the section above's); write it as [profile dev]"
         ),
         "{run:#?}"
     );
@@ -140,6 +161,12 @@ fn a_double_spaced_header_is_normalised_and_another_warned_about() {
         (&work["region"], &work["output"]),
         (&"eu-west-3".into(), &"json".into())
     );
+    // The header stscreds wrote the JavaScript SDK reads; the one it warned about it
+    // does not, and reads `dev`'s settings as `work`'s, as the warning says.
+    let js = js_config_view(&sandbox);
+    assert_eq!(js["work"]["output"], "json", "{js}");
+    assert_eq!(js["work"]["region"], "x", "{js}");
+    assert!(js.get("dev").is_none(), "{js}");
 }
 
 /// Item 11: indented settings under a header are settings to botocore and the

@@ -199,7 +199,7 @@ fn signed_with(proxy: &FaultServer) -> (String, String) {
 }
 
 /// The folder where `scripts/test-js` installed the AWS SDK for JavaScript (once).
-fn js_modules() -> &'static Path {
+pub fn js_modules() -> &'static Path {
     static MODULES: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     MODULES.get_or_init(|| {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-js");
