@@ -8,7 +8,6 @@ use crate::config::{self, ConfigFile};
 use crate::context::Context;
 use crate::credentials::sessions::Slot;
 use crate::error::Error;
-use crate::files::{self, Paths};
 use crate::message::{config_shell_word, printable, shell_word};
 use crate::prompt::InputError;
 
@@ -19,7 +18,7 @@ pub fn run(cx: &Context, args: &ConfigureArgs) -> Result<(), Error> {
     let mut settings: Vec<(&str, String)> = Vec::new();
     if let Some(served) = &served {
         settings.push(("credential_process", credential_process_line(served)?));
-        if args.region.is_none() && configured_region(paths, profile)?.is_none() {
+        if args.region.is_none() && cx.config()?.configured_region(profile).is_none() {
             settings.push(("region", region_of(cx, served)?));
         }
     }
@@ -75,28 +74,16 @@ fn served_profile(cx: &Context, args: &ConfigureArgs) -> Result<Option<String>, 
     Ok(Some(served))
 }
 
-/// `profile`'s `region` in `~/.aws/config`, if it has one.
-pub(super) fn configured_region(paths: &Paths, profile: &str) -> Result<Option<String>, Error> {
-    let Some(document) = files::read_document(&paths.aws_config)? else {
-        return Ok(None);
-    };
-    let section = config::profile_section(&document, profile);
-    Ok(document
-        .get(&section, "region")
-        .map(str::trim)
-        .filter(|region| !region.is_empty())
-        .map(str::to_owned))
-}
-
 /// The region for a profile whose credential_process serves `served`: the region
 /// stscreds uses for `served` (its `region` in the file, else `AWS_REGION`,
 /// `AWS_DEFAULT_REGION`, else us-east-1). The AWS tools need one in the profile they
 /// are given (the JavaScript SDK has no default at all), and it is the region the
 /// credentials were got in.
 fn region_of(cx: &Context, served: &str) -> Result<String, Error> {
-    match configured_region(&cx.paths, served)? {
+    let config = cx.config()?;
+    match config.configured_region(served) {
         Some(region) => Ok(region),
-        None => Ok(cx.config()?.profile(served)?.region),
+        None => Ok(config.profile(served)?.region),
     }
 }
 

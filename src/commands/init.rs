@@ -17,6 +17,7 @@ use crate::store::{Backend, KeyStore, LongTermKeys};
 /// The top-level entry point for `stscreds init`.
 pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> Result<(), Error> {
     refuse_profile_without_keys(cx)?;
+    let configured_region = cx.config()?.configured_region(&cx.profile);
     let mut config = cx.config()?.profile(&cx.profile)?;
     if let Some(region) = region {
         config.region = region.to_owned();
@@ -45,12 +46,13 @@ pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> 
         user.name, user.arn
     ));
     report.say(&format!("Successfully wrote {}", store.location(profile)));
+    let recorded = (region.unwrap_or(&config.region), region.is_some());
     record_region(
         paths,
         profile,
         report,
-        region.unwrap_or(&config.region),
-        region.is_some(),
+        recorded,
+        configured_region.as_deref(),
     )?;
     if previous != backend {
         let old = KeyStore::new(paths, previous, report);
@@ -104,18 +106,18 @@ fn refuse_profile_without_keys(cx: &Context) -> Result<(), Error> {
 
 /// Makes sure the AWS tools find a region for the profile in `~/.aws/config`: the AWS
 /// CLI stops at "You must specify a region" without one, and the JavaScript SDK has no
-/// default at all (nor reads `AWS_DEFAULT_REGION`). `region` is `--region`, recorded
+/// default at all (nor reads `AWS_DEFAULT_REGION`). `configured` is the profile's
+/// region in the file before `init`. `region` is `--region` (`chosen`), recorded
 /// over any other, else the one the keys were just checked in, recorded only where the
 /// profile has none.
 fn record_region(
     paths: &Paths,
     profile: &str,
     report: &dyn Report,
-    region: &str,
-    chosen: bool,
+    (region, chosen): (&str, bool),
+    configured: Option<&str>,
 ) -> Result<(), Error> {
-    let configured = super::configure::configured_region(paths, profile)?;
-    if configured.as_deref() == Some(region) || (configured.is_some() && !chosen) {
+    if configured == Some(region) || (configured.is_some() && !chosen) {
         return Ok(());
     }
     let section = config::save(paths, report, profile, &[("region", region)])?;

@@ -116,6 +116,13 @@ impl ConfigFile {
         })
     }
 
+    /// `profile`'s `region` as the file itself gives it (no environment, no default):
+    /// whether the AWS tools, which need one, find a region in the profile.
+    pub fn configured_region(&self, profile: &str) -> Option<String> {
+        let region = setting(self.document.as_ref()?, profile, "region")?.trim();
+        (!region.is_empty()).then(|| region.to_owned())
+    }
+
     /// The settings of `profile`, with the environment applied.
     pub fn profile(&self, profile: &str) -> Result<ProfileConfig, ConfigError> {
         let env = |name: &str| std::env::var(name).ok();
