@@ -38,7 +38,7 @@ pub fn run(cx: &mut Context, yes: bool, sessions: bool) -> Result<(), Error> {
         super::clear::forget_sessions(cx)
     } else {
         // Leftovers of killed writes may hold copies of the keys (file backend).
-        Ok(files::remove_stale_temporaries(paths)?)
+        Ok(files::remove_leftover_temporaries(paths)?)
     }
 }
 

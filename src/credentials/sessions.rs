@@ -348,7 +348,7 @@ pub fn clear(paths: &Paths, report: &dyn Report, owners: &[&str]) -> Result<Vec<
         &in_private,
     )?);
     // Copies of the files that killed writes left behind hold sessions too.
-    files::remove_stale_temporaries(paths)?;
+    files::remove_leftover_temporaries(paths)?;
     Ok(cleared)
 }
 
@@ -358,7 +358,7 @@ pub fn clear_all(paths: &Paths, report: &dyn Report) -> Result<Vec<String>, Erro
     cleared.extend(clear_in(paths, report, &paths.private_sessions(), &|_| {
         true
     })?);
-    files::remove_stale_temporaries(paths)?;
+    files::remove_leftover_temporaries(paths)?;
     Ok(cleared)
 }
 

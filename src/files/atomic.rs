@@ -113,7 +113,7 @@ fn temporary_file_in(directory: &Path) -> Result<NamedTempFile, FileError> {
 /// under our edit lock, no write of ours is using one. For `clear` and `remove`, which
 /// promise that what they drop is gone, even right after a write was killed. Creates
 /// nothing when none of the directories exists.
-pub fn remove_stale_temporaries(paths: &Paths) -> Result<(), FileError> {
+pub fn remove_leftover_temporaries(paths: &Paths) -> Result<(), FileError> {
     let directories = paths.file_directories();
     if !directories.iter().any(|directory| directory.is_dir()) {
         return Ok(());
