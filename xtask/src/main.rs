@@ -39,16 +39,24 @@ fn main() -> ExitCode {
 /// Writes the top-level page and one page per command; returns how many.
 fn write_man_pages(directory: &Path) -> std::io::Result<usize> {
     std::fs::create_dir_all(directory)?;
-    let command = Cli::command();
+    let mut command = Cli::command();
+    // Built as a whole, each command is named as it is typed (`stscreds auth`, in its
+    // synopsis) and as its page is called (`stscreds-auth`, git's convention), and
+    // carries the global options (`--profile`, `--verbose`) it accepts.
+    command.build();
     let mut written = 0;
-    for page in std::iter::once(command.clone()).chain(command.get_subcommands().cloned()) {
-        let name = if page.get_name() == command.get_name() {
-            "stscreds".to_owned()
-        } else {
-            format!("stscreds-{}", page.get_name())
-        };
+    // Building adds clap's own `help` command, which `stscreds help` documents.
+    let commands = command
+        .get_subcommands()
+        .filter(|sub| sub.get_name() != "help")
+        .cloned();
+    for page in std::iter::once(command.clone()).chain(commands) {
+        let name = page
+            .get_display_name()
+            .unwrap_or(page.get_name())
+            .to_owned();
         let mut roff = Vec::new();
-        clap_mangen::Man::new(page.name(name.clone())).render(&mut roff)?;
+        clap_mangen::Man::new(page).render(&mut roff)?;
         if name == "stscreds" {
             roff.extend_from_slice(reference_sections().as_bytes());
         }
@@ -242,6 +250,16 @@ mod tests {
             exec.starts_with(".ie") && exec.contains(".SH NAME"),
             "{exec}"
         );
+        let auth = std::fs::read_to_string(directory.join("stscreds-auth.1")).unwrap();
+        assert!(
+            auth.contains(".SH NAME\nstscreds\\-auth \\- "),
+            "the page is stscreds-auth: {auth}"
+        );
+        assert!(
+            auth.contains(".SH SYNOPSIS\n\\fBstscreds auth\\fR "),
+            "the synopsis is the command as typed: {auth}"
+        );
+        assert!(auth.contains("\\fB\\-\\-profile\\fR"), "{auth}");
         let top = std::fs::read_to_string(directory.join("stscreds.1")).unwrap();
         assert!(
             top.contains("credential\\-process"),
