@@ -151,3 +151,56 @@ fn the_roles_recipe_works_line_by_line() {
     assert!(prod.stderr.contains("needs a new MFA code"), "{prod:#?}");
     run_line(lines[5], &env, "123456\n").success();
 }
+
+/// Runs `scripts/test` as a newcomer on a machine without its prerequisites would:
+/// `PATH` holds only `dirname` (which the script needs to find the repository) and
+/// stubs of the commands in `stubs`, and there is no `apt-get` to install anything.
+fn scripts_test_on_a_bare_machine(stubs: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink("/usr/bin/dirname", bin.join("dirname")).unwrap();
+    for stub in stubs {
+        std::fs::write(bin.join(stub), "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(bin.join(stub), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test");
+    let mut command = std::process::Command::new("/bin/bash");
+    command
+        .arg(script)
+        .env_clear()
+        .env("PATH", &bin)
+        .env("HOME", home.path())
+        .env("STSCREDS_TEST_JS", home.path().join("test-js"))
+        .env("STSCREDS_TEST_VENV", home.path().join("test-venv"));
+    run_with_stdin(command, "")
+}
+
+#[test]
+fn scripts_test_without_npm_stops_at_once_with_one_line() {
+    let run = scripts_test_on_a_bare_machine(&[]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert_eq!(
+        run.stderr.lines().collect::<Vec<_>>(),
+        [
+            "scripts/test: needs Node.js 20 or later with npm (for the AWS SDK for JavaScript); install them (https://nodejs.org/en/download) and run this again"
+        ],
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn scripts_test_that_cannot_install_what_is_missing_names_it_in_one_line() {
+    let run = scripts_test_on_a_bare_machine(&["node", "npm"]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{run:#?}");
+    assert!(
+        lines[0].starts_with("scripts/test: needs dbus gnome-keyring strace ")
+            && lines[0].contains(
+                " python3-venv (Debian/Ubuntu package names); install them, or run this as root"
+            ),
+        "{run:#?}"
+    );
+    assert!(run.stdout.is_empty(), "{run:#?}");
+}
