@@ -3,8 +3,8 @@
 //!
 //! Every start of a program pays the dynamic loader for everything linked into it. For
 //! the whole of stscreds (the AWS SDK, TLS, D-Bus, clap) that is some 15 000
-//! relocations and 215 symbols, most of what a `read` would cost (README,
-//! Performance). So `stscreds` (`src/main.rs`) holds only the two hot paths, `read` and
+//! relocations and 215 symbols, most of what a `read` would cost (see
+//! docs/performance.md). So `stscreds` (`src/main.rs`) holds only the two hot paths, `read` and
 //! `credential-process` of fresh credentials, and hands every other command line to
 //! `stscreds-core` (`src/bin/stscreds-core.rs`), the whole program, installed in the
 //! same directory. On Unix the hand-over is `exec`: the same process, terminal,

@@ -10,7 +10,7 @@
 //! (glibc hands the arguments to Rust's `std::env` either way), which spends more
 //! instructions on `read`'s behalf than `read` itself does: to place the
 //! stack-overflow handler it parses `/proc/self/maps` (about 110 000 instructions and
-//! four reads of a kernel-generated file on every start; see README, Performance).
+//! four reads of a kernel-generated file on every start; see docs/performance.md).
 //! `launch::start` keeps what that runtime does that matters to stscreds; stdout is
 //! flushed at exit. What is given up: a stack overflow ends in a bare SIGSEGV
 //! instead of a message saying so.

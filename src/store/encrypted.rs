@@ -20,7 +20,7 @@ use crate::prompt::Ask;
 use super::LongTermKeys;
 
 /// The scrypt work factor (log2 N) of files we write: 256 MiB and about a second or
-/// more per use (README, Performance), fixed rather than measured, so that a busy
+/// more per use (docs/performance.md), fixed rather than measured, so that a busy
 /// machine never writes a file it later refuses as too costly (or one too cheap to
 /// resist guessing).
 const WORK_FACTOR: u8 = 18;
