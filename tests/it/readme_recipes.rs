@@ -204,3 +204,216 @@ fn scripts_test_that_cannot_install_what_is_missing_names_it_in_one_line() {
     );
     assert!(run.stdout.is_empty(), "{run:#?}");
 }
+
+/// The comment that, on the line before a README block, says `.ci/run` runs it: each of
+/// its lines must then be a line of `.ci/run`, exactly.
+const RUN_BY_CI: &str = "<!-- run by .ci/run -->";
+
+/// Blocks that another change rewrites (their first line): the completion recipes of
+/// issue 25 item 6 fail in a fresh HOME and mix three shells' syntax. The test fails
+/// once such a block is gone, so that its replacement is run (or marked) from then on.
+const REWRITTEN_ELSEWHERE: &[&str] =
+    &["stscreds completions bash > ~/.local/share/bash-completion/completions/stscreds"];
+
+/// The programs the README's blocks may run: stscreds, the AWS CLI, the shell itself,
+/// and the stand-ins below for the tools the README shows stscreds handing credentials
+/// to. A block that runs anything else fails the test until it is taught here.
+const KNOWN_PROGRAMS: &[&str] = &[
+    "stscreds",
+    "aws",
+    "eval",
+    "if",
+    "export",
+    "fi",
+    "terraform",
+    "code",
+];
+
+/// Stand-ins for the tools of the README's examples: each proves it got working
+/// credentials by asking AWS who it is. VS Code's launcher, without `--wait`, hands
+/// the folder to VS Code and returns at once, which would stop `exec --server` before
+/// the window asks for anything: the stand-in refuses to be run that way.
+const STAND_INS: &[(&str, &str)] = &[
+    (
+        "terraform",
+        "#!/bin/sh\naws sts get-caller-identity >/dev/null && echo \"terraform $*\"\n",
+    ),
+    (
+        "code",
+        "#!/bin/sh\n[ \"$1\" = --wait ] || { echo 'code: without --wait the launcher returns at once' >&2; exit 1; }\naws sts get-caller-identity >/dev/null && echo \"code $*\"\n",
+    ),
+];
+
+/// A fenced block of the README.
+#[derive(Debug)]
+struct Block {
+    /// Its first line's number in the README (the fence's).
+    line: usize,
+    language: String,
+    /// The last non-blank line before the fence.
+    preceded_by: String,
+    body: String,
+}
+
+/// Every fenced block of the README, in order.
+fn every_readme_block() -> Vec<Block> {
+    let readme = include_str!("../../README.md");
+    let mut blocks = Vec::new();
+    let mut lines = readme.lines().enumerate();
+    let mut preceded_by = "";
+    while let Some((index, line)) = lines.next() {
+        let Some(language) = line.strip_prefix("```") else {
+            if !line.trim().is_empty() {
+                preceded_by = line;
+            }
+            continue;
+        };
+        let body: Vec<&str> = lines
+            .by_ref()
+            .map(|(_, line)| line)
+            .take_while(|line| !line.starts_with("```"))
+            .collect();
+        blocks.push(Block {
+            line: index + 1,
+            language: language.to_owned(),
+            preceded_by: preceded_by.to_owned(),
+            body: body.join("\n") + "\n",
+        });
+        preceded_by = "";
+    }
+    blocks
+}
+
+/// The commands of a block as a user would type them, each with the output the README
+/// shows after it: a `console` block's `$ ` lines; a block that is a file's contents
+/// (its first line a comment naming the file, `# ~/.bashrc`) as one script; otherwise
+/// each line.
+fn commands_of(block: &Block) -> Vec<(String, Vec<String>)> {
+    if block.language == "console" {
+        let mut commands: Vec<(String, Vec<String>)> = Vec::new();
+        for line in block.body.lines() {
+            match (line.strip_prefix("$ "), commands.last_mut()) {
+                (Some(command), _) => commands.push((command.to_owned(), Vec::new())),
+                (None, Some((_, output))) => output.push(line.to_owned()),
+                (None, None) => panic!("README line {}: output before a command", block.line),
+            }
+        }
+        commands
+    } else if block.body.starts_with("# ~/") {
+        vec![(block.body.clone(), Vec::new())]
+    } else {
+        block
+            .body
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| (line.to_owned(), Vec::new()))
+            .collect()
+    }
+}
+
+/// Fails unless every program `command` runs is one the test knows how to run.
+fn assert_known_programs(block: &Block, command: &str) {
+    for line in command.lines() {
+        let first = line.split_whitespace().next().unwrap_or("#");
+        let first = first.trim_start_matches('"').trim_start_matches("$(");
+        assert!(
+            first.starts_with('#') || KNOWN_PROGRAMS.contains(&first),
+            "README line {}: the doc test does not know how to run `{first}`; give it a \
+             stand-in in readme_recipes::STAND_INS, or mark the block {RUN_BY_CI:?} and \
+             add it to .ci/run",
+            block.line
+        );
+    }
+}
+
+/// What a user types into `command`: their access key for `init`, an MFA code for
+/// `auth`; nothing else asks.
+fn typed_into(command: &str, keys: &crate::support::moto::TestUser) -> String {
+    if command.starts_with("stscreds init") {
+        format!("{}\n{}\n", keys.access_key_id, keys.secret_access_key)
+    } else if command.starts_with("stscreds auth") {
+        "123456\n".to_owned()
+    } else {
+        String::new()
+    }
+}
+
+#[test]
+fn every_command_block_of_the_readme_runs_as_written() {
+    let moto = Moto::shared();
+    let (first_user, _) = moto.create_user_with_mfa("readme-first");
+    let (base_user, _) = moto.create_user_with_mfa("readme-base");
+    let sandbox = Sandbox::new(&moto.url());
+    for (name, script) in STAND_INS {
+        sandbox.write(&format!("bin/{name}"), script);
+        std::fs::set_permissions(
+            sandbox.path(&format!("bin/{name}")),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+    }
+    let env = shell_env(&sandbox, &[]);
+    let ci_run = include_str!("../../.ci/run");
+    let blocks = every_readme_block();
+    for rewritten in REWRITTEN_ELSEWHERE {
+        assert!(
+            blocks.iter().any(|block| block.body.starts_with(rewritten)),
+            "{rewritten:?} is no longer in the README: remove it from REWRITTEN_ELSEWHERE"
+        );
+    }
+    let mut ran = 0;
+    for block in &blocks {
+        if block.language == "ini" && block.body.starts_with("# ~/.aws/config\n") {
+            // A user adds these lines to their config, with their stscreds' path.
+            let config = std::fs::read_to_string(sandbox.path(".aws/config")).unwrap_or_default();
+            let added = block
+                .body
+                .replace(README_STSCREDS, env!("CARGO_BIN_EXE_stscreds"));
+            sandbox.write(".aws/config", &format!("{config}\n{added}"));
+            continue;
+        }
+        if !["sh", "console", "bash"].contains(&block.language.as_str())
+            || REWRITTEN_ELSEWHERE
+                .iter()
+                .any(|first| block.body.starts_with(first))
+        {
+            continue;
+        }
+        if block.preceded_by == RUN_BY_CI {
+            for line in block.body.lines().filter(|line| !line.trim().is_empty()) {
+                assert!(
+                    ci_run.lines().any(|ci| ci == line),
+                    "README line {}: {line:?} is marked as run by .ci/run, which does not run it",
+                    block.line
+                );
+            }
+            continue;
+        }
+        if block.body.contains("stscreds auth --profile dev ") {
+            // The roles section's config names `base` as the profile whose keys
+            // stscreds stores, and says to store them with this.
+            sandbox.init("base", &base_user);
+        }
+        for (command, output) in commands_of(block) {
+            assert_known_programs(block, &command);
+            let run = run_line(&command, &env, &typed_into(&command, &first_user));
+            assert_eq!(
+                run.code,
+                Some(0),
+                "README line {}: `{command}` failed: {run:#?}",
+                block.line
+            );
+            let printed = format!("{}{}", run.stdout, run.stderr);
+            for expected in &output {
+                let first_word = expected.split_whitespace().next().unwrap_or_default();
+                assert!(
+                    printed.contains(first_word),
+                    "README line {}: `{command}` printed no {first_word:?} (the README shows {expected:?}): {run:#?}",
+                    block.line
+                );
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 10, "only {ran} commands ran");
+}
