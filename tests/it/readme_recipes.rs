@@ -35,10 +35,14 @@ fn shell_env(sandbox: &Sandbox, extra: &[(&str, &str)]) -> BTreeMap<OsString, Os
         .collect()
 }
 
-/// Runs one line of a README block in `sh`, in `env`, with `stdin`.
+/// Runs one line of a README block in `sh`, in `env`, with `stdin`, in the home
+/// directory of `env`, as a user's new terminal would.
 fn run_line(line: &str, env: &BTreeMap<OsString, OsString>, stdin: &str) -> Run {
     let mut command = std::process::Command::new("sh");
     command.arg("-c").arg(line).env_clear().envs(env);
+    if let Some(home) = env.get(std::ffi::OsStr::new("HOME")) {
+        command.current_dir(home);
+    }
     run_with_stdin(command, stdin)
 }
 
