@@ -27,7 +27,7 @@ pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> 
     let ask = &mut *cx.ask;
     warn_about_environment(report);
     let previous = Backend::of_profile(paths, profile)?;
-    let backend = Backend::for_new_keys(backend, previous)?;
+    let backend = Backend::for_new_keys(backend, &cx.settings, previous)?;
     let store = KeyStore::new(paths, backend, report);
     store.check_usable(profile, ask)?;
     let keys = ask_keys(ask)?;

@@ -28,7 +28,7 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
     let port = ListeningPort::bind(port)?;
     let supply = Supply::start(cx, args)?;
     let signals = interrupt::Capture::start();
-    let server = CredentialServer::start(port, supply)?;
+    let server = CredentialServer::start(port, supply, cx.settings.runtime_dir.as_deref())?;
     let config = files::read_document(&cx.paths.aws_config)?;
     let client_config =
         server.write_client_config(&server::client_config(config.as_ref(), &cx.profile))?;
