@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::output::{CREDENTIAL_VARIABLES, OVERRIDING_VARIABLES};
 use crate::prompt::InputError;
 
 /// The environment variable that supplies the passphrase of the encrypted key file, for
@@ -145,6 +146,11 @@ pub struct Settings {
     pub shell: Option<OsString>,
     /// `XDG_RUNTIME_DIR`: where the credential server's private files go.
     pub runtime_dir: Option<PathBuf>,
+    /// Which of the variables that carry credentials to the AWS tools, or make them
+    /// look elsewhere ([`CREDENTIAL_VARIABLES`], [`OVERRIDING_VARIABLES`]), are set
+    /// (not empty) here: the tools started from this shell would prefer them to what
+    /// stscreds writes or serves.
+    pub aws_variables_set: Vec<&'static str>,
 }
 
 impl Settings {
@@ -216,6 +222,11 @@ impl Settings {
             browser: text(BROWSER_VARIABLE),
             shell: lookup("SHELL"),
             runtime_dir: lookup("XDG_RUNTIME_DIR").map(PathBuf::from),
+            aws_variables_set: CREDENTIAL_VARIABLES
+                .into_iter()
+                .chain(OVERRIDING_VARIABLES)
+                .filter(|name| lookup(name).is_some_and(|value| !value.is_empty()))
+                .collect(),
         }
     }
 }
@@ -314,6 +325,17 @@ mod tests {
             "STSCREDS_ROTATE_WAIT: '0s' is not a duration like 30s or 2m"
         );
         assert!(set.timeouts.lock.get().is_ok(), "only the bad one fails");
+    }
+
+    #[test]
+    fn the_aws_variables_set_here_are_listed_in_order_and_empty_ones_do_not_count() {
+        let env = settings(&[
+            ("AWS_PROFILE", "p"),
+            ("AWS_SESSION_TOKEN", "t"),
+            ("AWS_ACCESS_KEY_ID", ""),
+            ("AWS_REGION", "eu-west-1"),
+        ]);
+        assert_eq!(env.aws_variables_set, ["AWS_SESSION_TOKEN", "AWS_PROFILE"]);
     }
 
     #[test]

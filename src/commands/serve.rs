@@ -55,7 +55,7 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
     let report = server::Timestamped(cx.report.clone());
     let set_here: Vec<&str> = hidden
         .into_iter()
-        .filter(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+        .filter(|name| cx.settings.aws_variables_set.contains(name))
         .collect();
     for warning in server::shadowing_sources(
         &cx.paths,
