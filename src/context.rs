@@ -1,8 +1,8 @@
 //! What a command works with, set up once by the dispatcher: the environment's
 //! settings, where the files are, the profile it is for, `~/.aws/config` (parsed once,
-//! on first use), how to ask the person and where to report progress. The core takes a `Context` instead of reaching for
-//! globals, so a front end other than the command line (a credential server) can give
-//! it its own way to ask and to report.
+//! on first use), how to ask the person and where to report progress. The core takes a
+//! `Context` instead of reaching for globals, so a front end other than the command
+//! line (a credential server) can give it its own way to ask and to report.
 
 use std::cell::OnceCell;
 use std::sync::Arc;
@@ -15,7 +15,8 @@ use crate::report::Report;
 
 /// One command's view of the world.
 pub struct Context {
-    /// What the environment says, read once for the command.
+    /// What the environment says: the process's settings, read once per run, kept here
+    /// so that the command reads them from its context like everything else.
     pub settings: Settings,
     /// Where stscreds' and the AWS tools' files are.
     pub paths: Paths,
