@@ -4,6 +4,7 @@ use std::ffi::OsString;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::env::{NamedProfile, Settings};
 use crate::ini::is_valid_profile_name;
 use crate::message::shell_word;
 use crate::mfa::TokenCode;
@@ -320,8 +321,8 @@ pub struct ReadArgs {
 
 impl Cli {
     /// The profile: `--profile` or the command's PROFILE argument (not two different
-    /// ones), else as [`resolve_profile`] finds it.
-    pub fn profile(&self) -> Result<String, InputError> {
+    /// ones), else as [`resolve_profile`] finds it in `settings`.
+    pub fn profile(&self, settings: &Settings) -> Result<String, InputError> {
         let named = match &self.command {
             Command::Auth(args) => args.named_profile.as_deref(),
             Command::Exec(args) => args.named_profile.as_deref(),
@@ -335,29 +336,24 @@ impl Cli {
                 shell_word(flag),
                 shell_word(named)
             ))),
-            (flag, named) => resolve_profile(flag.or(named)),
+            (flag, named) => resolve_profile(flag.or(named), settings),
         }
     }
 }
 
-/// Set by `stscreds exec` in its command's environment: the profile it runs as. A
-/// command run inside without `--profile` (a `.bashrc` that runs `stscreds read`) means
-/// that profile, not `default`.
-pub const EXEC_PROFILE_VARIABLE: &str = "STSCREDS_PROFILE";
-
-/// The profile: `flag`, else a non-empty `AWS_PROFILE`, else a non-empty
-/// `STSCREDS_PROFILE` (inside `stscreds exec`: the profile it runs as), else `default`.
-pub fn resolve_profile(flag: Option<&str>) -> Result<String, InputError> {
+/// The profile: `flag`, else the one `settings` name (a non-empty `AWS_PROFILE`, else a
+/// non-empty `STSCREDS_PROFILE`: inside `stscreds exec`, the profile it runs as), else
+/// `default`.
+pub fn resolve_profile(flag: Option<&str>, settings: &Settings) -> Result<String, InputError> {
     if let Some(profile) = flag {
         return Ok(profile.to_owned());
     }
-    for variable in ["AWS_PROFILE", EXEC_PROFILE_VARIABLE] {
-        if let Some(name) = std::env::var(variable).ok().filter(|name| !name.is_empty()) {
-            return parse_profile(&name)
-                .map_err(|why| InputError::Invalid(format!("{variable}: {why}")));
+    match &settings.profile {
+        Some(NamedProfile { variable, name }) => {
+            parse_profile(name).map_err(|why| InputError::Invalid(format!("{variable}: {why}")))
         }
+        None => Ok("default".to_owned()),
     }
-    Ok("default".to_owned())
 }
 
 /// Recognises the hot-path command line, `read KEY` with at most a `--profile NAME`
@@ -436,6 +432,23 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_profile_is_the_flag_else_the_environment_else_default() {
+        use crate::env::{EXEC_PROFILE_VARIABLE, settings_of};
+        let env = settings_of(&[("AWS_PROFILE", "work"), (EXEC_PROFILE_VARIABLE, "ops")]);
+        assert_eq!(resolve_profile(Some("flag"), &env).unwrap(), "flag");
+        assert_eq!(resolve_profile(None, &env).unwrap(), "work");
+        let inside_exec = settings_of(&[(EXEC_PROFILE_VARIABLE, "ops")]);
+        assert_eq!(resolve_profile(None, &inside_exec).unwrap(), "ops");
+        assert_eq!(resolve_profile(None, &settings_of(&[])).unwrap(), "default");
+        let bad = settings_of(&[("AWS_PROFILE", "a b")]);
+        let error = resolve_profile(None, &bad).unwrap_err().to_string();
+        assert!(error.starts_with("AWS_PROFILE: "), "{error}");
+        assert!(resolve_profile(Some("ok"), &bad).is_ok());
+        let cli = Cli::try_parse_from(["stscreds", "auth", "named"]).unwrap();
+        assert_eq!(cli.profile(&env).unwrap(), "named");
     }
 
     fn args(line: &str) -> Vec<OsString> {

@@ -14,9 +14,9 @@ use zeroize::Zeroizing;
 use crate::prompt::InputError;
 use crate::session::{SessionCredentials, SessionDuration};
 
-/// Replaces the scheme and host of the federation endpoint (for both requests), for
-/// tests and proxies; the path stays `/federation`.
-pub const SIGNIN_ENDPOINT_VARIABLE: &str = "STSCREDS_SIGNIN_ENDPOINT";
+/// The variable that replaces the scheme and host of the federation endpoint (see
+/// [`crate::env::SIGNIN_ENDPOINT_VARIABLE`]).
+pub const SIGNIN_ENDPOINT_VARIABLE: &str = crate::env::SIGNIN_ENDPOINT_VARIABLE;
 
 /// The `Issuer` of the login URL: who sent the person to the console.
 pub const ISSUER: &str = "stscreds";

@@ -15,13 +15,9 @@ use crate::aws::{Aws, AwsError};
 use crate::config::ProfileConfig;
 use crate::interrupt;
 use crate::message::{delete_key_command, profile_flag};
-use crate::prompt::{Ask, InputError};
+use crate::prompt::Ask;
 use crate::report::Report;
 use crate::store::{KeyStore, LongTermKeys, StoreError};
-
-/// How long a new key may take to start working (IAM is eventually consistent);
-/// `STSCREDS_ROTATE_WAIT` overrides it.
-const DEFAULT_PROPAGATION_WAIT: Duration = Duration::from_secs(60);
 
 /// How a rotation failed, and where that leaves the keys: each message says which key
 /// is stored and active and which (if any) to delete.
@@ -125,11 +121,6 @@ pub enum RotationError {
     /// The key store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// How long a new key may take to start working: a minute, or `STSCREDS_ROTATE_WAIT`.
-pub fn propagation_wait() -> Result<Duration, InputError> {
-    crate::env::duration_from_env("STSCREDS_ROTATE_WAIT", DEFAULT_PROPAGATION_WAIT)
 }
 
 /// A rotation in progress: the new key made for the user, to verify, store and put in

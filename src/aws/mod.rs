@@ -113,7 +113,9 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|source| AwsError::Runtime { source })?;
-        let attempt = attempt_timeout()?;
+        // How long one attempt may take: `STSCREDS_TIMEOUT` sets it for very slow or
+        // very fast networks.
+        let attempt = config.aws_timeout.get()?;
         let timeouts = TimeoutConfig::builder()
             .connect_timeout(attempt.min(Duration::from_secs(5)))
             .operation_attempt_timeout(attempt)
@@ -403,15 +405,6 @@ impl Aws {
         };
         result.map_err(|error| classify(operation, &caller, error))
     }
-}
-
-/// How long one attempt of an AWS call may take: 20 s, or `STSCREDS_TIMEOUT` (a
-/// duration like `5s` or `1m`) for very slow or very fast networks.
-fn attempt_timeout() -> Result<Duration, AwsError> {
-    Ok(crate::env::duration_from_env(
-        "STSCREDS_TIMEOUT",
-        Duration::from_secs(20),
-    )?)
 }
 
 /// What to assume: a role, under a session name, for a duration; with an external id

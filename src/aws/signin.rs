@@ -25,6 +25,7 @@ use zeroize::Zeroizing;
 use super::error::root_cause;
 use super::redact;
 use crate::console::{SIGNIN_ENDPOINT_VARIABLE, SigninEndpoint};
+use crate::env::Settings;
 use crate::message::profile_flag;
 use crate::prompt::InputError;
 use crate::report::Report;
@@ -120,7 +121,7 @@ pub enum SigninError {
 /// A pointer to the variable that replaces the endpoint, when it is set: the usual
 /// cause of an endpoint that answers wrongly or not at all in a test set-up.
 fn replaced_hint() -> String {
-    if std::env::var_os(SIGNIN_ENDPOINT_VARIABLE).is_some() {
+    if Settings::process().signin_endpoint.is_some() {
         format!(", and {SIGNIN_ENDPOINT_VARIABLE}")
     } else {
         String::new()
@@ -151,7 +152,8 @@ pub fn get_signin_token(
     profile: &str,
     report: &dyn Report,
 ) -> Result<SecretString, SigninError> {
-    let total = crate::env::duration_from_env("STSCREDS_TIMEOUT", Duration::from_secs(20))?;
+    // `login` reaches here with no context: the process's settings say how long.
+    let total = Settings::process().timeouts.aws.get()?;
     let origin = endpoint.origin().to_owned();
     let request = endpoint.token_request(credentials, session_duration);
     let uri: Uri = request

@@ -25,7 +25,7 @@ pub fn run(cx: &mut Context, args: &SessionArgs, output_env: bool) -> Result<(),
 /// wrote new ones: says so, and how to load the new ones there.
 fn warn_about_stale_variables(cx: &Context) {
     let refresh = export::refresh_command(&cx.profile);
-    if let Some(warning) = export::credential_variables_warning(|_| {
+    if let Some(warning) = export::credential_variables_warning(&cx.settings, |_| {
         format!("this shell keeps the old credentials: load the new ones with {refresh}")
     }) {
         cx.report.warn(&warning);

@@ -113,7 +113,7 @@ fn credential_process_line(profile: &str) -> Result<String, Error> {
 fn move_session_out_of_credentials_file(cx: &Context) -> Result<(), Error> {
     let (paths, report) = (&cx.paths, &*cx.report);
     // Read again: the config was just changed.
-    let config = ConfigFile::load(paths, report)?;
+    let config = ConfigFile::read(paths, &cx.settings, report)?;
     Slot::of_profile(paths, &config, &cx.profile)?.adopt(paths, report)?;
     Ok(())
 }

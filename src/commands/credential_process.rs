@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 use crate::cli;
 use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs, sessions};
+use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::output;
@@ -30,8 +31,9 @@ pub const MINIMUM_VALIDITY: SignedDuration = SignedDuration::from_mins(15);
 /// full command line and says what is wrong.
 pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
     let flag = cli::parse_fast_credential_process(args)?;
-    let profile = cli::resolve_profile(flag.as_deref()).ok()?;
-    let paths = Paths::from_env().ok()?;
+    let settings = Settings::process();
+    let profile = cli::resolve_profile(flag.as_deref(), settings).ok()?;
+    let paths = Paths::resolve(settings).ok()?;
     let credentials = sessions::fresh_for_fast_path(
         &paths,
         &profile,

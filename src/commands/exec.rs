@@ -6,10 +6,10 @@ use std::ffi::OsString;
 use std::process::{Child, Command, ExitStatus};
 use std::time::Duration;
 
-use crate::cli::EXEC_PROFILE_VARIABLE;
 use crate::context::Context;
 use crate::credentials::supply::Supply;
 use crate::credentials::{self, Freshness, SessionArgs};
+use crate::env::{EXEC_PROFILE_VARIABLE, Settings};
 use crate::error::Error;
 use crate::files;
 use crate::interrupt::{self, Caught};
@@ -38,7 +38,7 @@ pub fn run(
 ) -> Result<(), Error> {
     // The variable that tells commands inside which profile they run as also marks a
     // shell started by `stscreds exec`, so that a nested `exec` can refuse.
-    if let Some(outer) = std::env::var_os(EXEC_PROFILE_VARIABLE).filter(|_| !force) {
+    if let Some(outer) = cx.settings.inside_exec.as_ref().filter(|_| !force) {
         return Err(InputError::Invalid(format!(
             "already inside `stscreds exec` for profile '{}'; leave that shell first, or pass --force to replace its credentials",
             outer.to_string_lossy()
@@ -50,7 +50,7 @@ pub fn run(
     }
     let credentials = credentials::get(cx, args, Freshness::ValidFor(session::FRESHNESS_MARGIN))?;
     let region = cx.config()?.profile(&cx.profile)?.region;
-    let (program, mut child) = child_command(command, &cx.profile);
+    let (program, mut child) = child_command(command, &cx.profile, &cx.settings);
     child.envs(output::variables(&credentials, &region));
     let source = replace_process(&mut child);
     Err(Error::Exec {
@@ -75,11 +75,11 @@ fn run_with_server(
     let region = cx.config()?.profile(&cx.profile)?.region;
     // Before the server exists, so that no signal can leave its private files behind.
     let signals = interrupt::Capture::start();
-    let server = CredentialServer::start(port, supply)?;
+    let server = CredentialServer::start(port, supply, cx.settings.runtime_dir.as_deref())?;
     let config = files::read_document(&cx.paths.aws_config)?;
     let client_config =
         server.write_client_config(&server::client_config(config.as_ref(), &cx.profile))?;
-    let (program, mut child) = child_command(command, &cx.profile);
+    let (program, mut child) = child_command(command, &cx.profile, &cx.settings);
     for name in CREDENTIAL_VARIABLES
         .into_iter()
         .chain(["AWS_CREDENTIAL_EXPIRATION"])
@@ -113,13 +113,18 @@ fn run_with_server(
     std::process::exit(exit_code(status))
 }
 
-/// The command to run (the user's `$SHELL` when none is given) with what would get in
-/// the way of its credentials removed and [`EXEC_PROFILE_VARIABLE`] set.
-fn child_command(command: Vec<OsString>, profile: &str) -> (OsString, Command) {
+/// The command to run (the user's `$SHELL`, from `settings`, when none is given) with
+/// what would get in the way of its credentials removed and [`EXEC_PROFILE_VARIABLE`]
+/// set.
+fn child_command(
+    command: Vec<OsString>,
+    profile: &str,
+    settings: &Settings,
+) -> (OsString, Command) {
     let mut command = command.into_iter();
     let program = command
         .next()
-        .or_else(|| std::env::var_os("SHELL"))
+        .or_else(|| settings.shell.clone())
         .unwrap_or_else(|| OsString::from("/bin/sh"));
     let mut child = Command::new(&program);
     child.args(command);

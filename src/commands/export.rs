@@ -6,6 +6,7 @@ use zeroize::Zeroizing;
 
 use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs};
+use crate::env::Settings;
 use crate::error::Error;
 use crate::message::profile_flag;
 use crate::output::{self, CREDENTIAL_VARIABLES, Format};
@@ -34,13 +35,16 @@ pub(super) fn print(
 }
 
 /// A warning that credential variables ([`CREDENTIAL_VARIABLES`]) set in this process's
-/// environment hide the files stscreds writes from the AWS tools started here, ending
-/// with the `advice` made for the pronoun ("it" or "them"); `None` when none is set.
-/// Shared by `init` and `auth`.
-pub(super) fn credential_variables_warning(advice: impl FnOnce(&str) -> String) -> Option<String> {
+/// environment (as `settings` found it) hide the files stscreds writes from the AWS
+/// tools started here, ending with the `advice` made for the pronoun ("it" or "them");
+/// `None` when none is set. Shared by `init` and `auth`.
+pub(super) fn credential_variables_warning(
+    settings: &Settings,
+    advice: impl FnOnce(&str) -> String,
+) -> Option<String> {
     let set: Vec<&str> = CREDENTIAL_VARIABLES
         .into_iter()
-        .filter(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+        .filter(|name| settings.aws_variables_set.contains(name))
         .collect();
     let (names, pronoun) = match set.as_slice() {
         [] => return None,

@@ -7,6 +7,7 @@ use crate::aws::{Aws, User};
 use crate::config::{self, state};
 use crate::context::Context;
 use crate::credentials::source;
+use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::message::{printable, profile_flag};
@@ -25,9 +26,9 @@ pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> 
     }
     let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
     let ask = &mut *cx.ask;
-    warn_about_environment(report);
+    warn_about_environment(&cx.settings, report);
     let previous = Backend::of_profile(paths, profile)?;
-    let backend = Backend::for_new_keys(backend, previous)?;
+    let backend = Backend::for_new_keys(backend, &cx.settings, previous)?;
     let store = KeyStore::new(paths, backend, report);
     store.check_usable(profile, ask)?;
     let keys = ask_keys(ask)?;
@@ -171,9 +172,9 @@ impl Report for Quiet {
 }
 
 /// Keys in the environment take precedence over the files stscreds writes.
-fn warn_about_environment(report: &dyn Report) {
+fn warn_about_environment(settings: &Settings, report: &dyn Report) {
     let advice = |pronoun: &str| format!("unset {pronoun} to use the credentials stscreds writes");
-    if let Some(warning) = super::export::credential_variables_warning(advice) {
+    if let Some(warning) = super::export::credential_variables_warning(settings, advice) {
         report.warn(&warning);
     }
 }

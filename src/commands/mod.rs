@@ -25,6 +25,7 @@ use crate::cli::{Cli, Command, MfaArgs};
 use crate::context::Context;
 use crate::credentials::SessionArgs;
 use crate::dialog::{self, TerminalSide};
+use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::report::Stderr;
@@ -32,8 +33,9 @@ use crate::report::Stderr;
 /// Runs the command the user asked for, with a context built once for it.
 pub fn run(cli: Cli) -> Result<(), Error> {
     crate::interrupt::install();
-    let paths = Paths::from_env()?;
-    let profile = cli.profile()?;
+    let settings = Settings::process();
+    let paths = Paths::resolve(settings)?;
+    let profile = cli.profile(settings)?;
     let profile_named = cli.profile.is_some();
     let ask = dialog::for_questions(match cli.command {
         // The SDKs that run it capture standard input and output.

@@ -9,6 +9,7 @@ use std::ffi::OsString;
 use crate::cli;
 use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs, sessions};
+use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::report::Stderr;
@@ -22,8 +23,9 @@ use crate::session::{self, CredentialKey};
 /// the full command line and says what is wrong.
 pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
     let (flag, key) = cli::parse_fast_read(args)?;
-    let profile = cli::resolve_profile(flag.as_deref()).ok()?;
-    let paths = Paths::from_env().ok()?;
+    let settings = Settings::process();
+    let profile = cli::resolve_profile(flag.as_deref(), settings).ok()?;
+    let paths = Paths::resolve(settings).ok()?;
     let credentials = sessions::fresh_for_fast_path(
         &paths,
         &profile,

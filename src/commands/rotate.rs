@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::credentials::{self, Freshness, SessionArgs, source};
 use crate::error::Error;
 use crate::prompt::InputError;
-use crate::rotation::{self, Rotation};
+use crate::rotation::Rotation;
 use crate::session;
 use crate::store::{Backend, KeyStore, LongTermKeys};
 
@@ -24,7 +24,8 @@ pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
         .into());
     }
     source::refuse_role_profile(cx.config()?, &cx.profile, "rotate")?;
-    let wait = rotation::propagation_wait()?;
+    // IAM is eventually consistent: how long a new key may take to start working.
+    let wait = cx.settings.timeouts.rotate_wait.get()?;
     let config = cx.config()?.profile(&cx.profile)?;
     let backend = Backend::of_profile(&cx.paths, &cx.profile)?;
     let old = KeyStore::new(&cx.paths, backend, &*cx.report).require(&cx.profile, &mut *cx.ask)?;

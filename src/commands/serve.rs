@@ -28,7 +28,7 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
     let port = ListeningPort::bind(port)?;
     let supply = Supply::start(cx, args)?;
     let signals = interrupt::Capture::start();
-    let server = CredentialServer::start(port, supply)?;
+    let server = CredentialServer::start(port, supply, cx.settings.runtime_dir.as_deref())?;
     let config = files::read_document(&cx.paths.aws_config)?;
     let client_config =
         server.write_client_config(&server::client_config(config.as_ref(), &cx.profile))?;
@@ -55,7 +55,7 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
     let report = server::Timestamped(cx.report.clone());
     let set_here: Vec<&str> = hidden
         .into_iter()
-        .filter(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+        .filter(|name| cx.settings.aws_variables_set.contains(name))
         .collect();
     for warning in server::shadowing_sources(
         &cx.paths,

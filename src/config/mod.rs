@@ -25,14 +25,14 @@ pub enum ConfigError {
 
 use std::path::Path;
 
+use std::time::Duration;
+
+use crate::env::{PROMPT_VARIABLE, ProfileOverrides, Setting, Settings};
 use crate::files::{self, Paths};
 use crate::ini::{Document, is_valid_profile_name};
 use crate::prompt::{InputError, PromptKind};
 use crate::report::Report;
 use crate::session::SessionDuration;
-
-/// The environment variable that chooses the kind of prompt, over `mfa_prompt`.
-pub const PROMPT_VARIABLE: &str = "STSCREDS_MFA_PROMPT";
 
 /// The region used when nothing configures one.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -81,6 +81,9 @@ pub struct ProfileConfig {
     /// sessions must not be written to `~/.aws/credentials`, where the AWS tools would
     /// prefer them to the process and keep using them after they expire.
     pub has_credential_process: bool,
+    /// `STSCREDS_TIMEOUT`, else 20 s: how long one attempt of the profile's AWS calls
+    /// may take (checked when a call is made).
+    pub aws_timeout: Setting<Duration>,
 }
 
 /// The settings of a profile that is an IAM role.
@@ -96,16 +99,23 @@ pub struct RoleConfig {
     pub role_session_name: Option<String>,
 }
 
-/// `~/.aws/config`, parsed once, for looking up several profiles (a chain of roles).
+/// `~/.aws/config`, parsed once, for looking up several profiles (a chain of roles),
+/// with what the environment sets over its profiles.
 #[derive(Debug)]
 pub struct ConfigFile {
     document: Option<Document>,
     file: String,
+    overrides: ProfileOverrides,
 }
 
 impl ConfigFile {
-    /// Reads and parses `~/.aws/config` (a missing file has no settings).
-    pub fn load(paths: &Paths, report: &dyn Report) -> Result<Self, ConfigError> {
+    /// Reads and parses `~/.aws/config` (a missing file has no settings), to be read
+    /// with `settings`' overrides applied.
+    pub fn read(
+        paths: &Paths,
+        settings: &Settings,
+        report: &dyn Report,
+    ) -> Result<Self, ConfigError> {
         let document = files::read_document(&paths.aws_config)?;
         if let Some(document) = &document {
             files::warn_if_the_aws_cli_cannot_read(&paths.aws_config, document, report);
@@ -113,7 +123,14 @@ impl ConfigFile {
         Ok(Self {
             document,
             file: paths.aws_config.display().to_string(),
+            overrides: settings.profiles.clone(),
         })
+    }
+
+    /// [`ConfigFile::read`] with the process's settings, for callers that have no
+    /// context at hand.
+    pub fn load(paths: &Paths, report: &dyn Report) -> Result<Self, ConfigError> {
+        Self::read(paths, Settings::process(), report)
     }
 
     /// `profile`'s `region` as the file itself gives it (no environment, no default):
@@ -123,19 +140,20 @@ impl ConfigFile {
         (!region.is_empty()).then(|| region.to_owned())
     }
 
-    /// The settings of `profile`, with the environment applied.
+    /// The settings of `profile`, with the environment's overrides applied.
     pub fn profile(&self, profile: &str) -> Result<ProfileConfig, ConfigError> {
-        let env = |name: &str| std::env::var(name).ok();
-        ProfileConfig::from_document(self.document.as_ref(), profile, &self.file, &env)
+        ProfileConfig::from_document(self.document.as_ref(), profile, &self.file, &self.overrides)
     }
 }
 
 impl ProfileConfig {
+    /// The settings of `profile` in `document` (read from `file`), with `overrides`
+    /// winning over the profile's own and the defaults last.
     fn from_document(
         document: Option<&Document>,
         profile: &str,
         file: &str,
-        env: &dyn Fn(&str) -> Option<String>,
+        overrides: &ProfileOverrides,
     ) -> Result<Self, ConfigError> {
         let setting = |key| {
             document
@@ -143,19 +161,12 @@ impl ProfileConfig {
                 .map(|value| checked_value(value, key, profile, file))
                 .transpose()
         };
-        let env_setting = |names: &[&str]| {
-            names
-                .iter()
-                .filter_map(|name| env(name))
-                .map(|value| value.trim().to_owned())
-                .find(|value| !value.is_empty())
-        };
-        let region = match env_setting(&["AWS_REGION", "AWS_DEFAULT_REGION"]) {
-            Some(region) => region,
+        let region = match &overrides.region {
+            Some(region) => region.clone(),
             None => setting("region")?.unwrap_or_else(|| DEFAULT_REGION.to_owned()),
         };
-        let legacy_sts = match env_setting(&["AWS_STS_REGIONAL_ENDPOINTS"]) {
-            Some(mode) => Some(mode),
+        let legacy_sts = match &overrides.sts_regional_endpoints {
+            Some(mode) => Some(mode.clone()),
             None => setting("sts_regional_endpoints")?,
         }
         .is_some_and(|mode| mode.eq_ignore_ascii_case("legacy"));
@@ -178,8 +189,8 @@ impl ProfileConfig {
             }),
             None => None,
         };
-        let mfa_prompt = match env_setting(&[PROMPT_VARIABLE]) {
-            Some(kind) => Some(prompt_kind(&kind, PROMPT_VARIABLE)?),
+        let mfa_prompt = match &overrides.mfa_prompt {
+            Some(kind) => Some(prompt_kind(kind, PROMPT_VARIABLE)?),
             None => setting("mfa_prompt")?
                 .map(|kind| {
                     prompt_kind(&kind, &format!("{file}: mfa_prompt in profile '{profile}'"))
@@ -195,6 +206,7 @@ impl ProfileConfig {
             mfa_prompt,
             role,
             has_credential_process: setting("credential_process")?.is_some(),
+            aws_timeout: overrides.aws_timeout.clone(),
         })
     }
 }
@@ -405,12 +417,10 @@ mod tests {
         env: &[(&str, &str)],
     ) -> Result<ProfileConfig, ConfigError> {
         let doc = Document::parse(text).unwrap();
-        let lookup = |name: &str| {
-            env.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        };
-        ProfileConfig::from_document(Some(&doc), profile, "~/.aws/config", &lookup)
+        let settings = Settings::from_lookup(&|name| {
+            env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.into())
+        });
+        ProfileConfig::from_document(Some(&doc), profile, "~/.aws/config", &settings.profiles)
     }
 
     #[test]
@@ -524,6 +534,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.region, "us-west-2");
+    }
+
+    #[test]
+    fn the_aws_call_timeout_comes_from_the_environment_and_fails_only_when_used() {
+        let text = "[profile p]\nregion = eu-west-1\n";
+        let p = config_with_env(text, "p", &[("STSCREDS_TIMEOUT", "1m")]).unwrap();
+        assert_eq!(p.aws_timeout.get().unwrap().as_secs(), 60);
+        let bad = config_with_env(text, "p", &[("STSCREDS_TIMEOUT", "soon")]).unwrap();
+        assert_eq!(bad.region, "eu-west-1", "the profile is still read");
+        assert_eq!(
+            bad.aws_timeout.get().unwrap_err().to_string(),
+            "STSCREDS_TIMEOUT: 'soon' is not a duration like 30s or 2m"
+        );
     }
 
     #[test]

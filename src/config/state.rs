@@ -6,11 +6,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::ConfigError;
+use crate::env::{BACKEND_VARIABLE, Settings};
 use crate::files::{self, Paths};
 use crate::prompt::InputError;
-
-/// The environment variable naming the backend for profiles that have none yet.
-pub const BACKEND_VARIABLE: &str = "STSCREDS_BACKEND";
 
 /// The key recording a profile's backend.
 pub const BACKEND: &str = "backend";
@@ -111,16 +109,20 @@ impl Backend {
     }
 
     /// The backend for a profile being set up: `chosen` (`--backend`), else
-    /// `STSCREDS_BACKEND`, else `current` (the profile's backend so far).
-    pub fn for_new_keys(chosen: Option<Backend>, current: Backend) -> Result<Backend, ConfigError> {
+    /// `STSCREDS_BACKEND` (in `settings`), else `current` (the profile's backend so far).
+    pub fn for_new_keys(
+        chosen: Option<Backend>,
+        settings: &Settings,
+        current: Backend,
+    ) -> Result<Backend, ConfigError> {
         if let Some(backend) = chosen {
             return Ok(backend);
         }
-        match std::env::var(BACKEND_VARIABLE) {
-            Ok(value) if !value.trim().is_empty() => value.parse().map_err(|error: InputError| {
+        match &settings.backend {
+            Some(value) => value.parse().map_err(|error: InputError| {
                 InputError::Invalid(format!("{BACKEND_VARIABLE}: {error}")).into()
             }),
-            _ => Ok(current),
+            None => Ok(current),
         }
     }
 
@@ -150,5 +152,32 @@ impl FromStr for Backend {
                     crate::message::printable(value)
                 ))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::settings_of;
+
+    #[test]
+    fn the_backend_for_new_keys_is_the_flag_else_the_environment_else_the_current_one() {
+        let keyring = settings_of(&[(BACKEND_VARIABLE, "keyring")]);
+        let chosen = Backend::for_new_keys(Some(Backend::EncryptedFile), &keyring, Backend::File);
+        assert_eq!(chosen.unwrap(), Backend::EncryptedFile);
+        let from_env = Backend::for_new_keys(None, &keyring, Backend::File);
+        assert_eq!(from_env.unwrap(), Backend::Keyring);
+        let unset = Backend::for_new_keys(None, &settings_of(&[]), Backend::EncryptedFile);
+        assert_eq!(unset.unwrap(), Backend::EncryptedFile);
+        let bad = settings_of(&[(BACKEND_VARIABLE, "vault")]);
+        let error = Backend::for_new_keys(None, &bad, Backend::File).unwrap_err();
+        assert!(
+            error.to_string().starts_with("STSCREDS_BACKEND: "),
+            "{error}"
+        );
+        assert!(
+            Backend::for_new_keys(Some(Backend::File), &bad, Backend::File).is_ok(),
+            "a flag makes the variable irrelevant"
+        );
     }
 }

@@ -27,12 +27,10 @@ pub struct Lock {
 /// How long a process waits for a lock another one holds: 2 minutes, or
 /// `STSCREDS_LOCK_TIMEOUT`. Enough for a person to type an MFA code and for AWS's
 /// slowest answer; a holder stuck on a prompt nobody answers does not hold everyone
-/// else forever.
+/// else forever. Every edit of our files takes a lock, most of them far below any
+/// command's context, so this reads the process's settings.
 pub fn lock_patience() -> Result<Duration, FileError> {
-    Ok(crate::env::duration_from_env(
-        "STSCREDS_LOCK_TIMEOUT",
-        Duration::from_secs(120),
-    )?)
+    Ok(crate::env::Settings::process().timeouts.lock.get()?)
 }
 
 impl Lock {

@@ -1,4 +1,5 @@
-//! Where the files live: resolved once from the environment, as the AWS SDKs do.
+//! Where the files live: resolved once from the environment's settings, as the AWS
+//! SDKs do.
 
 use std::ffi::OsString;
 #[cfg(test)]
@@ -9,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::FileError;
 use super::atomic::follow_symlinks;
+use crate::env::Settings;
 
 /// The files stscreds reads and writes, resolved once from the environment.
 #[derive(Debug, Clone)]
@@ -25,33 +27,18 @@ pub struct Paths {
 
 impl Paths {
     /// Resolves the paths the way the AWS SDKs do (`HOME`, then the override variables,
-    /// with a leading `~/` expanded).
-    pub fn from_env() -> Result<Self, FileError> {
-        let home = std::env::var_os("HOME")
-            .filter(|home| !home.is_empty())
-            .map(PathBuf::from)
-            .ok_or(FileError::NoHome)?;
-        let from_var = |names: &[&str], default: &[&str]| {
-            let value = names
+    /// with a leading `~/` expanded), from the environment's `settings`.
+    pub fn resolve(settings: &Settings) -> Result<Self, FileError> {
+        let home = settings.home.clone().ok_or(FileError::NoHome)?;
+        let from_var = |value: &Option<OsString>, default: &[&str]| match value {
+            Some(value) => expand_home(&home, value.clone()),
+            None => default
                 .iter()
-                .find_map(|name| std::env::var_os(name).filter(|value| !value.is_empty()));
-            match value {
-                Some(value) => expand_home(&home, value),
-                None => default
-                    .iter()
-                    .fold(home.clone(), |path, part| path.join(part)),
-            }
+                .fold(home.clone(), |path, part| path.join(part)),
         };
-        let credentials_variables = [
-            crate::env::SHARED_CREDENTIALS_VARIABLE,
-            "AWS_SHARED_CREDENTIALS_FILE",
-        ];
         Ok(Self {
-            aws_credentials: from_var(&credentials_variables, &[".aws", "credentials"]),
-            aws_config: from_var(
-                &[crate::env::CONFIG_VARIABLE, "AWS_CONFIG_FILE"],
-                &[".aws", "config"],
-            ),
+            aws_credentials: from_var(&settings.credentials_file, &[".aws", "credentials"]),
+            aws_config: from_var(&settings.config_file, &[".aws", "config"]),
             stscreds_dir: home.join(".stscreds"),
         })
     }
@@ -158,6 +145,28 @@ fn expand_home(home: &Path, value: OsString) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_files_are_where_the_variables_say_else_under_home() {
+        use crate::env::{CONFIG_VARIABLE, settings_of};
+        let default = Paths::resolve(&settings_of(&[("HOME", "/h")])).unwrap();
+        assert_eq!(default.aws_credentials, Path::new("/h/.aws/credentials"));
+        assert_eq!(default.aws_config, Path::new("/h/.aws/config"));
+        assert_eq!(default.stscreds_dir, Path::new("/h/.stscreds"));
+        let moved = Paths::resolve(&settings_of(&[
+            ("HOME", "/h"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "~/creds"),
+            ("AWS_CONFIG_FILE", "/a/config"),
+            (CONFIG_VARIABLE, "/s/config"),
+        ]))
+        .unwrap();
+        assert_eq!(moved.aws_credentials, Path::new("/h/creds"));
+        assert_eq!(moved.aws_config, Path::new("/s/config"));
+        assert!(matches!(
+            Paths::resolve(&settings_of(&[("HOME", "")])),
+            Err(FileError::NoHome)
+        ));
+    }
 
     #[test]
     fn profile_names_map_to_distinct_safe_file_names() {

@@ -121,13 +121,18 @@ pub struct CredentialServer {
 
 impl CredentialServer {
     /// Serves `source` on `port`, with a new random token and a private directory for
-    /// the files its clients are pointed at.
-    pub fn start(port: ListeningPort, source: impl Source + 'static) -> Result<Self, ServerError> {
+    /// the files its clients are pointed at (under `runtime_dir`, `$XDG_RUNTIME_DIR`,
+    /// when it is a directory).
+    pub fn start(
+        port: ListeningPort,
+        source: impl Source + 'static,
+        runtime_dir: Option<&Path>,
+    ) -> Result<Self, ServerError> {
         let ListeningPort { listener, address } = port;
         #[cfg(unix)]
         let socket = std::os::fd::AsRawFd::as_raw_fd(&listener);
         let token = new_token()?;
-        let files = PrivateFiles::create()?;
+        let files = PrivateFiles::create(runtime_dir)?;
         let (stop, stopped) = oneshot::channel();
         let service = Arc::new(http::Service {
             source: Box::new(source),
@@ -242,19 +247,19 @@ fn new_token() -> Result<SecretString, ServerError> {
     Ok(hex.into())
 }
 
-/// A private directory (under `$XDG_RUNTIME_DIR` when there is one) with an empty file
-/// in it, and later a client config; all are removed when this is dropped.
+/// A private directory (under `$XDG_RUNTIME_DIR` when there is one, else the system's
+/// temporary directory) with an empty file in it, and later a client config; all are
+/// removed when this is dropped.
 struct PrivateFiles {
     empty: PathBuf,
     directory: tempfile::TempDir,
 }
 
 impl PrivateFiles {
-    fn create() -> Result<Self, ServerError> {
-        let parent = std::env::var_os("XDG_RUNTIME_DIR")
-            .map(PathBuf::from)
+    fn create(runtime_dir: Option<&Path>) -> Result<Self, ServerError> {
+        let parent = runtime_dir
             .filter(|dir| dir.is_dir())
-            .unwrap_or_else(std::env::temp_dir);
+            .map_or_else(std::env::temp_dir, Path::to_owned);
         let failed = |source| ServerError::PrivateFiles {
             directory: parent.clone(),
             source,
@@ -329,7 +334,7 @@ mod tests {
 
     #[test]
     fn the_private_files_are_private_and_go_away() {
-        let files = PrivateFiles::create().unwrap();
+        let files = PrivateFiles::create(None).unwrap();
         let empty = files.empty.clone();
         assert_eq!(fs::read(&empty).unwrap(), b"");
         #[cfg(unix)]

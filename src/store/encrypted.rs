@@ -29,7 +29,7 @@ const WORK_FACTOR: u8 = 18;
 /// hand with `age -p` on a fast machine.
 const MAX_WORK_FACTOR: u8 = 20;
 
-use crate::env::PASSPHRASE_VARIABLE;
+use crate::env::{PASSPHRASE_VARIABLE, Settings};
 
 /// Passphrases that have decrypted (or created) a file in this process, by file, so
 /// that a command that both reads and writes keys asks once.
@@ -218,11 +218,10 @@ fn new_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<SecretString, StoreE
     Ok(first)
 }
 
+/// `STSCREDS_FILE_PASSPHRASE`: the store is reached from below any command's context,
+/// so it takes the process's settings.
 fn from_environment() -> Option<SecretString> {
-    std::env::var(PASSPHRASE_VARIABLE)
-        .ok()
-        .filter(|value| !value.is_empty())
-        .map(SecretString::from)
+    Settings::process().passphrase.clone()
 }
 
 fn require_terminal(path: &Path, ask: &dyn Ask) -> Result<(), StoreError> {
