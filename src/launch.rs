@@ -42,9 +42,17 @@ impl LaunchError {
 }
 
 /// Replaces this process with `stscreds-core` running `args`; returns only if that
-/// failed.
+/// failed, with the exit status, after saying why on stderr.
 #[cfg(unix)]
-pub fn hand_over(args: &[OsString]) -> LaunchError {
+pub fn hand_over(args: &[OsString]) -> u8 {
+    let error = try_hand_over(args);
+    say_error(&error);
+    error.exit_code()
+}
+
+/// [`hand_over`], returning why it failed.
+#[cfg(unix)]
+fn try_hand_over(args: &[OsString]) -> LaunchError {
     /// The whole program's file name.
     const CORE: &str = "stscreds-core";
     // Resolved: where `stscreds` is a symbolic link (macOS reports the link's own path),
@@ -133,11 +141,16 @@ pub fn finish(outcome: Result<(), Error>) -> u8 {
         // `stscreds read … | head` closing the pipe early is not a failure.
         Err(Error::Stdout(error)) if error.kind() == ErrorKind::BrokenPipe => 0,
         Err(error) => {
-            // Written, not `eprintln!`: with stderr closed the exit status still says.
-            let _ = writeln!(io::stderr(), "error: {error}");
+            say_error(&error);
             error.exit_code()
         }
     }
+}
+
+/// Says on stderr, in one line, what went wrong. Written, not `eprintln!`: with stderr
+/// closed the exit status still says.
+fn say_error(error: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "error: {error}");
 }
 
 /// The body of each executable's own C `main` on Linux with glibc (see `src/main.rs`):

@@ -34,7 +34,7 @@ fn run() -> u8 {
 /// Every command line the fast paths decline, in `stscreds-core`.
 #[cfg(unix)]
 fn everything_else(args: &[OsString]) -> u8 {
-    launch::finish(Err(launch::hand_over(args).into()))
+    launch::hand_over(args)
 }
 
 /// Without `exec`, this executable is the whole program.
