@@ -14,10 +14,6 @@ pub enum Error {
     #[error(transparent)]
     File(#[from] crate::files::FileError),
 
-    /// `stscreds` could not hand the command line to `stscreds-core`.
-    #[error(transparent)]
-    Launch(#[from] crate::launch::LaunchError),
-
     /// A configuration file or setting is not usable.
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
@@ -97,7 +93,6 @@ impl Error {
         match self {
             Self::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => 127,
             Self::Exec { .. } => 126,
-            Self::Launch(error) => error.exit_code(),
             _ => 1,
         }
     }

@@ -1,5 +1,5 @@
-//! `stscreds` is two executables; this is how the first hands over to the second,
-//! and what both do before anything else.
+//! `stscreds` is two executables; this is the one entry both run ([`run`]), how the
+//! first hands over to the second, and what both do before anything else.
 //!
 //! Every start of a program pays the dynamic loader for everything linked into it. For
 //! the whole of stscreds (the AWS SDK, TLS, D-Bus, clap) that is some 15 000
@@ -41,10 +41,47 @@ impl LaunchError {
     }
 }
 
+/// The fast paths: `read` and `credential-process` of a fresh session, answered from
+/// the raw command line before clap, or declined (`None`) without a word, so that what
+/// takes over says whatever is to be said, once.
+pub type FastPaths = fn(&[OsString]) -> Option<Result<(), Error>>;
+
+/// What becomes of a command line the fast paths decline.
+pub enum Otherwise {
+    /// `stscreds` on Unix: [`hand_over`] to `stscreds-core`.
+    #[cfg(unix)]
+    HandOver,
+    /// The whole program (clap and every command) runs it here: `stscreds-core`, and
+    /// `stscreds` where there is no `exec`. A function handed in, so that the fast
+    /// executable, which hands over, does not link it.
+    Run(fn() -> Result<(), Error>),
+}
+
+/// The body of both executables: `fast_paths` answer the command line or decline it,
+/// and `otherwise` takes what they decline. The exit status, after saying on stderr
+/// what went wrong.
+pub fn run(fast_paths: FastPaths, otherwise: Otherwise) -> u8 {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    match (fast_paths(&args), otherwise) {
+        (Some(outcome), _) => finish(outcome),
+        #[cfg(unix)]
+        (None, Otherwise::HandOver) => hand_over(&args),
+        (None, Otherwise::Run(program)) => finish(program()),
+    }
+}
+
 /// Replaces this process with `stscreds-core` running `args`; returns only if that
-/// failed.
+/// failed, with the exit status, after saying why on stderr.
 #[cfg(unix)]
-pub fn hand_over(args: &[OsString]) -> LaunchError {
+fn hand_over(args: &[OsString]) -> u8 {
+    let error = try_hand_over(args);
+    say_error(&error);
+    error.exit_code()
+}
+
+/// [`hand_over`], returning why it failed.
+#[cfg(unix)]
+fn try_hand_over(args: &[OsString]) -> LaunchError {
     /// The whole program's file name.
     const CORE: &str = "stscreds-core";
     // Resolved: where `stscreds` is a symbolic link (macOS reports the link's own path),
@@ -127,17 +164,22 @@ fn sibling(executable: PathBuf, name: &str) -> PathBuf {
 }
 
 /// The exit status of a command's outcome, after saying on stderr what went wrong.
-pub fn finish(outcome: Result<(), Error>) -> u8 {
+fn finish(outcome: Result<(), Error>) -> u8 {
     match outcome {
         Ok(()) => 0,
         // `stscreds read … | head` closing the pipe early is not a failure.
         Err(Error::Stdout(error)) if error.kind() == ErrorKind::BrokenPipe => 0,
         Err(error) => {
-            // Written, not `eprintln!`: with stderr closed the exit status still says.
-            let _ = writeln!(io::stderr(), "error: {error}");
+            say_error(&error);
             error.exit_code()
         }
     }
+}
+
+/// Says on stderr, in one line, what went wrong. Written, not `eprintln!`: with stderr
+/// closed the exit status still says.
+fn say_error(error: &dyn std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "error: {error}");
 }
 
 /// The body of each executable's own C `main` on Linux with glibc (see `src/main.rs`):

@@ -17,31 +17,21 @@
 // (Not in `cargo test`'s build of this file, where the test harness brings its own `main`.)
 #![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
-use std::ffi::OsString;
-
-use stscreds::commands::{credential_process, read};
-use stscreds::launch;
+use stscreds::{commands, launch};
 
 /// Runs one command line; its exit status.
-fn run() -> u8 {
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    match read::serve_fresh(&args).or_else(|| credential_process::serve_fresh(&args)) {
-        Some(outcome) => launch::finish(outcome),
-        None => everything_else(&args),
-    }
-}
-
-/// Every command line the fast paths decline, in `stscreds-core`.
 #[cfg(unix)]
-fn everything_else(args: &[OsString]) -> u8 {
-    launch::finish(Err(launch::hand_over(args).into()))
+fn run() -> u8 {
+    launch::run(commands::serve_fresh, launch::Otherwise::HandOver)
 }
 
 /// Without `exec`, this executable is the whole program.
 #[cfg(not(unix))]
-fn everything_else(_args: &[OsString]) -> u8 {
-    use clap::Parser;
-    launch::finish(stscreds::commands::run(stscreds::cli::Cli::parse()))
+fn run() -> u8 {
+    launch::run(
+        commands::serve_fresh,
+        launch::Otherwise::Run(commands::run_command_line),
+    )
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]

@@ -6,20 +6,14 @@
 // (Not in `cargo test`'s build of this file, where the test harness brings its own `main`.)
 #![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
-use std::ffi::OsString;
-
-use clap::Parser;
-use stscreds::cli::Cli;
-use stscreds::commands::{credential_process, read};
-use stscreds::launch;
+use stscreds::{commands, launch};
 
 /// Runs one command line; its exit status.
 fn run() -> u8 {
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    let outcome = read::serve_fresh(&args)
-        .or_else(|| credential_process::serve_fresh(&args))
-        .unwrap_or_else(|| stscreds::commands::run(Cli::parse()));
-    launch::finish(outcome)
+    launch::run(
+        commands::serve_fresh,
+        launch::Otherwise::Run(commands::run_command_line),
+    )
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]

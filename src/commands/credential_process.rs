@@ -16,7 +16,6 @@ use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::output;
-use crate::report::Stderr;
 use crate::session::SessionCredentials;
 
 /// How long handed-out credentials must remain valid.
@@ -27,19 +26,16 @@ pub const MINIMUM_VALIDITY: SignedDuration = SignedDuration::from_mins(15);
 /// fair share of a shorter session's life) is served without clap, a runtime, a lock
 /// or the keyring, by exactly the decision [`run`] makes first
 /// ([`sessions::fresh_for_fast_path`]). `None` unless it could answer (any other
-/// command line, a stale session, any error): then [`run`] takes over through the
-/// full command line and says what is wrong.
+/// command line, a stale session, any error, anything to warn about): then [`run`]
+/// takes over through the full command line and says what is wrong, once. Says
+/// nothing itself.
 pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
     let flag = cli::parse_fast_credential_process(args)?;
     let settings = Settings::process();
     let profile = cli::resolve_profile(flag.as_deref(), settings).ok()?;
     let paths = Paths::resolve(settings).ok()?;
-    let credentials = sessions::fresh_for_fast_path(
-        &paths,
-        &profile,
-        Freshness::FairShare(MINIMUM_VALIDITY),
-        &Stderr::default(),
-    )?;
+    let credentials =
+        sessions::fresh_for_fast_path(&paths, &profile, Freshness::FairShare(MINIMUM_VALIDITY))?;
     Some(print_json(&credentials))
 }
 

@@ -18,8 +18,11 @@ pub mod rotate;
 pub mod serve;
 pub mod whoami;
 
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::sync::Arc;
+
+use clap::Parser;
 
 use crate::cli::{Cli, Command, MfaArgs};
 use crate::context::Context;
@@ -29,6 +32,19 @@ use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
 use crate::report::Stderr;
+
+/// The two hot paths, tried on the raw command line before clap builds its command
+/// tree ([`crate::launch::FastPaths`]): `read` or `credential-process` of a fresh
+/// session. `None` when neither answers; neither says anything.
+pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
+    read::serve_fresh(args).or_else(|| credential_process::serve_fresh(args))
+}
+
+/// The process's command line, parsed by clap (which exits on `--help` or a usage
+/// error) and [`run`].
+pub fn run_command_line() -> Result<(), Error> {
+    run(Cli::parse())
+}
 
 /// Runs the command the user asked for, with a context built once for it.
 pub fn run(cli: Cli) -> Result<(), Error> {

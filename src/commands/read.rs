@@ -12,15 +12,15 @@ use crate::credentials::{self, Freshness, SessionArgs, sessions};
 use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::report::Stderr;
 use crate::session::{self, CredentialKey};
 
 /// The hot path: `stscreds read KEY [--profile NAME]` of a fresh session, answered
 /// without clap, a runtime or a lock, from the session the full command would serve
 /// ([`sessions::fresh_for_fast_path`]: `~/.aws/config` says which file and section,
 /// and what the session must have been made from). `None` unless it could answer (any
-/// other command line, a stale session, any error): then [`run`] takes over through
-/// the full command line and says what is wrong.
+/// other command line, a stale session, any error, anything to warn about): then [`run`]
+/// takes over through the full command line and says what is wrong, once. Says nothing
+/// itself.
 pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
     let (flag, key) = cli::parse_fast_read(args)?;
     let settings = Settings::process();
@@ -30,7 +30,6 @@ pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
         &paths,
         &profile,
         Freshness::ValidFor(session::FRESHNESS_MARGIN),
-        &Stderr::default(),
     )?;
     Some(super::print(&Zeroizing::new(format!(
         "{}\n",

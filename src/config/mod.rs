@@ -116,12 +116,30 @@ impl ConfigFile {
         settings: &Settings,
         report: &dyn Report,
     ) -> Result<Self, ConfigError> {
-        let document = files::read_document(&paths.aws_config)?;
-        if let Some(document) = &document {
+        let config = Self::read_quietly(paths, settings)?;
+        if let Some(document) = &config.document {
             files::warn_if_the_aws_cli_cannot_read(&paths.aws_config, document, report);
         }
+        Ok(config)
+    }
+
+    /// [`Self::read`] for the fast paths, which never report: `None` where `read` would
+    /// warn (a file the AWS CLI cannot read), so that the whole program they then hand
+    /// over to says it, once.
+    pub fn read_unless_it_warns(
+        paths: &Paths,
+        settings: &Settings,
+    ) -> Result<Option<Self>, ConfigError> {
+        let config = Self::read_quietly(paths, settings)?;
+        let would_warn =
+            (config.document.as_ref()).is_some_and(|document| document.first_duplicate().is_some());
+        Ok((!would_warn).then_some(config))
+    }
+
+    /// Reads and parses `~/.aws/config`, saying nothing about it.
+    fn read_quietly(paths: &Paths, settings: &Settings) -> Result<Self, ConfigError> {
         Ok(Self {
-            document,
+            document: files::read_document(&paths.aws_config)?,
             file: paths.aws_config.display().to_string(),
             overrides: settings.profiles.clone(),
         })
@@ -628,6 +646,25 @@ mod tests {
             Some("y"),
             "the last one wins"
         );
+    }
+
+    /// The fast paths' load declines exactly the files the full load warns about.
+    #[test]
+    fn the_quiet_load_declines_where_the_full_load_warns() {
+        for text in [
+            "[default]\nregion = eu-west-1\n",
+            "[default]\nregion = eu-west-1\n[default]\noutput = json\n",
+            "[profile a]\nregion = x\nREGION = y\n",
+        ] {
+            let home = tempfile::tempdir().unwrap();
+            let paths = Paths::under(home.path());
+            std::fs::create_dir_all(paths.aws_config.parent().unwrap()).unwrap();
+            std::fs::write(&paths.aws_config, text).unwrap();
+            let quiet = ConfigFile::read_unless_it_warns(&paths, Settings::process()).unwrap();
+            let report = crate::report::Collected::default();
+            ConfigFile::load(&paths, &report).unwrap();
+            assert_eq!(quiet.is_none(), !report.messages().is_empty(), "{text:?}");
+        }
     }
 
     fn saved(original: &str, profile: &str) -> (String, Vec<String>) {

@@ -25,6 +25,7 @@ use super::Freshness;
 use super::source::{self, Chain};
 use crate::config::{ConfigFile, ProfileConfig};
 use crate::context::Context;
+use crate::env::Settings;
 use crate::error::Error;
 use crate::files::{self, Lock, Paths};
 use crate::ini::Document;
@@ -307,14 +308,14 @@ impl Slot {
 /// The stored session of `profile` if it is as fresh as `freshness` asks, as the full command
 /// would decide it: for the fast paths of `read` and `credential-process`, which answer
 /// from it with no network, no runtime and no lock, or decline (`None`, also for any
-/// error: the full command then says what is wrong).
+/// error and anything the full command would warn about: it then says it, once). Says
+/// nothing itself.
 pub fn fresh_for_fast_path(
     paths: &Paths,
     profile: &str,
     freshness: Freshness,
-    report: &dyn Report,
 ) -> Option<SessionCredentials> {
-    let config = ConfigFile::load(paths, report).ok()?;
+    let config = ConfigFile::read_unless_it_warns(paths, Settings::process()).ok()??;
     let slot = Slot::of_profile(paths, &config, profile).ok()?;
     slot.fresh(freshness).ok()?
 }

@@ -227,3 +227,23 @@ fn what_the_fast_path_cannot_decide_goes_the_full_way() {
         .run(&["credential-process"], "")
         .failure("AWS_PROFILE");
 }
+
+#[test]
+fn a_config_warning_is_said_once_when_the_fast_path_declines() {
+    let sandbox = offline();
+    sandbox.write(
+        ".aws/config",
+        "[profile work]\nregion = eu-west-1\n[profile work]\noutput = json\n",
+    );
+    // No session to serve: `stscreds` declines and hands over to `stscreds-core`.
+    let run = run_with_stdin(
+        without_terminal(sandbox.command(&["credential-process", "--profile", "work"])),
+        "",
+    )
+    .failure("no long-term keys are stored for profile 'work'");
+    let warning = format!(
+        "warning: {} has [profile work] twice (lines 1 and 3)",
+        sandbox.path(".aws/config").display()
+    );
+    assert_eq!(run.stderr.matches(&warning).count(), 1, "{run:#?}");
+}

@@ -208,3 +208,21 @@ fn botocore_loads_the_profile_stscreds_wrote_and_calls_sts_with_it() {
         "{run:?}"
     );
 }
+
+#[test]
+fn a_config_warning_is_said_once_when_the_fast_read_declines() {
+    let sandbox = Sandbox::new(&dead_endpoint());
+    sandbox.write(
+        ".aws/config",
+        "[default]\nregion = eu-west-1\n[default]\noutput = json\n",
+    );
+    // No session to serve: `stscreds` declines and hands over to `stscreds-core`.
+    let run = sandbox
+        .run(&["read", "aws_access_key_id"], "")
+        .failure("no long-term keys are stored for profile 'default'");
+    let warning = format!(
+        "warning: {} has [default] twice (lines 1 and 3)",
+        sandbox.path(".aws/config").display()
+    );
+    assert_eq!(run.stderr.matches(&warning).count(), 1, "{run:#?}");
+}
