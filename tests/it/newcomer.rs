@@ -59,3 +59,38 @@ fn read_with_stdin_at_its_end_prints_the_error_and_no_prompt() {
     assert_only_the_error_line(Run::from(closed));
     assert_only_the_error_line(sandbox.run(&args, ""));
 }
+
+#[test]
+fn moving_a_session_to_the_credential_process_leaves_no_empty_section_behind() {
+    let (sandbox, _) = initialised("bob");
+    sandbox.write(".aws/credentials", "[alice]\nregion = eu-west-1\n");
+    sandbox.auth("bob");
+    assert!(sandbox.read(".aws/credentials").contains("[bob]"));
+    let run = sandbox
+        .run(
+            &["configure", "--profile", "bob", "--credential-process"],
+            "",
+        )
+        .success();
+    assert!(
+        run.stderr.contains("Moved the session of profile 'bob'"),
+        "{run:#?}"
+    );
+    let left = sandbox.read(".aws/credentials");
+    assert!(
+        !left.contains("[bob]"),
+        "an empty section is left: {left:?}"
+    );
+    assert_eq!(
+        left.trim_end(),
+        "[alice]\nregion = eu-west-1",
+        "the rest is kept"
+    );
+    let served = sandbox
+        .run(&["read", "--profile", "bob", "aws_session_token"], "")
+        .success();
+    assert!(
+        !served.stdout.trim().is_empty(),
+        "the session moved: {served:#?}"
+    );
+}
