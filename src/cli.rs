@@ -112,11 +112,16 @@ pub enum Command {
     /// Replace the profile's access key with a new one: create, verify, store, then
     /// delete the old key.
     Rotate(MfaOnly),
-    /// Print shell completions (e.g. `stscreds completions bash > ~/.local/share/bash-completion/completions/stscreds`).
+    /// Print shell completions, or install them for your shell (`stscreds completions
+    /// --install`).
     Completions {
-        /// The shell.
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
+        /// The shell [default with --install: the one $SHELL names]
+        #[arg(value_enum, required_unless_present = "install")]
+        shell: Option<clap_complete::Shell>,
+        /// Write the script where the shell loads it for you (bash, zsh, fish), creating
+        /// the directory, and say where.
+        #[arg(long)]
+        install: bool,
     },
 }
 
