@@ -113,11 +113,16 @@ pub enum Command {
     /// Replace the profile's access key with a new one: create, verify, store, then
     /// delete the old key.
     Rotate(MfaOnly),
-    /// Print shell completions (e.g. `stscreds completions bash > ~/.local/share/bash-completion/completions/stscreds`).
+    /// Print shell completions, or install them for your shell (`stscreds completions
+    /// --install`).
     Completions {
-        /// The shell.
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
+        /// The shell [default with --install: the one $SHELL names]
+        #[arg(value_enum, required_unless_present = "install")]
+        shell: Option<clap_complete::Shell>,
+        /// Write the script where the shell loads it for you (bash, zsh, fish), creating
+        /// the directory, and say where.
+        #[arg(long)]
+        install: bool,
     },
 }
 
@@ -145,6 +150,11 @@ pub struct ConfigureArgs {
     /// The region (`region`).
     #[arg(long)]
     pub region: Option<String>,
+
+    /// Remove this setting from the profile's section (repeatable: `--unset
+    /// mfa_process --unset region`).
+    #[arg(long, value_name = "KEY", value_parser = parse_setting_key)]
+    pub unset: Vec<String>,
 }
 
 /// Options of commands whose only options are the MFA ones.
@@ -415,6 +425,22 @@ fn parse_profile(name: &str) -> Result<String, String> {
     } else {
         Err(format!(
             "'{name}' is not a profile name AWS tools accept; use letters, digits and _-/.%@:+"
+        ))
+    }
+}
+
+/// A key of a profile's own section: letters, digits, `_` and `-` (a nested setting
+/// such as `s3.max_concurrent_requests` is removed with its parent, `s3`).
+fn parse_setting_key(key: &str) -> Result<String, String> {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
+    {
+        Ok(key.to_owned())
+    } else {
+        Err(format!(
+            "'{key}' is not a setting of a profile's section; give its key as the file has it, e.g. region or mfa_process"
         ))
     }
 }

@@ -199,6 +199,12 @@ impl Ask for Terminal {
 
     fn line(&mut self, prompt: &str) -> Result<String, InputError> {
         let io_error = |source| answer_error(prompt, source);
+        if !self.interactive && stdin_has_ended() {
+            // Nobody can answer: the caller's error line is all the person should see.
+            return Err(InputError::Closed {
+                question: question(prompt),
+            });
+        }
         let mut stderr = io::stderr().lock();
         stderr
             .write_all(prompt.as_bytes())
@@ -234,6 +240,38 @@ impl Ask for Terminal {
             .map(SecretString::from)
             .map_err(|source| answer_error(prompt, source))
     }
+}
+
+/// Whether standard input is closed, `/dev/null`, or a pipe whose writer left nothing:
+/// known at once without waiting (a pipe still open, which someone may yet write to, is
+/// not ended), so that no prompt is shown that nobody can answer. What is looked at
+/// stays buffered for the read that follows.
+#[cfg(unix)]
+fn stdin_has_ended() -> bool {
+    let mut stdin = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, counted as one, with no timeout.
+    let ready = unsafe { libc::poll(&mut stdin, 1, 0) };
+    if ready != 1 {
+        return false;
+    }
+    if stdin.revents & libc::POLLNVAL != 0 {
+        return true;
+    }
+    // Readable or hung up: this read returns at once, empty only at the end.
+    io::stdin()
+        .lock()
+        .fill_buf()
+        .is_ok_and(|buffered| buffered.is_empty())
+}
+
+/// Elsewhere a prompt is always shown: the read that follows finds the end.
+#[cfg(not(unix))]
+fn stdin_has_ended() -> bool {
+    false
 }
 
 /// A failed read of an answer. A read cut short by Ctrl-C or SIGTERM is left to the

@@ -33,15 +33,54 @@ pub fn run(cx: &Context, args: &ConfigureArgs) -> Result<(), Error> {
         }
     }
     let pairs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let section = config::save(paths, &*cx.report, profile, &pairs)?;
-    cx.report.say(&format!(
-        "Wrote [{section}] in {}",
-        paths.aws_config.display()
-    ));
+    let unset = keys_to_unset(args, &pairs)?;
+    let edited = config::edit_profile(paths, &*cx.report, profile, &pairs, &unset)?;
+    report_edit(cx, &edited, !pairs.is_empty(), &unset);
     if served.is_some() {
         move_session_out_of_credentials_file(cx)?;
     }
     Ok(())
+}
+
+/// The keys of `--unset`, refused when the same command also sets one of them.
+fn keys_to_unset<'a>(
+    args: &'a ConfigureArgs,
+    pairs: &[(&str, &str)],
+) -> Result<Vec<&'a str>, Error> {
+    let unset: Vec<&str> = args.unset.iter().map(String::as_str).collect();
+    if let Some(key) = unset
+        .iter()
+        .find(|key| pairs.iter().any(|(set, _)| set.eq_ignore_ascii_case(key)))
+    {
+        return Err(InputError::Invalid(format!(
+            "this command would both set and remove {key}; give one of the two"
+        ))
+        .into());
+    }
+    Ok(unset)
+}
+
+/// Says what the edit of `~/.aws/config` did: the section written (if anything was
+/// set), the keys removed, and those of `unset` it did not have.
+fn report_edit(cx: &Context, edited: &config::Edited, wrote: bool, unset: &[&str]) {
+    let (file, section) = (cx.paths.aws_config.display(), &edited.section);
+    if wrote {
+        cx.report.say(&format!("Wrote [{section}] in {file}"));
+    }
+    if !edited.removed.is_empty() {
+        let removed = edited.removed.join(", ");
+        cx.report
+            .say(&format!("Removed {removed} from [{section}] in {file}"));
+    }
+    for key in unset
+        .iter()
+        .filter(|key| !edited.removed.iter().any(|r| r == *key))
+    {
+        cx.report.say(&format!(
+            "Profile '{}' has no {key} in {file}; nothing to remove.",
+            cx.profile
+        ));
+    }
 }
 
 /// The profile whose credentials the `credential_process` to write is to serve: the

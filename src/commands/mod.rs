@@ -85,7 +85,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Clear { all: true } => clear::run_all(cx, profile_named),
         Command::Migrate { to } => migrate::run(cx, to),
         Command::Rotate(args) => rotate::run(cx, &session_args(args.mfa)),
-        Command::Completions { shell } => completions::run(shell),
+        Command::Completions { shell, install } => completions::run(shell, install, &*cx.report),
         Command::Export(args) => export::run(cx, &session_args(args.mfa), args.format),
     }
 }

@@ -314,14 +314,15 @@ pub fn section_profile(section: &str) -> Option<String> {
 /// last section botocore reads as that profile (it takes the last one whole), else
 /// `[profile NAME]`. For `default`, the SDKs read `[default]` only while the file has no
 /// `[profile default]` (which hides every key of `[default]`, not key by key), so an
-/// existing `[default]` is used then, and otherwise `[profile default]`.
+/// existing `[profile default]` is used, and otherwise `[default]`, the header
+/// `aws configure` writes.
 pub fn profile_section(config: &Document, profile: &str) -> String {
     let prefixed = config.sections().into_iter().rfind(|section| {
         *section != "default" && section_profile(section).as_deref() == Some(profile)
     });
     match prefixed {
         Some(section) => section.to_owned(),
-        None if profile == "default" && config.has_section("default") => "default".to_owned(),
+        None if profile == "default" => "default".to_owned(),
         None => canonical_section(profile),
     }
 }
@@ -393,6 +394,29 @@ pub fn save(
     profile: &str,
     settings: &[(&str, &str)],
 ) -> Result<String, ConfigError> {
+    edit_profile(paths, report, profile, settings, &[]).map(|edited| edited.section)
+}
+
+/// What [`edit_profile`] did.
+#[derive(Debug)]
+pub struct Edited {
+    /// The section edited.
+    pub section: String,
+    /// The keys of `unset` the section had, now removed.
+    pub removed: Vec<String>,
+}
+
+/// Writes `settings` into `profile`'s section of `~/.aws/config` and removes the keys
+/// `unset` (with the indented lines they own), in one edit that keeps every other byte
+/// of the file. The section stays, even emptied: it still makes the profile one the
+/// AWS tools know.
+pub fn edit_profile(
+    paths: &Paths,
+    report: &dyn Report,
+    profile: &str,
+    settings: &[(&str, &str)],
+    unset: &[&str],
+) -> Result<Edited, ConfigError> {
     files::edit_shared_document(
         paths,
         report,
@@ -403,8 +427,13 @@ pub fn save(
             for (key, value) in settings {
                 config.set(&section, key, value)?;
             }
+            let removed = unset
+                .iter()
+                .filter(|key| config.remove(&section, key))
+                .map(|key| key.to_string())
+                .collect();
             warn_about_headers_node_misses(&paths.aws_config, config, report);
-            Ok(section)
+            Ok(Edited { section, removed })
         },
     )
 }
@@ -592,16 +621,15 @@ mod tests {
     }
 
     #[test]
-    fn settings_for_default_go_into_an_existing_default_section() {
+    fn settings_for_default_go_into_default_unless_a_profile_default_exists() {
         let doc = Document::parse("[default]\nregion = eu-west-1\n").unwrap();
         assert_eq!(profile_section(&doc, "default"), "default");
         assert_eq!(profile_section(&doc, "work"), "profile work");
         let both = Document::parse("[default]\n[profile default]\n").unwrap();
         assert_eq!(profile_section(&both, "default"), "profile default");
-        assert_eq!(
-            profile_section(&Document::empty(), "default"),
-            "profile default"
-        );
+        assert_eq!(profile_section(&Document::empty(), "default"), "default");
+        let other = Document::parse("[profile work]\n").unwrap();
+        assert_eq!(profile_section(&other, "default"), "default");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use super::StoreError;
 use crate::files::{self, Paths};
 use crate::ini::Document;
 use crate::prompt::Ask;
+use crate::report::Report;
 
 use super::LongTermKeys;
 
@@ -43,6 +44,29 @@ fn known_passphrase(path: &Path) -> Option<SecretString> {
         .map(|(_, key)| key.clone())
 }
 
+/// Where a passphrase came from: the key derived from a typed one is announced, since
+/// the person who just pressed Enter would otherwise wait seconds in silence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Given {
+    /// Already used in this process.
+    Known,
+    /// `STSCREDS_FILE_PASSPHRASE`.
+    Environment,
+    /// Typed at a prompt just now.
+    Typed,
+}
+
+/// Said when scrypt is about to run on a passphrase just typed (a second or more, see
+/// [`WORK_FACTOR`]).
+const DERIVING_THE_KEY: &str = "Deriving the key from the passphrase (a few seconds)...";
+
+/// Says [`DERIVING_THE_KEY`] if the passphrase was typed just now.
+fn announce_derivation(given: Given, report: &dyn Report) {
+    if given == Given::Typed {
+        report.say(DERIVING_THE_KEY);
+    }
+}
+
 fn remember_passphrase(path: &Path, key: &SecretString) {
     let mut known = KNOWN_PASSPHRASES.lock().unwrap_or_else(|e| e.into_inner());
     known.retain(|(file, _)| file != path);
@@ -55,12 +79,13 @@ pub fn load(
     paths: &Paths,
     profile: &str,
     ask: &mut dyn Ask,
+    report: &dyn Report,
 ) -> Result<Option<LongTermKeys>, StoreError> {
     let path = paths.encrypted_credentials();
     let Some(ciphertext) = files::read_bytes(&path)? else {
         return Ok(None);
     };
-    let (document, _) = decrypt(&path, &ciphertext, ask)?;
+    let (document, _) = decrypt(&path, &ciphertext, ask, report)?;
     Ok(LongTermKeys::from_document(&document, profile))
 }
 
@@ -71,17 +96,25 @@ pub fn save(
     profile: &str,
     keys: &LongTermKeys,
     ask: &mut dyn Ask,
+    report: &dyn Report,
 ) -> Result<(), StoreError> {
-    edit(paths, ask, |document| Ok(keys.write_to(document, profile)?))
+    edit(paths, ask, report, |document| {
+        Ok(keys.write_to(document, profile)?)
+    })
 }
 
 /// Deletes the keys of `profile`; whether there were any. Deleting the last profile
 /// deletes the file.
-pub fn remove(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<bool, StoreError> {
+pub fn remove(
+    paths: &Paths,
+    profile: &str,
+    ask: &mut dyn Ask,
+    report: &dyn Report,
+) -> Result<bool, StoreError> {
     if !paths.encrypted_credentials().exists() {
         return Ok(false);
     }
-    edit(paths, ask, |document| {
+    edit(paths, ask, report, |document| {
         Ok(LongTermKeys::remove_from(document, profile))
     })
 }
@@ -92,16 +125,21 @@ pub fn remove(paths: &Paths, profile: &str, ask: &mut dyn Ask) -> Result<bool, S
 fn edit<T>(
     paths: &Paths,
     ask: &mut dyn Ask,
+    report: &dyn Report,
     change: impl FnOnce(&mut Document) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
     let path = paths.encrypted_credentials();
     let _lock = files::lock_for_edit(paths)?;
     let existing = files::read_bytes(&path)?;
     let (mut document, key) = match &existing {
-        Some(ciphertext) => decrypt(&path, ciphertext, ask)?,
+        Some(ciphertext) => decrypt(&path, ciphertext, ask, report)?,
         None => match known_passphrase(&path) {
             Some(key) => (Document::empty(), key),
-            None => (Document::empty(), new_passphrase(&path, ask)?),
+            None => {
+                let (key, given) = new_passphrase(&path, ask)?;
+                announce_derivation(given, report);
+                (Document::empty(), key)
+            }
         },
     };
     let original = document.clone();
@@ -140,16 +178,18 @@ fn decrypt(
     path: &Path,
     ciphertext: &[u8],
     ask: &mut dyn Ask,
+    report: &dyn Report,
 ) -> Result<(Document, SecretString), StoreError> {
-    let (key, from_environment) = match known_passphrase(path) {
-        Some(key) => (key, false),
+    let (key, given) = match known_passphrase(path) {
+        Some(key) => (key, Given::Known),
         None => existing_passphrase(path, ask)?,
     };
+    announce_derivation(given, report);
     let mut identity = age::scrypt::Identity::new(key.clone());
     identity.set_max_work_factor(MAX_WORK_FACTOR);
     let plaintext = Zeroizing::new(
         age::decrypt(&identity, ciphertext)
-            .map_err(|error| decrypt_error(path, error, from_environment))?,
+            .map_err(|error| decrypt_error(path, error, given == Given::Environment))?,
     );
     let document = Document::parse_bytes(&plaintext).map_err(|error| StoreError::Encrypted {
         path: path.to_owned(),
@@ -184,20 +224,23 @@ fn decrypt_error(path: &Path, error: DecryptError, from_environment: bool) -> St
     }
 }
 
-/// The passphrase of an existing file, and whether it came from the environment.
-fn existing_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<(SecretString, bool), StoreError> {
+/// The passphrase of an existing file, and where it came from.
+fn existing_passphrase(
+    path: &Path,
+    ask: &mut dyn Ask,
+) -> Result<(SecretString, Given), StoreError> {
     if let Some(key) = from_environment() {
-        return Ok((key, true));
+        return Ok((key, Given::Environment));
     }
     require_terminal(path, ask)?;
     let key = ask.secret(&format!("Passphrase for {}: ", path.display()))?;
-    Ok((key, false))
+    Ok((key, Given::Typed))
 }
 
 /// A passphrase for a new file: from the environment, or typed twice.
-fn new_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<SecretString, StoreError> {
+fn new_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<(SecretString, Given), StoreError> {
     if let Some(key) = from_environment() {
-        return Ok(key);
+        return Ok((key, Given::Environment));
     }
     require_terminal(path, ask)?;
     let first = ask.secret(&format!(
@@ -215,7 +258,7 @@ fn new_passphrase(path: &Path, ask: &mut dyn Ask) -> Result<SecretString, StoreE
             detail: "the two passphrases differ".into(),
         });
     }
-    Ok(first)
+    Ok((first, Given::Typed))
 }
 
 /// `STSCREDS_FILE_PASSPHRASE`: the store is reached from below any command's context,
@@ -238,6 +281,7 @@ fn require_terminal(path: &Path, ask: &dyn Ask) -> Result<(), StoreError> {
 mod tests {
     use super::*;
     use crate::prompt::Scripted;
+    use crate::report::Collected;
 
     fn keys(id: &str) -> LongTermKeys {
         LongTermKeys {
@@ -259,10 +303,19 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
         let mut ask = Scripted::new(&["correct horse", "correct horse"], true);
-        save(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap();
+        save(
+            &paths,
+            "dev",
+            &keys("AKIADEV"),
+            &mut ask,
+            &Collected::default(),
+        )
+        .unwrap();
         forget_passphrase(&paths);
         let mut ask = Scripted::new(&["correct horse"], true);
-        let loaded = load(&paths, "dev", &mut ask).unwrap().unwrap();
+        let loaded = load(&paths, "dev", &mut ask, &Collected::default())
+            .unwrap()
+            .unwrap();
         assert!(loaded.same_as(&keys("AKIADEV")));
         let raw = std::fs::read(paths.encrypted_credentials()).unwrap();
         let raw = String::from_utf8_lossy(&raw);
@@ -278,11 +331,25 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
         let mut ask = Scripted::new(&["right", "right"], true);
-        save(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap();
+        save(
+            &paths,
+            "dev",
+            &keys("AKIADEV"),
+            &mut ask,
+            &Collected::default(),
+        )
+        .unwrap();
         let before = std::fs::read(paths.encrypted_credentials()).unwrap();
         forget_passphrase(&paths);
         let mut ask = Scripted::new(&["wrong"], true);
-        let error = save(&paths, "ops", &keys("AKIAOPS"), &mut ask).unwrap_err();
+        let error = save(
+            &paths,
+            "ops",
+            &keys("AKIAOPS"),
+            &mut ask,
+            &Collected::default(),
+        )
+        .unwrap_err();
         assert!(
             matches!(error, StoreError::WrongPassphrase { .. }),
             "{error}"
@@ -299,7 +366,14 @@ mod tests {
         let paths = Paths::under(home.path());
         for answers in [["a", "b"], ["", ""]] {
             let mut ask = Scripted::new(&answers, true);
-            let error = save(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap_err();
+            let error = save(
+                &paths,
+                "dev",
+                &keys("AKIADEV"),
+                &mut ask,
+                &Collected::default(),
+            )
+            .unwrap_err();
             assert!(matches!(error, StoreError::NewPassphrase { .. }), "{error}");
             assert!(!paths.encrypted_credentials().exists());
         }
@@ -310,13 +384,47 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
         let mut ask = Scripted::new(&["p", "p"], true);
-        save(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap();
-        save(&paths, "ops", &keys("AKIAOPS"), &mut ask).unwrap();
-        assert!(remove(&paths, "dev", &mut ask).unwrap());
-        assert!(!remove(&paths, "dev", &mut ask).unwrap());
-        let ops = load(&paths, "ops", &mut ask).unwrap();
+        save(
+            &paths,
+            "dev",
+            &keys("AKIADEV"),
+            &mut ask,
+            &Collected::default(),
+        )
+        .unwrap();
+        save(
+            &paths,
+            "ops",
+            &keys("AKIAOPS"),
+            &mut ask,
+            &Collected::default(),
+        )
+        .unwrap();
+        assert!(remove(&paths, "dev", &mut ask, &Collected::default()).unwrap());
+        assert!(!remove(&paths, "dev", &mut ask, &Collected::default()).unwrap());
+        let ops = load(&paths, "ops", &mut ask, &Collected::default()).unwrap();
         assert!(ops.unwrap().same_as(&keys("AKIAOPS")));
-        assert!(remove(&paths, "ops", &mut ask).unwrap());
+        assert!(remove(&paths, "ops", &mut ask, &Collected::default()).unwrap());
         assert!(!paths.encrypted_credentials().exists());
+    }
+
+    #[test]
+    fn the_key_derivation_is_announced_after_each_typed_passphrase_only() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        let report = Collected::default();
+        let mut ask = Scripted::new(&["p", "p"], true);
+        save(&paths, "dev", &keys("AKIADEV"), &mut ask, &report).unwrap();
+        load(&paths, "dev", &mut ask, &report).unwrap();
+        assert_eq!(
+            report.messages(),
+            [DERIVING_THE_KEY],
+            "once for the typed one"
+        );
+        forget_passphrase(&paths);
+        let report = Collected::default();
+        let mut ask = Scripted::new(&["p"], true);
+        save(&paths, "ops", &keys("AKIAOPS"), &mut ask, &report).unwrap();
+        assert_eq!(report.messages(), [DERIVING_THE_KEY], "typed again");
     }
 }

@@ -148,7 +148,7 @@ impl<'a> KeyStore<'a> {
         match self.backend {
             Backend::File => file::load(self.paths, profile, self.report),
             Backend::Keyring => keyring::load(profile),
-            Backend::EncryptedFile => encrypted::load(self.paths, profile, ask),
+            Backend::EncryptedFile => encrypted::load(self.paths, profile, ask, self.report),
         }
     }
 
@@ -190,7 +190,7 @@ impl<'a> KeyStore<'a> {
         match self.backend {
             Backend::File => file::save(self.paths, profile, keys),
             Backend::Keyring => keyring::save(profile, keys),
-            Backend::EncryptedFile => encrypted::save(self.paths, profile, keys, ask),
+            Backend::EncryptedFile => encrypted::save(self.paths, profile, keys, ask, self.report),
         }
     }
 
@@ -199,7 +199,7 @@ impl<'a> KeyStore<'a> {
         match self.backend {
             Backend::File => file::remove(self.paths, profile),
             Backend::Keyring => keyring::remove(profile),
-            Backend::EncryptedFile => encrypted::remove(self.paths, profile, ask),
+            Backend::EncryptedFile => encrypted::remove(self.paths, profile, ask, self.report),
         }
     }
 

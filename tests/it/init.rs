@@ -143,7 +143,7 @@ fn after_the_quick_start_the_aws_cli_works_with_no_region_in_the_environment() {
     let init = sandbox.run(&["init"], &input).success();
     assert!(
         init.stderr.contains(&format!(
-            "The AWS tools need a region and profile 'default' had none: wrote region = us-east-1 in [profile default] of {} (`stscreds configure --region REGION` changes it).",
+            "The AWS tools need a region and profile 'default' had none: wrote region = us-east-1 in [default] of {} (`stscreds configure --region REGION` changes it).",
             sandbox.path(".aws/config").display()
         )),
         "{init:#?}"

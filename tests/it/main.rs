@@ -32,6 +32,7 @@ mod keyring;
 mod launch;
 mod local_input;
 mod login;
+mod newcomer;
 mod process_start;
 mod read;
 mod readme_recipes;

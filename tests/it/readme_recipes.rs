@@ -28,7 +28,10 @@ fn shell_env(sandbox: &Sandbox, extra: &[(&str, &str)]) -> BTreeMap<OsString, Os
         std::env::var("PATH").unwrap()
     );
     let mut command = sandbox.command(&[]);
-    command.env("PATH", path).envs(extra.iter().copied());
+    command
+        .env("PATH", path)
+        .env("SHELL", "/bin/bash")
+        .envs(extra.iter().copied());
     command
         .get_envs()
         .filter_map(|(name, value)| Some((name.to_owned(), value?.to_owned())))
@@ -213,12 +216,6 @@ fn scripts_test_that_cannot_install_what_is_missing_names_it_in_one_line() {
 /// its lines must then be a line of `.ci/run`, exactly.
 const RUN_BY_CI: &str = "<!-- run by .ci/run -->";
 
-/// Blocks that another change rewrites (their first line): the completion recipes of
-/// issue 25 item 6 fail in a fresh HOME and mix three shells' syntax. The test fails
-/// once such a block is gone, so that its replacement is run (or marked) from then on.
-const REWRITTEN_ELSEWHERE: &[&str] =
-    &["stscreds completions bash > ~/.local/share/bash-completion/completions/stscreds"];
-
 /// The programs the README's blocks may run: stscreds, the AWS CLI, the shell itself,
 /// and the stand-ins below for the tools the README shows stscreds handing credentials
 /// to. A block that runs anything else fails the test until it is taught here.
@@ -359,12 +356,6 @@ fn every_command_block_of_the_readme_runs_as_written() {
     let env = shell_env(&sandbox, &[]);
     let ci_run = include_str!("../../.ci/run");
     let blocks = every_readme_block();
-    for rewritten in REWRITTEN_ELSEWHERE {
-        assert!(
-            blocks.iter().any(|block| block.body.starts_with(rewritten)),
-            "{rewritten:?} is no longer in the README: remove it from REWRITTEN_ELSEWHERE"
-        );
-    }
     let mut ran = 0;
     for block in &blocks {
         if block.language == "ini" && block.body.starts_with("# ~/.aws/config\n") {
@@ -376,11 +367,7 @@ fn every_command_block_of_the_readme_runs_as_written() {
             sandbox.write(".aws/config", &format!("{config}\n{added}"));
             continue;
         }
-        if !["sh", "console", "bash"].contains(&block.language.as_str())
-            || REWRITTEN_ELSEWHERE
-                .iter()
-                .any(|first| block.body.starts_with(first))
-        {
+        if !["sh", "console", "bash"].contains(&block.language.as_str()) {
             continue;
         }
         if block.preceded_by == RUN_BY_CI {
