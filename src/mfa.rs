@@ -1,53 +1,18 @@
 //! Where MFA codes and devices come from: `--token-code`, or a question on the terminal.
 
-use std::fmt;
 use std::process::Command;
-use std::str::FromStr;
-use std::time::Duration;
 
 use crate::message::profile_flag;
 use crate::prompt::{Ask, InputError, MfaQuestion};
+use crate::session::{MalformedCode, TokenCode};
 use crate::subprocess::{self, Outcome};
-
-/// A well-formed MFA code: exactly six digits.
-#[derive(Clone, PartialEq, Eq)]
-pub struct TokenCode(String);
-
-impl TokenCode {
-    /// The six digits.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for TokenCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TokenCode(******)")
-    }
-}
-
-impl FromStr for TokenCode {
-    type Err = MfaError;
-
-    /// Accepts `123456` and the `123 456` that authenticator apps display.
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Self(digits))
-        } else {
-            Err(MfaError::MalformedCode)
-        }
-    }
-}
 
 /// Why no MFA code or device could be settled on.
 #[derive(Debug, thiserror::Error)]
 pub enum MfaError {
     /// The code is not six digits.
-    #[error(
-        "an MFA code is the 6 digits your MFA device shows (e.g. 123456); nothing was sent to AWS, try again with the current code"
-    )]
-    MalformedCode,
+    #[error(transparent)]
+    MalformedCode(#[from] MalformedCode),
     /// The IAM user has no MFA device.
     #[error(
         "IAM user '{user}' has no MFA device; assign one in the IAM console (Security credentials > Multi-factor authentication > Assign MFA device), then run `stscreds auth{}` again",
@@ -165,7 +130,7 @@ pub fn code_from_command(
     serial: &str,
     profile: &str,
 ) -> Result<TokenCode, MfaError> {
-    let limit = answer_timeout()?;
+    let limit = subprocess::answer_timeout()?;
     let mut shell = Command::new("sh");
     shell
         .arg("-c")
@@ -198,12 +163,6 @@ pub fn code_from_command(
         .map_err(|_| MfaError::CommandGarbage {
             command: command.to_owned(),
         })
-}
-
-/// How long an MFA command or a dialog may take to give an answer: 60 s, or
-/// `STSCREDS_MFA_TIMEOUT`.
-pub fn answer_timeout() -> Result<Duration, InputError> {
-    crate::env::duration_from_env("STSCREDS_MFA_TIMEOUT", Duration::from_secs(60))
 }
 
 /// Asks for an MFA code with the prompt users of the original tool know (a dialog says
@@ -240,16 +199,16 @@ fn ask_code_of(ask: &mut dyn Ask, mut question: MfaQuestion<'_>) -> Result<Token
     let user = question.user;
     let mut prompt = format!("Current user: {user}. Please enter MFA token: ");
     for _ in 1..ATTEMPTS {
-        match ask.mfa_code(&prompt, &question)?.parse() {
-            Err(MfaError::MalformedCode) if ask.is_interactive() => {
+        match ask.mfa_code(&prompt, &question)?.parse::<TokenCode>() {
+            Err(MalformedCode) if ask.is_interactive() => {
                 prompt =
                     format!("That is not 6 digits. Current user: {user}. Please enter MFA token: ");
                 question.mistyped = true;
             }
-            result => return result,
+            result => return Ok(result?),
         }
     }
-    ask.mfa_code(&prompt, &question)?.parse()
+    Ok(ask.mfa_code(&prompt, &question)?.parse()?)
 }
 
 /// Settles which of the user's MFA devices to use: the only one; or, on a terminal, the
@@ -328,21 +287,6 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_six_digits_with_optional_spaces() {
-        assert_eq!("123456".parse::<TokenCode>().unwrap().as_str(), "123456");
-        assert_eq!(" 123 456 ".parse::<TokenCode>().unwrap().as_str(), "123456");
-        for bad in ["", "12345", "1234567", "abcdef", "12345x", "１２３４５６"] {
-            assert!(bad.parse::<TokenCode>().is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn a_code_never_shows_in_debug_output() {
-        let code: TokenCode = "123456".parse().unwrap();
-        assert!(!format!("{code:?}").contains("123456"));
-    }
-
-    #[test]
     fn the_prompt_names_the_user() {
         let mut ask = Scripted::new(&["654321"], false);
         let code = ask_code(&mut ask, question("alice", "default")).unwrap();
@@ -397,13 +341,13 @@ mod tests {
         let mut ask = Scripted::new(&["1", "2", "3", "123456"], true);
         assert!(matches!(
             ask_code(&mut ask, question("u", "p")),
-            Err(MfaError::MalformedCode)
+            Err(MfaError::MalformedCode(_))
         ));
         assert_eq!(ask.prompts.len(), 3);
         let mut piped = Scripted::new(&["12345", "123456"], false);
         assert!(matches!(
             ask_code(&mut piped, question("u", "p")),
-            Err(MfaError::MalformedCode)
+            Err(MfaError::MalformedCode(_))
         ));
         assert_eq!(piped.prompts.len(), 1);
     }

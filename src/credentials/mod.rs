@@ -25,8 +25,7 @@ use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
 use crate::context::Context;
 use crate::error::Error;
-use crate::mfa::TokenCode;
-use crate::session::{SessionCredentials, SessionDuration};
+use crate::session::{SessionCredentials, SessionDuration, TokenCode};
 
 /// How new session credentials are to be got, from the command line.
 #[derive(Debug, Clone, Default)]

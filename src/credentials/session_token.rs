@@ -12,9 +12,9 @@ use crate::config::{self, ProfileConfig};
 use crate::context::Context;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::mfa::{self, TokenCode};
+use crate::mfa;
 use crate::prompt::MfaQuestion;
-use crate::session::SessionCredentials;
+use crate::session::{SessionCredentials, TokenCode};
 use crate::store::KeyStore;
 
 /// The IAM user and MFA device a code is asked for, and what was remembered of them.
