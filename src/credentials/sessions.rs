@@ -21,11 +21,10 @@ use std::path::{Path, PathBuf};
 use jiff::{SignedDuration, Timestamp};
 use sha2::{Digest, Sha256};
 
-use super::Freshness;
-use super::source::{self, Chain};
+use super::plan::{self, Chain};
+use super::{Error, Freshness};
 use crate::config::{ConfigFile, ProfileConfig};
 use crate::context::Context;
-use crate::error::Error;
 use crate::files::{self, Lock, Paths};
 use crate::ini::Document;
 use crate::report::Report;
@@ -95,7 +94,7 @@ impl Slot {
         let ad_hoc = (self.chain.name != self.chain.profile)
             .then(|| self.chain.roles.last().map(|role| role.role_arn.as_str()))
             .flatten();
-        match source::resolve(&config, &self.chain.profile, ad_hoc) {
+        match plan::resolve(&config, &self.chain.profile, ad_hoc) {
             Ok(chain) if chain == self.chain => Self::of(paths, &config, &chain),
             _ => Ok(self.clone()),
         }
@@ -103,7 +102,7 @@ impl Slot {
 
     /// The slot of `profile`'s own credentials (no `--role-arn`).
     pub fn of_profile(paths: &Paths, config: &ConfigFile, profile: &str) -> Result<Self, Error> {
-        Self::of(paths, config, &source::resolve(config, profile, None)?)
+        Self::of(paths, config, &plan::resolve(config, profile, None)?)
     }
 
     /// The file the session lives in.

@@ -1,11 +1,183 @@
-//! Where MFA codes and devices come from: `--token-code`, or a question on the terminal.
+//! The MFA sequence behind every code stscreds spends, in one place: how the code is
+//! had and where questions are shown ([`MfaSettings`], settled by the plan before any
+//! question), then whose code it is ([`Mfa`]: the IAM user and the device, looked up
+//! once and remembered), then the code itself: `--token-code`, the output of an MFA
+//! command, or a question on the terminal or in a dialog.
 
 use std::process::Command;
 
+use super::Error;
+use crate::aws::Aws;
+use crate::config::{
+    self,
+    state::{self, ProfileState},
+};
+use crate::context::Context;
+use crate::files::Paths;
 use crate::message::profile_flag;
-use crate::prompt::{Ask, InputError, MfaQuestion};
+use crate::prompt::{Ask, InputError, MfaQuestion, PromptKind};
 use crate::session::{MalformedCode, TokenCode};
 use crate::subprocess::{self, Outcome};
+
+/// How the MFA code of one renewal is had, settled before any question is asked.
+#[derive(Debug, Clone)]
+pub struct MfaSettings {
+    /// The profile whose long-term keys the code goes with.
+    pub profile: String,
+    /// `--mfa-serial`: a device to use instead of the configured one.
+    pub requested_device: Option<String>,
+    /// The configured device: `mfa_serial` of the first role (when it is assumed with
+    /// the long-term keys) or of the base profile.
+    pub configured_device: Option<String>,
+    /// Where the code comes from.
+    pub code: CodeSource,
+    /// Where questions are shown (`--mfa-prompt`, `STSCREDS_MFA_PROMPT`, `mfa_prompt`).
+    pub prompt: PromptKind,
+}
+
+/// Where an MFA code comes from.
+#[derive(Debug, Clone)]
+pub enum CodeSource {
+    /// `--token-code`.
+    Given(TokenCode),
+    /// The output of `--mfa-command` or the profile's `mfa_process`.
+    Command(String),
+    /// The answer to a question.
+    Ask,
+}
+
+/// Whose code is asked for: the IAM user and the MFA device, and what was remembered.
+pub struct Mfa<'a> {
+    settings: &'a MfaSettings,
+    /// The IAM user name.
+    pub user: String,
+    /// The MFA device's serial number (ARN).
+    pub device: String,
+    /// What `~/.stscreds/config` knew before.
+    remembered: ProfileState,
+}
+
+impl MfaSettings {
+    /// Points `ask` where these settings show questions, before the first one (the
+    /// encrypted file's passphrase, the MFA device, the code).
+    pub fn direct_questions(&self, ask: &mut dyn Ask) {
+        ask.choose_prompt(self.prompt, &self.profile);
+    }
+
+    /// Settles whose code is asked for: the IAM user (`remembered`, else
+    /// `iam:GetUser`) and the MFA device (the configured one unless `--mfa-serial`
+    /// names another, else the remembered one, else the user's only one or their
+    /// choice).
+    pub fn identify(
+        &self,
+        cx: &mut Context,
+        remembered: ProfileState,
+        aws: &Aws,
+    ) -> Result<Mfa<'_>, Error> {
+        let user = match &remembered.user_name {
+            Some(name) => name.clone(),
+            None => aws.get_user()?.name,
+        };
+        let device = match (&self.requested_device, &self.configured_device) {
+            (None, Some(configured)) => configured.clone(),
+            (requested, _) => device_of(
+                cx,
+                &self.profile,
+                aws,
+                &user,
+                (requested.as_deref(), remembered.mfa_serial.as_deref()),
+            )?,
+        };
+        Ok(Mfa {
+            settings: self,
+            user,
+            device,
+            remembered,
+        })
+    }
+}
+
+impl Mfa<'_> {
+    /// Records the user and device in `~/.stscreds/config` when they are new, so that
+    /// the next renewal needs no lookup.
+    pub fn remember(&self, paths: &Paths) -> Result<(), Error> {
+        let learned = ProfileState {
+            backend: self.remembered.backend,
+            user_name: Some(self.user.clone()),
+            mfa_serial: Some(self.device.clone()),
+        };
+        if learned == self.remembered {
+            return Ok(());
+        }
+        Ok(state::save(paths, &self.settings.profile, &learned)?)
+    }
+
+    /// The code, from where the settings say.
+    pub fn code(&self, ask: &mut dyn Ask) -> Result<TokenCode, MfaError> {
+        let profile = self.settings.profile.as_str();
+        match &self.settings.code {
+            CodeSource::Given(code) => Ok(code.clone()),
+            CodeSource::Command(command) => code_from_command(command, &self.device, profile),
+            CodeSource::Ask => {
+                let question = MfaQuestion {
+                    profile,
+                    user: &self.user,
+                    device: &self.device,
+                    mistyped: false,
+                };
+                ask_code(ask, question)
+            }
+        }
+    }
+}
+
+/// The MFA device to use when the profile's config names none: the one asked for with
+/// `--mfa-serial` (checked against the user's devices the first time), else the
+/// remembered one, else the user's only one or their choice.
+fn device_of(
+    cx: &mut Context,
+    profile: &str,
+    aws: &Aws,
+    user: &str,
+    (requested, remembered): (Option<&str>, Option<&str>),
+) -> Result<String, Error> {
+    match (requested, remembered) {
+        (Some(requested), Some(remembered)) if requested == remembered => Ok(requested.to_owned()),
+        (Some(requested), _) => Ok(check_device(user, requested, aws.list_mfa_devices(user)?)?),
+        (None, Some(remembered)) => Ok(remembered.to_owned()),
+        (None, None) => {
+            let devices = aws.list_mfa_devices(user)?;
+            let several = devices.len() > 1;
+            let chosen = choose_device(&mut *cx.ask, (user, profile), devices)?;
+            if several {
+                offer_to_save_device(cx, profile, &chosen)?;
+            }
+            Ok(chosen)
+        }
+    }
+}
+
+/// After a choice among several devices on a terminal, offers to record it as the
+/// profile's `mfa_serial` in `~/.aws/config`, where the AWS CLI finds it too.
+fn offer_to_save_device(cx: &mut Context, profile: &str, serial: &str) -> Result<(), Error> {
+    let paths = &cx.paths;
+    let question = format!(
+        "Save it as mfa_serial of profile '{profile}' in {}? [Y/n] ",
+        paths.aws_config.display()
+    );
+    let answer = cx.ask.line(&question)?;
+    if matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "" | "y" | "yes"
+    ) {
+        let section = config::save(paths, &*cx.report, profile, &[("mfa_serial", serial)])?;
+        cx.report.say(&format!(
+            "Saved mfa_serial in [{section}] of {}",
+            paths.aws_config.display()
+        ));
+    }
+    Ok(())
+}
 
 /// Why no MFA code or device could be settled on.
 #[derive(Debug, thiserror::Error)]
@@ -396,6 +568,37 @@ mod tests {
         assert!(
             error.to_string().contains("arn:aws:iam::1:mfa/d1"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_chosen_device_is_saved_in_the_config_only_when_accepted() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        let config = paths.aws_config.clone();
+        std::fs::write(&config, "# mine\n[profile work]\nregion = eu-west-1\n").unwrap();
+        let report = std::sync::Arc::new(crate::report::Collected::default());
+        let context = |answer: &str| {
+            let ask = Box::new(crate::prompt::Scripted::new(&[answer], true));
+            Context::new(paths.clone(), "work".into(), ask, report.clone())
+        };
+        offer_to_save_device(&mut context("n"), "work", "arn:d2").unwrap();
+        assert!(
+            !std::fs::read_to_string(&config)
+                .unwrap()
+                .contains("mfa_serial")
+        );
+        offer_to_save_device(&mut context(""), "work", "arn:d2").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&config).unwrap(),
+            "# mine\n[profile work]\nregion = eu-west-1\nmfa_serial = arn:d2\n"
+        );
+        assert_eq!(
+            report.messages(),
+            [format!(
+                "Saved mfa_serial in [profile work] of {}",
+                config.display()
+            )]
         );
     }
 }
