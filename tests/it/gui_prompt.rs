@@ -405,3 +405,34 @@ fn the_credential_server_asks_for_the_code_of_a_renewal_in_a_dialog() {
     );
     assert!(server.count("GetSessionToken") >= 2);
 }
+
+#[test]
+fn commands_that_ask_only_for_the_passphrase_ask_where_the_prompt_settings_say() {
+    let moto = Moto::shared();
+    let (user, _) = moto.create_user_with_mfa("gui-passphrase-commands");
+    let mut sandbox = Sandbox::new(&moto.url());
+    let passphrase = "correct horse_battery_commands";
+    crate::support::register_secret(passphrase);
+    let keys = format!("{}\n{}\n", user.access_key_id, user.secret_access_key);
+    let mut init = sandbox.command(&["init", "--profile", "work", "--backend", "encrypted-file"]);
+    init.env("STSCREDS_FILE_PASSPHRASE", passphrase);
+    run_with_stdin(init, &keys).success();
+    let display = Display::start();
+    sandbox.set_env("DISPLAY", display.name());
+    sandbox.set_env("STSCREDS_MFA_TIMEOUT", "60s");
+
+    let whoami = ["whoami", "--profile", "work", "--mfa-prompt", "zenity"];
+    let process = Background::start(without_terminal(sandbox.command(&whoami)));
+    let asked = display.wait_for_window(ANY_DIALOG);
+    display.answer(&asked, passphrase);
+    let run = process.finish().success();
+    assert!(run.stdout.contains(&user.name), "{run:#?}");
+
+    sandbox.set_env("STSCREDS_MFA_PROMPT", "zenity");
+    let policy = ["policy", "--profile", "work"];
+    let process = Background::start(without_terminal(sandbox.command(&policy)));
+    let asked = display.wait_for_new_window(ANY_DIALOG, &[asked]);
+    display.answer(&asked, passphrase);
+    let run = process.finish().success();
+    assert!(run.stdout.contains("AllowStscredsWithoutMFA"), "{run:#?}");
+}
