@@ -51,11 +51,17 @@ impl Plan {
         let base_config = config.profile(&chain.base)?;
         let profile_config = config.profile(&chain.profile)?;
         let durations = Durations::of(&chain.roles, base_config.duration, args.expires);
-        let slot = Slot::of(&cx.paths, config, &chain)?;
+        let slot = Slot::with_settings(&cx.paths, &chain, &base_config, &profile_config);
         let base_slot = if chain.roles.is_empty() || durations.first_role_with_long_term_keys() {
             None
         } else {
-            Some(Slot::of(&cx.paths, config, &Chain::own(&chain.base))?)
+            let own = Chain::own(&chain.base);
+            Some(Slot::with_settings(
+                &cx.paths,
+                &own,
+                &base_config,
+                &base_config,
+            ))
         };
         let mfa = mfa_settings(args, &chain, &base_config, &durations);
         Ok(Self {

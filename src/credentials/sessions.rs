@@ -58,6 +58,17 @@ impl Slot {
     pub fn of(paths: &Paths, config: &ConfigFile, chain: &Chain) -> Result<Self, Error> {
         let base = config.profile(&chain.base)?;
         let served = config.profile(&chain.profile)?;
+        Ok(Self::with_settings(paths, chain, &base, &served))
+    }
+
+    /// The slot of `chain`, whose base profile has the settings `base` and whose
+    /// profile asked for has `served` (read once by the caller).
+    pub fn with_settings(
+        paths: &Paths,
+        chain: &Chain,
+        base: &ProfileConfig,
+        served: &ProfileConfig,
+    ) -> Self {
         let private = paths.private_sessions();
         let file = if chain.roles.is_empty() && !base.has_credential_process {
             paths.aws_credentials.clone()
@@ -69,15 +80,15 @@ impl Slot {
         } else {
             private
         };
-        Ok(Self {
+        Self {
             file,
             section: chain.name.clone(),
-            origin: origin(chain, &base, &served),
+            origin: origin(chain, base, served),
             accepts_unmarked: chain.roles.is_empty(),
-            lifetime: lifetime(chain, &base),
+            lifetime: lifetime(chain, base),
             elsewhere,
             chain: chain.clone(),
-        })
+        }
     }
 
     /// The slot as `~/.aws/config` describes it now, for saving a session just made:
