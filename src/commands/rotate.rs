@@ -28,15 +28,15 @@ pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
     plan.refuse_role_profile("rotate")?;
     plan.mfa.direct_questions(&mut *cx.ask);
     let wait = rotation::propagation_wait()?;
-    let config = cx.config()?.profile(&cx.profile)?;
+    let config = &plan.base_config;
     let backend = Backend::of_profile(&cx.paths, &cx.profile)?;
     let old = KeyStore::new(&cx.paths, backend, &*cx.report).require(&cx.profile, &mut *cx.ask)?;
-    let user = user_name(cx, &old, &config)?;
-    let (iam, existing) = key_manager(cx, &plan, &old, &config, &user)?;
+    let user = user_name(cx, &old, config)?;
+    let (iam, existing) = key_manager(cx, &plan, &old, config, &user)?;
     let (profile, report) = (cx.profile.as_str(), &*cx.report);
     let store = KeyStore::new(&cx.paths, backend, report);
     let rotation = Rotation::start(&iam, report, (profile, &user), &old, &existing)?;
-    let new_client = rotation.verify(&config, profile, wait, cx.report.clone())?;
+    let new_client = rotation.verify(config, profile, wait, cx.report.clone())?;
     rotation.store(&store, profile, &mut *cx.ask)?;
     rotation.delete_old_key(&new_client)?;
     report.say(&format!(

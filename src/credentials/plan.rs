@@ -266,8 +266,11 @@ pub fn resolve(
     let mut path = vec![profile.to_owned()];
     let mut roles = Vec::new();
     let mut current = profile.to_owned();
-    while let Some(role) = config.profile(&current)?.role {
+    loop {
         let settings = config.profile(&current)?;
+        let Some(role) = settings.role else {
+            break;
+        };
         let source = role.source_profile.ok_or_else(|| {
             InputError::Invalid(format!(
                 "profile '{current}' has role_arn but no source_profile; stscreds assumes roles with the credentials of a source_profile (add one naming the profile whose keys `stscreds init` stored)"
