@@ -8,13 +8,11 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::env::BROWSER_VARIABLE;
 use crate::message::shell_word;
 use crate::prompt::InputError;
 use crate::subprocess;
 
-/// The variable that names the user's browser command (see
-/// [`crate::env::BROWSER_VARIABLE`]).
-pub const BROWSER_VARIABLE: &str = crate::env::BROWSER_VARIABLE;
 
 /// How long a launcher has to fail before it counts as working: openers (`xdg-open`,
 /// `open`) hand the URL on and exit at once, with a status that says whether it

@@ -7,9 +7,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::env::{NamedProfile, Settings};
 use crate::ini::is_valid_profile_name;
 use crate::message::shell_word;
-use crate::mfa::TokenCode;
 use crate::prompt::InputError;
-use crate::session::{CredentialKey, SessionDuration};
+use crate::session::{CredentialKey, SessionDuration, TokenCode};
 use crate::store::Backend;
 
 /// Temporary, MFA-protected AWS credentials, written where every AWS tool looks.
@@ -447,7 +446,7 @@ fn parse_setting_key(key: &str) -> Result<String, String> {
 
 fn parse_token_code(text: &str) -> Result<TokenCode, String> {
     text.parse()
-        .map_err(|error: crate::mfa::MfaError| error.to_string())
+        .map_err(|error: crate::session::MalformedCode| error.to_string())
 }
 
 #[cfg(test)]

@@ -11,12 +11,10 @@
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
+use crate::env::SIGNIN_ENDPOINT_VARIABLE;
 use crate::prompt::InputError;
 use crate::session::{SessionCredentials, SessionDuration};
 
-/// The variable that replaces the scheme and host of the federation endpoint (see
-/// [`crate::env::SIGNIN_ENDPOINT_VARIABLE`]).
-pub const SIGNIN_ENDPOINT_VARIABLE: &str = crate::env::SIGNIN_ENDPOINT_VARIABLE;
 
 /// The `Issuer` of the login URL: who sent the person to the console.
 pub const ISSUER: &str = "stscreds";
@@ -233,7 +231,7 @@ impl Console {
 }
 
 /// The federation endpoint: `https://` and the sign-in host of the console's region,
-/// or the scheme and host of [`SIGNIN_ENDPOINT_VARIABLE`]; the path is `/federation`.
+/// or the scheme and host of [`crate::env::SIGNIN_ENDPOINT_VARIABLE`]; the path is `/federation`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SigninEndpoint {
     origin: String,

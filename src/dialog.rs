@@ -412,7 +412,7 @@ impl Dialog {
     /// Shows the dialog, waits for it at most `STSCREDS_MFA_TIMEOUT` and returns the
     /// answer (its line ending removed). `question` names it in errors.
     fn show(&self, request: &Request<'_>, question: &str) -> Result<Zeroizing<String>, InputError> {
-        let limit = crate::mfa::answer_timeout()?;
+        let limit = crate::subprocess::answer_timeout()?;
         let mut command = self.program.command(&self.path, request);
         subprocess::without_our_secrets(&mut command)
             .stdin(Stdio::null())

@@ -242,13 +242,6 @@ pub fn settings_of(pairs: &[(&str, &str)]) -> Settings {
     })
 }
 
-/// A duration from the environment variable `name` (like `30s`, `2m`), or `default`
-/// when it is unset or empty; zero and anything unparsable are refused, naming the
-/// variable. Read on each call: only for code that does not take [`Timeouts`] yet.
-pub fn duration_from_env(name: &str, default: Duration) -> Result<Duration, InputError> {
-    parse_duration(name, std::env::var(name).ok(), default).map_err(InputError::Invalid)
-}
-
 fn parse_duration(name: &str, text: Option<String>, default: Duration) -> Result<Duration, String> {
     match text {
         Some(text) if !text.trim().is_empty() => humantime::parse_duration(text.trim())

@@ -2,10 +2,8 @@
 //! next, fits on one line, and never contains a secret.
 
 use std::io;
-use std::path::PathBuf;
 
 use crate::aws::AwsError;
-use crate::message::{printable, profile_flag};
 
 /// Everything that can go wrong in stscreds, worded for the person at the terminal.
 #[derive(Debug, thiserror::Error)]
@@ -40,16 +38,9 @@ pub enum Error {
     #[error(transparent)]
     Rotation(#[from] crate::rotation::RotationError),
 
-    /// Writing session credentials would destroy long-term keys stscreds has not stored.
-    #[error("[{profile}] in {} holds the long-term access key {}, which stscreds has not stored; writing session credentials there would lose it. Run `stscreds init{}` with that key first, or use another --profile", path.display(), printable(key_id), profile_flag(profile))]
-    WouldOverwriteLongTermKey {
-        /// The credentials file.
-        path: PathBuf,
-        /// The profile.
-        profile: String,
-        /// The access key id (not secret) found there.
-        key_id: String,
-    },
+    /// Session credentials could not be had.
+    #[error(transparent)]
+    Credentials(#[from] crate::credentials::Error),
 
     /// The credential server could not start.
     #[error(transparent)]
@@ -75,10 +66,6 @@ pub enum Error {
     /// Something typed or passed in is not usable.
     #[error("{0}")]
     Input(#[from] crate::prompt::InputError),
-
-    /// The MFA code or device could not be settled.
-    #[error("{0}")]
-    Mfa(#[from] crate::mfa::MfaError),
 
     /// An AWS call failed.
     #[error("{0}")]

@@ -23,7 +23,6 @@ pub mod ini;
 pub mod interrupt;
 pub mod launch;
 pub mod message;
-pub mod mfa;
 pub mod output;
 pub mod prompt;
 pub mod report;

@@ -4,6 +4,8 @@
 //! keys and their expiry are always replaced together in one atomic write, and each
 //! profile has its own. The AWS SDKs and CLI ignore keys they do not know.
 
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -118,6 +120,44 @@ impl SessionCredentials {
     }
 }
 
+/// A well-formed MFA code: exactly six digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenCode(String);
+
+impl TokenCode {
+    /// The six digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for TokenCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenCode(******)")
+    }
+}
+
+impl FromStr for TokenCode {
+    type Err = MalformedCode;
+
+    /// Accepts `123456` and the `123 456` that authenticator apps display.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(digits))
+        } else {
+            Err(MalformedCode)
+        }
+    }
+}
+
+/// What a code that is not six digits is told: nothing was sent.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "an MFA code is the 6 digits your MFA device shows (e.g. 123456); nothing was sent to AWS, try again with the current code"
+)]
+pub struct MalformedCode;
+
 /// How long session credentials should last: 15 minutes to 36 hours, as STS allows for
 /// IAM users; one hour unless configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -178,6 +218,21 @@ impl SessionDuration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_six_digits_with_optional_spaces() {
+        assert_eq!("123456".parse::<TokenCode>().unwrap().as_str(), "123456");
+        assert_eq!(" 123 456 ".parse::<TokenCode>().unwrap().as_str(), "123456");
+        for bad in ["", "12345", "1234567", "abcdef", "12345x", "１２３４５６"] {
+            assert!(bad.parse::<TokenCode>().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_code_never_shows_in_debug_output() {
+        let code: TokenCode = "123456".parse().unwrap();
+        assert!(!format!("{code:?}").contains("123456"));
+    }
 
     fn sample(expiration: &str) -> SessionCredentials {
         SessionCredentials {

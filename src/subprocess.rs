@@ -18,6 +18,12 @@ use zeroize::Zeroizing;
 /// The most of a helper's output that is read: an answer is a line.
 const MOST_OUTPUT: u64 = 4096;
 
+/// How long an MFA command or a dialog may take to give an answer: 60 s, or
+/// `STSCREDS_MFA_TIMEOUT`.
+pub fn answer_timeout() -> Result<Duration, crate::prompt::InputError> {
+    crate::env::Settings::process().timeouts.mfa.get()
+}
+
 /// How a helper ended.
 #[derive(Debug)]
 pub enum Outcome {

@@ -30,9 +30,8 @@ use self::answer::Implausible;
 use self::guard::AnswerGuard;
 
 use crate::config::{self, ProfileConfig};
-use crate::mfa::TokenCode;
 use crate::report::Report;
-use crate::session::{SessionCredentials, SessionDuration};
+use crate::session::{SessionCredentials, SessionDuration, TokenCode};
 use crate::store::LongTermKeys;
 
 /// The IAM user behind a set of long-term keys.

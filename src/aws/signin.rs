@@ -24,7 +24,8 @@ use zeroize::Zeroizing;
 
 use super::error::root_cause;
 use super::redact;
-use crate::console::{SIGNIN_ENDPOINT_VARIABLE, SigninEndpoint};
+use crate::console::SigninEndpoint;
+use crate::env::SIGNIN_ENDPOINT_VARIABLE;
 use crate::env::Settings;
 use crate::message::profile_flag;
 use crate::prompt::InputError;

@@ -5,7 +5,7 @@
 
 use crate::config::profiles::{self, Known};
 use crate::context::Context;
-use crate::credentials::{sessions, source};
+use crate::credentials::{plan, sessions};
 use crate::error::Error;
 use crate::message::shell_word;
 use crate::prompt::InputError;
@@ -55,7 +55,7 @@ struct Cleared {
 /// and of the role profiles built on it (and theirs).
 fn clear_profile(cx: &Context) -> Result<Cleared, Error> {
     let (paths, profile) = (&cx.paths, cx.profile.as_str());
-    let roles = source::built_on(cx.config()?, profile);
+    let roles = plan::built_on(cx.config()?, profile);
     let owners: Vec<&str> = std::iter::once(profile)
         .chain(roles.iter().map(String::as_str))
         .collect();

@@ -6,7 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::aws::{Aws, User};
 use crate::config::{self, state};
 use crate::context::Context;
-use crate::credentials::source;
+use crate::credentials::{self, plan};
 use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
@@ -18,6 +18,7 @@ use crate::store::{Backend, KeyStore, LongTermKeys};
 /// The top-level entry point for `stscreds init`.
 pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> Result<(), Error> {
     refuse_profile_without_keys(cx)?;
+    credentials::direct_questions(cx, None)?;
     let configured_region = cx.config()?.configured_region(&cx.profile);
     let mut config = cx.config()?.profile(&cx.profile)?;
     if let Some(region) = region {
@@ -84,7 +85,7 @@ fn refuse_profile_without_keys(cx: &Context) -> Result<(), Error> {
     let config = cx.config()?;
     let settings = config.profile(profile)?;
     if settings.role.is_some() {
-        return source::refuse_role_profile(config, profile, "init");
+        return Ok(plan::refuse_role_profile(config, profile, "init")?);
     }
     if !settings.has_credential_process {
         return Ok(());
@@ -92,7 +93,7 @@ fn refuse_profile_without_keys(cx: &Context) -> Result<(), Error> {
     let message = match config.served_by_stscreds_as(profile) {
         Some(served) if served == profile => return Ok(()),
         Some(served) => {
-            let base = source::resolve(config, &served, None)?.base;
+            let base = plan::resolve(config, &served, None)?.base;
             format!(
                 "profile '{profile}' is for the AWS tools: its credential_process gets the credentials of profile '{served}' from stscreds, and keys stored for it would never be used; they belong to profile '{base}': run `stscreds init{}`",
                 profile_flag(&base)

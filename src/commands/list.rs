@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use crate::config::profiles;
 use crate::config::{ConfigFile, state};
 use crate::context::Context;
-use crate::credentials::{sessions::Slot, source};
+use crate::credentials::{plan, sessions::Slot};
 use crate::error::Error;
 use crate::files::{self, Paths};
 use crate::session::SessionCredentials;
@@ -105,7 +105,7 @@ fn served_row(
             _ => return Ok(None),
         },
     };
-    let Ok(chain) = source::resolve(config, &served, None) else {
+    let Ok(chain) = plan::resolve(config, &served, None) else {
         return Ok(None);
     };
     if !bases.contains(&chain.base) {

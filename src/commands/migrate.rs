@@ -5,13 +5,14 @@
 
 use crate::config::state;
 use crate::context::Context;
-use crate::credentials::source;
+use crate::credentials::{self, plan};
 use crate::error::Error;
 use crate::store::{Backend, KeyStore};
 
 /// The top-level entry point for `stscreds migrate`.
 pub fn run(cx: &mut Context, to: Backend) -> Result<(), Error> {
-    source::refuse_role_profile(cx.config()?, &cx.profile, "migrate")?;
+    plan::refuse_role_profile(cx.config()?, &cx.profile, "migrate")?;
+    credentials::direct_questions(cx, None)?;
     let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
     let ask = &mut *cx.ask;
     let from = KeyStore::of_profile(paths, profile, report)?;

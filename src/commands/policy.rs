@@ -6,11 +6,13 @@
 
 use crate::aws::{Aws, User};
 use crate::context::Context;
+use crate::credentials::{self, sts};
 use crate::error::Error;
 use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds policy`.
 pub fn run(cx: &mut Context, federation_token: bool) -> Result<(), Error> {
+    credentials::direct_questions(cx, None)?;
     let profile = &cx.profile;
     let keys =
         KeyStore::of_profile(&cx.paths, profile, &*cx.report)?.require(profile, &mut *cx.ask)?;
@@ -41,7 +43,7 @@ fn federation_token_statement(user: &User) -> String {
             ]
         }},"#,
         account = user.account(),
-        name = super::login::federated_user_name(&user.name)
+        name = sts::federated_user_name(&user.name)
     )
 }
 

@@ -7,7 +7,8 @@ use crate::aws::{Aws, AwsError};
 use crate::config::ProfileConfig;
 use crate::config::state;
 use crate::context::Context;
-use crate::credentials::{self, Freshness, SessionArgs, source};
+use crate::credentials::plan::Plan;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::prompt::InputError;
 use crate::rotation::Rotation;
@@ -23,18 +24,20 @@ pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
         )
         .into());
     }
-    source::refuse_role_profile(cx.config()?, &cx.profile, "rotate")?;
+    let plan = Plan::resolve(cx, args)?;
+    plan.refuse_role_profile("rotate")?;
+    plan.mfa.direct_questions(&mut *cx.ask);
     // IAM is eventually consistent: how long a new key may take to start working.
     let wait = cx.settings.timeouts.rotate_wait.get()?;
-    let config = cx.config()?.profile(&cx.profile)?;
+    let config = &plan.base_config;
     let backend = Backend::of_profile(&cx.paths, &cx.profile)?;
     let old = KeyStore::new(&cx.paths, backend, &*cx.report).require(&cx.profile, &mut *cx.ask)?;
-    let user = user_name(cx, &old, &config)?;
-    let (iam, existing) = key_manager(cx, args, &old, &config, &user)?;
+    let user = user_name(cx, &old, config)?;
+    let (iam, existing) = key_manager(cx, &plan, &old, config, &user)?;
     let (profile, report) = (cx.profile.as_str(), &*cx.report);
     let store = KeyStore::new(&cx.paths, backend, report);
     let rotation = Rotation::start(&iam, report, (profile, &user), &old, &existing)?;
-    let new_client = rotation.verify(&config, profile, wait, cx.report.clone())?;
+    let new_client = rotation.verify(config, profile, wait, cx.report.clone())?;
     rotation.store(&store, profile, &mut *cx.ask)?;
     rotation.delete_old_key(&new_client)?;
     report.say(&format!(
@@ -62,7 +65,7 @@ fn user_name(cx: &Context, keys: &LongTermKeys, config: &ProfileConfig) -> Resul
 /// management only with MFA), the profile's MFA session is used.
 fn key_manager(
     cx: &mut Context,
-    args: &SessionArgs,
+    plan: &Plan,
     keys: &LongTermKeys,
     config: &ProfileConfig,
     user: &str,
@@ -76,13 +79,9 @@ fn key_manager(
     drop(direct);
     cx.report
         .say("The IAM policy lets only MFA sessions manage access keys; using one.");
-    // The MFA session of the profile itself, whatever `--role-arn` says.
-    let base_args = SessionArgs {
-        role_arn: None,
-        ..args.clone()
-    };
+    // The MFA session of the profile itself: `--role-arn` was refused.
     let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
-    let session = credentials::get(cx, &base_args, freshness)?;
+    let session = credentials::get_planned(cx, plan, freshness)?;
     let with_mfa = Aws::connect_with_session(&session, config, &cx.profile, cx.report.clone())?;
     let existing = with_mfa.list_access_keys(user)?;
     Ok((with_mfa, existing))

@@ -4,7 +4,8 @@
 use crate::aws::Aws;
 use crate::config::ProfileConfig;
 use crate::context::Context;
-use crate::credentials::{self, Freshness, SessionArgs, source};
+use crate::credentials::plan::Plan;
+use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
 use crate::message::profile_flag;
 use crate::session;
@@ -12,18 +13,19 @@ use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds whoami`.
 pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
-    let chain = source::resolve(cx.config()?, &cx.profile, args.role_arn.as_deref())?;
-    let config = cx.config()?.profile(&chain.base)?;
-    let report = if chain.roles.is_empty() {
-        describe_user(cx, &config)?
+    let plan = Plan::resolve(cx, args)?;
+    let config = &plan.base_config;
+    let report = if plan.chain.roles.is_empty() {
+        plan.mfa.direct_questions(&mut *cx.ask);
+        describe_user(cx, config)?
     } else {
         let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
-        let credentials = credentials::get(cx, args, freshness)?;
-        let aws = Aws::connect_with_session(&credentials, &config, &cx.profile, cx.report.clone())?;
+        let credentials = credentials::get_planned(cx, &plan, freshness)?;
+        let aws = Aws::connect_with_session(&credentials, config, &cx.profile, cx.report.clone())?;
         let (arn, account) = aws.get_caller_identity()?;
         format!(
             "ARN:        {arn}\nAccount:    {account}\nSource:     profile '{}'\n",
-            chain.base
+            plan.chain.base
         )
     };
     super::print(&report)

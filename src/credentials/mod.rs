@@ -1,32 +1,73 @@
 //! The one way in to session credentials. Every command that needs credentials (`auth`,
-//! `read`, `exec`, `export`, `credential-process`, `whoami`, and `rotate` for its MFA
-//! session) asks [`get`]: a profile, an optional role on top, how fresh is fresh enough
-//! and how to settle the MFA code go in; session credentials come out.
+//! `read`, `exec`, `export`, `credential-process`, `whoami`, `login`, and `rotate` for
+//! its MFA session) asks [`get`]: a profile, an optional role on top, how fresh is
+//! fresh enough and how to settle the MFA code go in; session credentials come out.
+//! It is a pipeline that never climbs back up:
 //!
-//! - [`source`] resolves where they come from: the profile's own MFA session, or a chain
-//!   of roles over a base profile's MFA session.
+//! - [`plan`] resolves, once, what the request will do: the chain of roles, where its
+//!   session lives, how long each step lasts and how the MFA code is had.
 //! - [`sessions`] is the only code that knows where a session lives and what it was
 //!   made from: it finds a stored session that is fresh enough (no lock, no network),
 //!   holds the session's lock while one is renewed, so that of many processes one
 //!   asks, and saves, moves and clears sessions.
-//! - `session_token` renews an MFA session (`sts:GetSessionToken`); the user, the MFA
-//!   device and the code are settled there, once, for both ways a code is spent.
-//! - `assume_role` renews a role chain (`sts:AssumeRole`); its first role is assumed
-//!   with the base profile's MFA session, so one code serves every role on that base.
+//! - `renew` gets new credentials under the lock: the base profile's MFA session,
+//!   then each role in turn; [`mfa`] settles the user, the device and the code, and
+//!   [`sts`] makes the calls.
+//! - [`console`] gets the credentials a console sign-in takes; [`supply`] holds and
+//!   renews credentials for the credential server.
 
+pub mod console;
+pub mod mfa;
+pub mod plan;
 pub mod sessions;
-pub mod source;
+pub mod sts;
 pub mod supply;
 
-mod assume_role;
-mod session_token;
+mod renew;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
+use self::plan::Plan;
 use crate::context::Context;
-use crate::error::Error;
-use crate::mfa::TokenCode;
-use crate::session::{SessionCredentials, SessionDuration};
+use crate::prompt::{InputError, PromptKind};
+use crate::session::{SessionCredentials, SessionDuration, TokenCode};
+
+/// Why no session credentials could be had; each variant's message is the one the
+/// module below gives, or says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading, writing or locking one of our files failed.
+    #[error(transparent)]
+    File(#[from] crate::files::FileError),
+    /// A configuration file or setting is not usable.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The long-term keys could not be read.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// An AWS call failed.
+    #[error(transparent)]
+    Aws(#[from] crate::aws::AwsError),
+    /// The MFA code or device could not be settled.
+    #[error(transparent)]
+    Mfa(#[from] mfa::MfaError),
+    /// Something typed or configured is not usable.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// An edit would have put a line break (or NUL) into a file; nothing was written.
+    #[error(transparent)]
+    UnsafeText(#[from] crate::ini::UnsafeText),
+    /// Writing session credentials would destroy long-term keys stscreds has not stored.
+    #[error("[{profile}] in {} holds the long-term access key {}, which stscreds has not stored; writing session credentials there would lose it. Run `stscreds init{}` with that key first, or use another --profile", path.display(), crate::message::printable(key_id), crate::message::profile_flag(profile))]
+    WouldOverwriteLongTermKey {
+        /// The credentials file.
+        path: std::path::PathBuf,
+        /// The profile.
+        profile: String,
+        /// The access key id (not secret) found there.
+        key_id: String,
+    },
+}
 
 /// How new session credentials are to be got, from the command line.
 #[derive(Debug, Clone, Default)]
@@ -40,7 +81,7 @@ pub struct SessionArgs {
     /// `--mfa-command`: overrides the profile's `mfa_process`.
     pub mfa_command: Option<String>,
     /// `--mfa-prompt`: overrides `STSCREDS_MFA_PROMPT` and the profile's `mfa_prompt`.
-    pub mfa_prompt: Option<crate::prompt::PromptKind>,
+    pub mfa_prompt: Option<PromptKind>,
     /// `--role-arn`: a role to assume on top of the profile.
     pub role_arn: Option<String>,
 }
@@ -62,40 +103,37 @@ pub enum Freshness {
 
 /// Session credentials for the context's profile (or the role `--role-arn` on top of
 /// it) as fresh as `freshness` asks: a stored session when it will do, read with no
-/// network, no runtime and no lock; else new ones, got under the profile's lock.
+/// network, no runtime and no lock; else new ones, got under the session's lock.
 pub fn get(
     cx: &mut Context,
     args: &SessionArgs,
     freshness: Freshness,
 ) -> Result<SessionCredentials, Error> {
-    let profile = cx.profile.clone();
-    get_for(cx, &profile, args, freshness)
+    let plan = Plan::resolve(cx, args)?;
+    get_planned(cx, &plan, freshness)
 }
 
-/// [`get`] for `profile`, which is the context's or, for a role chain, its base.
-fn get_for(
+/// [`get`] for a plan the caller resolved (to read more of it than the credentials).
+pub fn get_planned(
     cx: &mut Context,
-    profile: &str,
-    args: &SessionArgs,
+    plan: &Plan,
     freshness: Freshness,
 ) -> Result<SessionCredentials, Error> {
-    let chain = source::resolve(cx.config()?, profile, args.role_arn.as_deref())?;
-    let slot = sessions::Slot::of(&cx.paths, cx.config()?, &chain)?;
-    if let Some(stored) = slot.fresh(freshness)? {
+    plan.mfa.direct_questions(&mut *cx.ask);
+    if let Some(stored) = plan.slot.fresh(freshness)? {
         return Ok(stored);
     }
-    let mut renewal = Renewal { cx, args };
-    if chain.roles.is_empty() {
-        renewal.mfa_session(profile, &slot, freshness)
-    } else {
-        renewal.role_chain(profile, &chain, &slot, freshness)
-    }
+    renew::renew(cx, plan, freshness)
 }
 
-/// What a renewal works with: the command's context and its MFA settings.
-struct Renewal<'a> {
-    cx: &'a mut Context,
-    args: &'a SessionArgs,
+/// Points the context's questions where the profile's settings say (`--mfa-prompt`
+/// as `flag`, `STSCREDS_MFA_PROMPT`, `mfa_prompt`), for a command that asks (the
+/// encrypted file's passphrase, keys) without getting session credentials.
+pub fn direct_questions(cx: &mut Context, flag: Option<PromptKind>) -> Result<(), Error> {
+    let config = cx.config()?.profile(&cx.profile)?;
+    let kind = plan::prompt_kind(flag, &config);
+    cx.ask.choose_prompt(kind, &cx.profile);
+    Ok(())
 }
 
 /// "They expire at 2026-11-24 21:30:00 UTC (in 1h)."

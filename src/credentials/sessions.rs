@@ -21,12 +21,11 @@ use std::path::{Path, PathBuf};
 use jiff::{SignedDuration, Timestamp};
 use sha2::{Digest, Sha256};
 
-use super::Freshness;
-use super::source::{self, Chain};
+use super::plan::{self, Chain};
+use super::{Error, Freshness};
 use crate::config::{ConfigFile, ProfileConfig};
 use crate::context::Context;
 use crate::env::Settings;
-use crate::error::Error;
 use crate::files::{self, Lock, Paths};
 use crate::ini::Document;
 use crate::report::Report;
@@ -60,6 +59,17 @@ impl Slot {
     pub fn of(paths: &Paths, config: &ConfigFile, chain: &Chain) -> Result<Self, Error> {
         let base = config.profile(&chain.base)?;
         let served = config.profile(&chain.profile)?;
+        Ok(Self::with_settings(paths, chain, &base, &served))
+    }
+
+    /// The slot of `chain`, whose base profile has the settings `base` and whose
+    /// profile asked for has `served` (read once by the caller).
+    pub fn with_settings(
+        paths: &Paths,
+        chain: &Chain,
+        base: &ProfileConfig,
+        served: &ProfileConfig,
+    ) -> Self {
         let private = paths.private_sessions();
         let file = if chain.roles.is_empty() && !base.has_credential_process {
             paths.aws_credentials.clone()
@@ -71,15 +81,15 @@ impl Slot {
         } else {
             private
         };
-        Ok(Self {
+        Self {
             file,
             section: chain.name.clone(),
-            origin: origin(chain, &base, &served),
+            origin: origin(chain, base, served),
             accepts_unmarked: chain.roles.is_empty(),
-            lifetime: lifetime(chain, &base),
+            lifetime: lifetime(chain, base),
             elsewhere,
             chain: chain.clone(),
-        })
+        }
     }
 
     /// The slot as `~/.aws/config` describes it now, for saving a session just made:
@@ -96,7 +106,7 @@ impl Slot {
         let ad_hoc = (self.chain.name != self.chain.profile)
             .then(|| self.chain.roles.last().map(|role| role.role_arn.as_str()))
             .flatten();
-        match source::resolve(&config, &self.chain.profile, ad_hoc) {
+        match plan::resolve(&config, &self.chain.profile, ad_hoc) {
             Ok(chain) if chain == self.chain => Self::of(paths, &config, &chain),
             _ => Ok(self.clone()),
         }
@@ -104,7 +114,7 @@ impl Slot {
 
     /// The slot of `profile`'s own credentials (no `--role-arn`).
     pub fn of_profile(paths: &Paths, config: &ConfigFile, profile: &str) -> Result<Self, Error> {
-        Self::of(paths, config, &source::resolve(config, profile, None)?)
+        Self::of(paths, config, &plan::resolve(config, profile, None)?)
     }
 
     /// The file the session lives in.

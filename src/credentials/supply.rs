@@ -16,9 +16,9 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::{Freshness, SessionArgs};
+use super::plan::Plan;
+use super::{Error, Freshness, SessionArgs};
 use crate::context::Context;
-use crate::error::Error;
 use crate::files::Paths;
 use crate::message;
 use crate::report::{Report, WarningsOnly};
@@ -75,16 +75,17 @@ impl Supply {
     /// through the profile's lock like every other command, asks on the controlling
     /// terminal or through `mfa_process`, and reports through `cx.report`.
     pub fn start(cx: &mut Context, args: &SessionArgs) -> Result<Self, Error> {
-        let first = super::get(cx, args, Freshness::ValidFor(MOST_AHEAD))?;
+        let plan = Plan::resolve(cx, args)?;
+        let first = super::get_planned(cx, &plan, Freshness::ValidFor(MOST_AHEAD))?;
         let held = Arc::new(RwLock::new(Held {
             due: renewal_time(&first, aws_now()),
             credentials: first,
-            account: account_of(cx, args),
+            account: account_of(&plan, &cx.paths),
             failure: None,
         }));
         // One pending wake-up is enough: the thread looks at the clock when it wakes.
         let (wake, woken) = mpsc::sync_channel(1);
-        let renewal = Renewal {
+        let renewer = Renewer {
             paths: cx.paths.clone(),
             profile: cx.profile.clone(),
             report: Arc::new(server::Timestamped(cx.report.clone())),
@@ -96,8 +97,8 @@ impl Supply {
             held: held.clone(),
             said_clock_off: AtomicBool::new(false),
         };
-        renewal.say_once_if_the_clock_is_off();
-        let renewer = std::thread::spawn(move || renewal.run(&woken));
+        renewer.say_once_if_the_clock_is_off();
+        let renewer = std::thread::spawn(move || renewer.run(&woken));
         Ok(Self {
             held,
             wake: Some(wake),
@@ -153,7 +154,7 @@ impl Drop for Supply {
 
 /// What the renewal thread works with: a fresh [`Context`] is made for each renewal,
 /// so that a changed `~/.aws/config` is read again.
-struct Renewal {
+struct Renewer {
     paths: Paths,
     profile: String,
     report: Arc<dyn Report>,
@@ -163,7 +164,7 @@ struct Renewal {
     said_clock_off: AtomicBool,
 }
 
-impl Renewal {
+impl Renewer {
     /// The renewal thread: renews when due, at most once per
     /// [`least_between_attempts`], looking at the wall clock at least every
     /// [`WAKE_EVERY`] and whenever a request wakes it; returns when the [`Supply`] is
@@ -298,18 +299,17 @@ fn next_try(expiration: Timestamp, now: Timestamp) -> Timestamp {
     }
 }
 
-/// The 12-digit account the credentials act in, read from the configuration with no
-/// AWS call: the last role's ARN, or for an MFA session the MFA device's.
-fn account_of(cx: &Context, args: &SessionArgs) -> Option<String> {
-    let config = cx.config().ok()?;
-    let chain = super::source::resolve(config, &cx.profile, args.role_arn.as_deref()).ok()?;
-    let arn = match chain.roles.last() {
+/// The 12-digit account the plan's credentials act in, with no AWS call: the last
+/// role's ARN, or for an MFA session the MFA device's (configured, else remembered).
+fn account_of(plan: &Plan, paths: &Paths) -> Option<String> {
+    let base = &plan.chain.base;
+    let arn = match plan.chain.roles.last() {
         Some(role) => role.role_arn.clone(),
-        None => config.profile(&chain.base).ok()?.mfa_serial.or_else(|| {
-            crate::config::state::load(&cx.paths, &chain.base)
-                .ok()?
-                .mfa_serial
-        })?,
+        None => plan
+            .base_config
+            .mfa_serial
+            .clone()
+            .or_else(|| crate::config::state::load(paths, base).ok()?.mfa_serial)?,
     };
     let account = arn.split(':').nth(4)?;
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_owned())
@@ -409,7 +409,8 @@ mod tests {
             let report = Arc::new(crate::report::Collected::default());
             let ask = Box::new(crate::prompt::Scripted::new(&[], false));
             let cx = Context::new(paths.clone(), profile.into(), ask, report);
-            account_of(&cx, &SessionArgs::default())
+            let plan = Plan::resolve(&cx, &SessionArgs::default()).unwrap();
+            account_of(&plan, &paths)
         };
         assert_eq!(account("default").as_deref(), Some("111122223333"));
         assert_eq!(account("dev").as_deref(), Some("444455556666"));

@@ -36,6 +36,15 @@ fn with_display(name: &str) -> (Sandbox, FaultServer, Display, TestUser) {
     (sandbox, server, display, user)
 }
 
+/// Stores `user`'s keys for profile `work` in the encrypted file, under `passphrase`.
+fn init_encrypted(sandbox: &Sandbox, user: &TestUser, passphrase: &str) {
+    crate::support::register_secret(passphrase);
+    let keys = format!("{}\n{}\n", user.access_key_id, user.secret_access_key);
+    let mut init = sandbox.command(&["init", "--profile", "work", "--backend", "encrypted-file"]);
+    init.env("STSCREDS_FILE_PASSPHRASE", passphrase);
+    run_with_stdin(init, &keys).success();
+}
+
 /// `stscreds credential-process --profile work` as an IDE runs it: no terminal, pipes.
 fn credential_process(sandbox: &Sandbox, extra: &[&str]) -> Background {
     let mut args = vec!["credential-process", "--profile", "work"];
@@ -282,11 +291,7 @@ fn the_passphrase_of_an_encrypted_file_profile_is_asked_in_a_password_dialog() {
     let server = FaultServer::counting(moto.url());
     let mut sandbox = Sandbox::new(&server.url());
     let passphrase = "correct horse_battery";
-    crate::support::register_secret(passphrase);
-    let keys = format!("{}\n{}\n", user.access_key_id, user.secret_access_key);
-    let mut init = sandbox.command(&["init", "--profile", "work", "--backend", "encrypted-file"]);
-    init.env("STSCREDS_FILE_PASSPHRASE", passphrase);
-    run_with_stdin(init, &keys).success();
+    init_encrypted(&sandbox, &user, passphrase);
     let display = Display::start();
     sandbox.set_env("DISPLAY", display.name());
 
@@ -404,4 +409,31 @@ fn the_credential_server_asks_for_the_code_of_a_renewal_in_a_dialog() {
         "{run:#?}"
     );
     assert!(server.count("GetSessionToken") >= 2);
+}
+
+#[test]
+fn commands_that_ask_only_for_the_passphrase_ask_where_the_prompt_settings_say() {
+    let moto = Moto::shared();
+    let (user, _) = moto.create_user_with_mfa("gui-passphrase-commands");
+    let mut sandbox = Sandbox::new(&moto.url());
+    let passphrase = "correct horse_battery_commands";
+    init_encrypted(&sandbox, &user, passphrase);
+    let display = Display::start();
+    sandbox.set_env("DISPLAY", display.name());
+    sandbox.set_env("STSCREDS_MFA_TIMEOUT", "60s");
+
+    let whoami = ["whoami", "--profile", "work", "--mfa-prompt", "zenity"];
+    let process = Background::start(without_terminal(sandbox.command(&whoami)));
+    let asked = display.wait_for_window(ANY_DIALOG);
+    display.answer(&asked, passphrase);
+    let run = process.finish().success();
+    assert!(run.stdout.contains(&user.name), "{run:#?}");
+
+    sandbox.set_env("STSCREDS_MFA_PROMPT", "zenity");
+    let policy = ["policy", "--profile", "work"];
+    let process = Background::start(without_terminal(sandbox.command(&policy)));
+    let asked = display.wait_for_new_window(ANY_DIALOG, &[asked]);
+    display.answer(&asked, passphrase);
+    let run = process.finish().success();
+    assert!(run.stdout.contains("AllowStscredsWithoutMFA"), "{run:#?}");
 }

@@ -1,53 +1,190 @@
-//! Where MFA codes and devices come from: `--token-code`, or a question on the terminal.
+//! The MFA sequence behind every code stscreds spends, in one place: how the code is
+//! had and where questions are shown ([`MfaSettings`], settled by the plan before any
+//! question), then whose code it is ([`Mfa`]: the IAM user and the device, looked up
+//! once and remembered), then the code itself: `--token-code`, the output of an MFA
+//! command, or a question on the terminal or in a dialog.
 
-use std::fmt;
 use std::process::Command;
-use std::str::FromStr;
-use std::time::Duration;
 
+use super::Error;
+use crate::aws::Aws;
+use crate::config::{
+    self,
+    state::{self, ProfileState},
+};
+use crate::context::Context;
+use crate::files::Paths;
 use crate::message::profile_flag;
-use crate::prompt::{Ask, InputError, MfaQuestion};
+use crate::prompt::{Ask, InputError, MfaQuestion, PromptKind};
+use crate::session::{MalformedCode, TokenCode};
 use crate::subprocess::{self, Outcome};
 
-/// A well-formed MFA code: exactly six digits.
-#[derive(Clone, PartialEq, Eq)]
-pub struct TokenCode(String);
+/// How the MFA code of one renewal is had, settled before any question is asked.
+#[derive(Debug, Clone)]
+pub struct MfaSettings {
+    /// The profile whose long-term keys the code goes with.
+    pub profile: String,
+    /// `--mfa-serial`: a device to use instead of the configured one.
+    pub requested_device: Option<String>,
+    /// The configured device: `mfa_serial` of the first role (when it is assumed with
+    /// the long-term keys) or of the base profile.
+    pub configured_device: Option<String>,
+    /// Where the code comes from.
+    pub code: CodeSource,
+    /// Where questions are shown (`--mfa-prompt`, `STSCREDS_MFA_PROMPT`, `mfa_prompt`).
+    pub prompt: PromptKind,
+}
 
-impl TokenCode {
-    /// The six digits.
-    pub fn as_str(&self) -> &str {
-        &self.0
+/// Where an MFA code comes from.
+#[derive(Debug, Clone)]
+pub enum CodeSource {
+    /// `--token-code`.
+    Given(TokenCode),
+    /// The output of `--mfa-command` or the profile's `mfa_process`.
+    Command(String),
+    /// The answer to a question.
+    Ask,
+}
+
+/// Whose code is asked for: the IAM user and the MFA device, and what was remembered.
+pub struct Mfa<'a> {
+    settings: &'a MfaSettings,
+    /// The IAM user name.
+    pub user: String,
+    /// The MFA device's serial number (ARN).
+    pub device: String,
+    /// What `~/.stscreds/config` knew before.
+    remembered: ProfileState,
+}
+
+impl MfaSettings {
+    /// Points `ask` where these settings show questions, before the first one (the
+    /// encrypted file's passphrase, the MFA device, the code).
+    pub fn direct_questions(&self, ask: &mut dyn Ask) {
+        ask.choose_prompt(self.prompt, &self.profile);
+    }
+
+    /// Settles whose code is asked for: the IAM user (`remembered`, else
+    /// `iam:GetUser`) and the MFA device (the configured one unless `--mfa-serial`
+    /// names another, else the remembered one, else the user's only one or their
+    /// choice).
+    pub fn identify(
+        &self,
+        cx: &mut Context,
+        remembered: ProfileState,
+        aws: &Aws,
+    ) -> Result<Mfa<'_>, Error> {
+        let user = match &remembered.user_name {
+            Some(name) => name.clone(),
+            None => aws.get_user()?.name,
+        };
+        let device = match (&self.requested_device, &self.configured_device) {
+            (None, Some(configured)) => configured.clone(),
+            (requested, _) => device_of(
+                cx,
+                &self.profile,
+                aws,
+                &user,
+                (requested.as_deref(), remembered.mfa_serial.as_deref()),
+            )?,
+        };
+        Ok(Mfa {
+            settings: self,
+            user,
+            device,
+            remembered,
+        })
     }
 }
 
-impl fmt::Debug for TokenCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TokenCode(******)")
+impl Mfa<'_> {
+    /// Records the user and device in `~/.stscreds/config` when they are new, so that
+    /// the next renewal needs no lookup.
+    pub fn remember(&self, paths: &Paths) -> Result<(), Error> {
+        let learned = ProfileState {
+            backend: self.remembered.backend,
+            user_name: Some(self.user.clone()),
+            mfa_serial: Some(self.device.clone()),
+        };
+        if learned == self.remembered {
+            return Ok(());
+        }
+        Ok(state::save(paths, &self.settings.profile, &learned)?)
     }
-}
 
-impl FromStr for TokenCode {
-    type Err = MfaError;
-
-    /// Accepts `123456` and the `123 456` that authenticator apps display.
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Self(digits))
-        } else {
-            Err(MfaError::MalformedCode)
+    /// The code, from where the settings say.
+    pub fn code(&self, ask: &mut dyn Ask) -> Result<TokenCode, MfaError> {
+        let profile = self.settings.profile.as_str();
+        match &self.settings.code {
+            CodeSource::Given(code) => Ok(code.clone()),
+            CodeSource::Command(command) => code_from_command(command, &self.device, profile),
+            CodeSource::Ask => {
+                let question = MfaQuestion {
+                    profile,
+                    user: &self.user,
+                    device: &self.device,
+                    mistyped: false,
+                };
+                ask_code(ask, question)
+            }
         }
     }
+}
+
+/// The MFA device to use when the profile's config names none: the one asked for with
+/// `--mfa-serial` (checked against the user's devices the first time), else the
+/// remembered one, else the user's only one or their choice.
+fn device_of(
+    cx: &mut Context,
+    profile: &str,
+    aws: &Aws,
+    user: &str,
+    (requested, remembered): (Option<&str>, Option<&str>),
+) -> Result<String, Error> {
+    match (requested, remembered) {
+        (Some(requested), Some(remembered)) if requested == remembered => Ok(requested.to_owned()),
+        (Some(requested), _) => Ok(check_device(user, requested, aws.list_mfa_devices(user)?)?),
+        (None, Some(remembered)) => Ok(remembered.to_owned()),
+        (None, None) => {
+            let devices = aws.list_mfa_devices(user)?;
+            let several = devices.len() > 1;
+            let chosen = choose_device(&mut *cx.ask, (user, profile), devices)?;
+            if several {
+                offer_to_save_device(cx, profile, &chosen)?;
+            }
+            Ok(chosen)
+        }
+    }
+}
+
+/// After a choice among several devices on a terminal, offers to record it as the
+/// profile's `mfa_serial` in `~/.aws/config`, where the AWS CLI finds it too.
+fn offer_to_save_device(cx: &mut Context, profile: &str, serial: &str) -> Result<(), Error> {
+    let paths = &cx.paths;
+    let question = format!(
+        "Save it as mfa_serial of profile '{profile}' in {}? [Y/n] ",
+        paths.aws_config.display()
+    );
+    let answer = cx.ask.line(&question)?;
+    if matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "" | "y" | "yes"
+    ) {
+        let section = config::save(paths, &*cx.report, profile, &[("mfa_serial", serial)])?;
+        cx.report.say(&format!(
+            "Saved mfa_serial in [{section}] of {}",
+            paths.aws_config.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Why no MFA code or device could be settled on.
 #[derive(Debug, thiserror::Error)]
 pub enum MfaError {
     /// The code is not six digits.
-    #[error(
-        "an MFA code is the 6 digits your MFA device shows (e.g. 123456); nothing was sent to AWS, try again with the current code"
-    )]
-    MalformedCode,
+    #[error(transparent)]
+    MalformedCode(#[from] MalformedCode),
     /// The IAM user has no MFA device.
     #[error(
         "IAM user '{user}' has no MFA device; assign one in the IAM console (Security credentials > Multi-factor authentication > Assign MFA device), then run `stscreds auth{}` again",
@@ -165,7 +302,7 @@ pub fn code_from_command(
     serial: &str,
     profile: &str,
 ) -> Result<TokenCode, MfaError> {
-    let limit = answer_timeout()?;
+    let limit = subprocess::answer_timeout()?;
     let mut shell = Command::new("sh");
     shell
         .arg("-c")
@@ -198,12 +335,6 @@ pub fn code_from_command(
         .map_err(|_| MfaError::CommandGarbage {
             command: command.to_owned(),
         })
-}
-
-/// How long an MFA command or a dialog may take to give an answer: 60 s, or
-/// `STSCREDS_MFA_TIMEOUT`.
-pub fn answer_timeout() -> Result<Duration, InputError> {
-    crate::env::duration_from_env("STSCREDS_MFA_TIMEOUT", Duration::from_secs(60))
 }
 
 /// Asks for an MFA code with the prompt users of the original tool know (a dialog says
@@ -240,16 +371,16 @@ fn ask_code_of(ask: &mut dyn Ask, mut question: MfaQuestion<'_>) -> Result<Token
     let user = question.user;
     let mut prompt = format!("Current user: {user}. Please enter MFA token: ");
     for _ in 1..ATTEMPTS {
-        match ask.mfa_code(&prompt, &question)?.parse() {
-            Err(MfaError::MalformedCode) if ask.is_interactive() => {
+        match ask.mfa_code(&prompt, &question)?.parse::<TokenCode>() {
+            Err(MalformedCode) if ask.is_interactive() => {
                 prompt =
                     format!("That is not 6 digits. Current user: {user}. Please enter MFA token: ");
                 question.mistyped = true;
             }
-            result => return result,
+            result => return Ok(result?),
         }
     }
-    ask.mfa_code(&prompt, &question)?.parse()
+    Ok(ask.mfa_code(&prompt, &question)?.parse()?)
 }
 
 /// Settles which of the user's MFA devices to use: the only one; or, on a terminal, the
@@ -328,21 +459,6 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_six_digits_with_optional_spaces() {
-        assert_eq!("123456".parse::<TokenCode>().unwrap().as_str(), "123456");
-        assert_eq!(" 123 456 ".parse::<TokenCode>().unwrap().as_str(), "123456");
-        for bad in ["", "12345", "1234567", "abcdef", "12345x", "１２３４５６"] {
-            assert!(bad.parse::<TokenCode>().is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn a_code_never_shows_in_debug_output() {
-        let code: TokenCode = "123456".parse().unwrap();
-        assert!(!format!("{code:?}").contains("123456"));
-    }
-
-    #[test]
     fn the_prompt_names_the_user() {
         let mut ask = Scripted::new(&["654321"], false);
         let code = ask_code(&mut ask, question("alice", "default")).unwrap();
@@ -397,13 +513,13 @@ mod tests {
         let mut ask = Scripted::new(&["1", "2", "3", "123456"], true);
         assert!(matches!(
             ask_code(&mut ask, question("u", "p")),
-            Err(MfaError::MalformedCode)
+            Err(MfaError::MalformedCode(_))
         ));
         assert_eq!(ask.prompts.len(), 3);
         let mut piped = Scripted::new(&["12345", "123456"], false);
         assert!(matches!(
             ask_code(&mut piped, question("u", "p")),
-            Err(MfaError::MalformedCode)
+            Err(MfaError::MalformedCode(_))
         ));
         assert_eq!(piped.prompts.len(), 1);
     }
@@ -452,6 +568,37 @@ mod tests {
         assert!(
             error.to_string().contains("arn:aws:iam::1:mfa/d1"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_chosen_device_is_saved_in_the_config_only_when_accepted() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        let config = paths.aws_config.clone();
+        std::fs::write(&config, "# mine\n[profile work]\nregion = eu-west-1\n").unwrap();
+        let report = std::sync::Arc::new(crate::report::Collected::default());
+        let context = |answer: &str| {
+            let ask = Box::new(crate::prompt::Scripted::new(&[answer], true));
+            Context::new(paths.clone(), "work".into(), ask, report.clone())
+        };
+        offer_to_save_device(&mut context("n"), "work", "arn:d2").unwrap();
+        assert!(
+            !std::fs::read_to_string(&config)
+                .unwrap()
+                .contains("mfa_serial")
+        );
+        offer_to_save_device(&mut context(""), "work", "arn:d2").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&config).unwrap(),
+            "# mine\n[profile work]\nregion = eu-west-1\nmfa_serial = arn:d2\n"
+        );
+        assert_eq!(
+            report.messages(),
+            [format!(
+                "Saved mfa_serial in [profile work] of {}",
+                config.display()
+            )]
         );
     }
 }
