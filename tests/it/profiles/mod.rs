@@ -1,0 +1,5 @@
+//! Profiles as a user names and sets them up: `list`, `clear`, completions,
+//! `configure`, and the settings read from ~/.aws/config.
+
+mod every_kind;
+mod settings;
