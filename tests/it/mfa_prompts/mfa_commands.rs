@@ -1,6 +1,6 @@
-//! MFA codes from a command (`--mfa-command`, `mfa_process`): the code it prints is
-//! used, with the device's serial in its environment; a command that fails, garbles
-//! its output or hangs is reported and nothing is sent to AWS.
+//! MFA codes from a command (`--mfa-command`): the code it prints is used, with the
+//! device's serial in its environment; a command that fails, garbles its output or
+//! hangs is reported and nothing is sent to AWS.
 
 use crate::support::Run;
 use crate::support::fault::FaultServer;
