@@ -1,7 +1,8 @@
 //! The invariants of the credentials-file parser and editor, for any input bytes.
 //!
 //! Shared by the fuzz target (`fuzz_targets/ini.rs`) and the corpus replay test
-//! (`tests/it/fuzz_corpus.rs`), so every input the fuzzer keeps is also a regression test.
+//! (`tests/it/files/fuzz_corpus.rs`), so every input the fuzzer keeps is also a
+//! regression test.
 //!
 //! For input the parser accepts:
 //! - rendering gives back the input bytes exactly;

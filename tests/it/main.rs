@@ -1,46 +1,24 @@
 //! The integration tests: one binary, so the crate and `support` are compiled and linked
-//! once (as in ripgrep and uv). One module per area; `support` runs the real binary in a
-//! sandbox against moto and a fault-injecting server.
+//! once (as in ripgrep and uv). One module per capability, what a user gets (a folder
+//! where there is more than one file); `support` runs the real binary in a sandbox
+//! against moto and a fault-injecting server, and holds every helper that more than one
+//! file uses: no test module borrows from another.
 //!
-//! The `keyring` tests need a Secret Service and pass only under `scripts/test`; skip
-//! them elsewhere with `cargo test --test it -- --skip keyring::`.
+//! The `stores::keyring` tests need a Secret Service and pass only under `scripts/test`;
+//! skip them elsewhere with `cargo test --test it -- --skip stores::keyring::`.
 
 mod support;
 
-mod auth;
-mod backends;
-mod client_file_text;
-mod client_matrix;
-mod concurrency;
-mod credential_process_fast;
-mod dead_ends;
-mod ecosystem;
-mod everyday_auth;
-mod everyday_exec;
-mod everyday_profiles;
-mod faults;
-mod fuzz_corpus;
-mod gui_prompt;
-mod hostile_answers;
-mod hostile_files;
-mod hostile_ini;
-mod housekeeping;
-mod ini_properties;
-mod init;
-mod interrupt;
-mod keyring;
+mod clients;
+mod errors;
+mod exec_and_export;
+mod files;
 mod launch;
-mod local_input;
 mod login;
-mod newcomer;
-mod process_start;
-mod read;
+mod mfa_prompts;
+mod profiles;
 mod readme_recipes;
 mod roles;
-mod rotation;
-mod sdk_profile_conformance;
-mod secrets;
 mod server;
-mod server_clock;
-mod server_neighbours;
-mod session_origin;
+mod sessions;
+mod stores;

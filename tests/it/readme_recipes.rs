@@ -1,7 +1,7 @@
 //! The README's recipes, run exactly as written there (with this machine's paths and
 //! moto's ARNs put in for the README's examples): what a newcomer copies must work.
-//! The `.bashrc` recipe is run in a real `bash -i` by `everyday_exec`; the `serve`
-//! recipe by `client_matrix`.
+//! The `.bashrc` recipe is run in a real `bash -i` by `exec_and_export::shells`; the
+//! `serve` recipe by `clients::matrix`.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;

@@ -7,6 +7,7 @@ pub mod display;
 pub mod fault;
 pub mod federation;
 pub mod moto;
+pub mod new_user;
 pub mod running;
 pub mod serving;
 pub mod terminal;
@@ -27,6 +28,9 @@ pub const MOTO_SESSION_SECRETS: [&str; 2] = [
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
     "AQoEXAMPLEH4aoAH0gNCAPyJxz4BlCFFxWNE1OPTgk5TthT+FvwqnKwRcOIfrRh3c",
 ];
+
+/// The access key id of every session moto hands out.
+pub const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 
 /// Adds a value that must never appear on the binary's stderr.
 pub fn register_secret(secret: &str) {
@@ -64,6 +68,21 @@ pub fn venv() -> &'static Path {
         assert!(output.status.success(), "scripts/test-venv failed");
         PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
     })
+}
+
+/// The binary under test, as a user's files name it (`credential_process = …`).
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_stscreds")
+}
+
+/// Puts a `bin/stscreds` (the binary under test) first on the sandbox's PATH, for the
+/// shells and clients that run `stscreds` by name.
+pub fn put_stscreds_on_path(sandbox: &mut Sandbox) {
+    let bin = sandbox.path("bin");
+    fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(binary(), bin.join("stscreds")).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    sandbox.set_env("PATH", &path);
 }
 
 /// The venv's Python interpreter.

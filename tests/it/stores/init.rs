@@ -1,4 +1,5 @@
-//! `stscreds init`, driven as a user would: keys piped on stdin, checked against moto.
+//! `stscreds init`, driven as a user would: keys piped on stdin, checked against moto;
+//! a second `init` says which stored key it replaces (the id, never the secret).
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -167,5 +168,40 @@ fn after_the_quick_start_the_aws_cli_works_with_no_region_in_the_environment() {
     assert_eq!(
         sandbox.read(".aws/config"),
         "[default]\nregion = eu-west-1\n\n[profile work]\nregion = eu-central-1\n"
+    );
+}
+
+#[test]
+fn a_second_init_names_the_key_it_replaces() {
+    let moto = Moto::shared();
+    let (user, _) = moto.create_user_with_mfa("reinit");
+    let sandbox = Sandbox::new(&moto.url());
+    sandbox.init("work", &user);
+    let again = sandbox.init_with("work", &user, &[]).success();
+    assert!(!again.stderr.contains("Replacing"), "same key: {again:#?}");
+
+    let new_key = moto.create_access_key(&user);
+    let run = sandbox.init_with("work", &new_key, &[]).success();
+    let file = sandbox.path(".stscreds/credentials");
+    assert!(
+        run.stderr.contains(&format!(
+            "Replacing the stored key {} of profile 'work' in {}.\n",
+            user.access_key_id,
+            file.display()
+        )),
+        "{run:#?}"
+    );
+    sandbox.assert_stored_key_is("work", &user.name);
+    assert!(
+        sandbox
+            .read(".stscreds/credentials")
+            .contains(&new_key.access_key_id)
+    );
+
+    let first = Sandbox::new(&moto.url());
+    let run = first.init_with("work", &user, &[]).success();
+    assert!(
+        !run.stderr.contains("Replacing"),
+        "nothing stored: {run:#?}"
     );
 }

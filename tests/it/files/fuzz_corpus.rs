@@ -1,7 +1,7 @@
 //! Replays the fuzzer's seed corpus (`fuzz/corpus/ini/`) through the same invariants the
 //! fuzz target checks, so the corpus is a regression suite in every `cargo test`.
 
-#[path = "../../fuzz/check.rs"]
+#[path = "../../../fuzz/check.rs"]
 mod check;
 
 use std::path::Path;

@@ -8,7 +8,6 @@
 //! fault-injecting server. The server's files go under the sandbox's own `XDG_RUNTIME_DIR`,
 //! where a test sees whether they are gone.
 
-use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -19,15 +18,17 @@ use std::time::Duration;
 use aws_config::BehaviorVersion;
 use aws_types::os_shim_internal::Env;
 
-use crate::everyday_exec::put_stscreds_on_path;
 use crate::support::fault::{FaultServer, Reply};
 use crate::support::moto::Moto;
 use crate::support::running::{Running, send_signal};
-use crate::support::serving;
-use crate::support::{Sandbox, dead_endpoint, python, register_secret, support_file, venv};
+use crate::support::serving::{
+    SEEDED_KEY, SEEDED_SECRET, SEEDED_TOKEN, TOKEN_VARIABLE, URI_VARIABLE, http,
+    left_in_runtime_dir, mfa_user, port_of, seeded, serve, with_runtime_dir,
+};
+use crate::support::{
+    Sandbox, dead_endpoint, put_stscreds_on_path, python, register_secret, support_file, venv,
+};
 use stscreds::ini::Document;
-
-pub(crate) use crate::support::serving::{TOKEN_VARIABLE, URI_VARIABLE};
 
 /// What `serve`'s shell lines unset after they set the two above: whatever would win
 /// over the server in the shell they are pasted into.
@@ -45,52 +46,6 @@ const UNSET_BY_SERVE: [&str; 12] = [
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     "AWS_SSO_SESSION",
 ];
-
-/// The session seeded on disk by [`seeded`].
-const SEEDED_KEY: &str = "ASIASEEDEDSERVER0001";
-const SEEDED_SECRET: &str = "seededServerSecretKey/0001";
-const SEEDED_TOKEN: &str = "seededServerSessionToken0001";
-
-/// A sandbox whose `default` profile has a session valid for two more hours on disk,
-/// so that a server starts (and answers) without any AWS call; calls that are made go
-/// to `endpoint`.
-pub(crate) fn seeded(endpoint: &str) -> Sandbox {
-    register_secret(SEEDED_SECRET);
-    register_secret(SEEDED_TOKEN);
-    let mut sandbox = with_runtime_dir(Sandbox::new(endpoint));
-    let expiration = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2))
-        .strftime("%Y-%m-%dT%H:%M:%SZ");
-    sandbox.write(
-        ".aws/credentials",
-        &format!(
-            "[default]\naws_access_key_id = {SEEDED_KEY}\naws_secret_access_key = {SEEDED_SECRET}\naws_session_token = {SEEDED_TOKEN}\nstscreds_expiration = {expiration}\n"
-        ),
-    );
-    sandbox.set_env("PYTHON", python().to_str().unwrap());
-    sandbox.set_env(
-        "CLIENT",
-        support_file("container_client.py").to_str().unwrap(),
-    );
-    sandbox
-}
-
-/// `sandbox` with an `XDG_RUNTIME_DIR` of its own (private, as systemd makes it), where
-/// the server's token directory goes.
-pub(crate) fn with_runtime_dir(mut sandbox: Sandbox) -> Sandbox {
-    let run = sandbox.path("run");
-    std::fs::create_dir_all(&run).unwrap();
-    std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).unwrap();
-    sandbox.set_env("XDG_RUNTIME_DIR", run.to_str().unwrap());
-    sandbox
-}
-
-/// What the server left in the sandbox's runtime directory.
-pub(crate) fn left_in_runtime_dir(sandbox: &Sandbox) -> Vec<PathBuf> {
-    std::fs::read_dir(sandbox.path("run"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .collect()
-}
 
 /// A user's set-up with a role: `base` holds an IAM user's keys, `dev` is a role
 /// assumed from it (in eu-west-1) whose session is fresh, so that no MFA code is
@@ -128,60 +83,6 @@ fn role_session_key(sandbox: &Sandbox) -> String {
     sessions.get("dev", "aws_access_key_id").unwrap().to_owned()
 }
 
-/// A sandbox whose `default` profile holds the keys of a new IAM user with an MFA
-/// device whose code `mfa_process` prints; AWS calls go to `endpoint` (moto itself, or
-/// a server in front of it).
-pub(crate) fn mfa_user(prefix: &str, endpoint: &str) -> Sandbox {
-    let moto = Moto::shared();
-    let (user, _) = moto.create_user_with_mfa(prefix);
-    let mut sandbox = with_runtime_dir(Sandbox::new(&moto.url()));
-    sandbox.init("default", &user);
-    sandbox.write(".aws/config", "[default]\nmfa_process = echo 123456\n");
-    sandbox.set_env("AWS_ENDPOINT_URL", endpoint);
-    sandbox
-}
-
-/// The port of `http://127.0.0.1:PORT/credentials`.
-pub(crate) fn port_of(uri: &str) -> u16 {
-    uri.strip_prefix("http://127.0.0.1:")
-        .and_then(|rest| rest.strip_suffix("/credentials"))
-        .and_then(|port| port.parse().ok())
-        .unwrap_or_else(|| panic!("not a loopback credentials URI: {uri:?}"))
-}
-
-/// An answer to [`http`]: the status, the head and the body.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    pub(crate) status: u16,
-    pub(crate) head: String,
-    pub(crate) body: String,
-}
-
-/// One HTTP/1.1 request to 127.0.0.1:`port` on a new connection.
-pub(crate) fn http(port: u16, method: &str, path: &str, authorization: Option<&str>) -> Answer {
-    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let authorization = authorization
-        .map(|value| format!("Authorization: {value}\r\n"))
-        .unwrap_or_default();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{authorization}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, body) = response.split_once("\r\n\r\n").unwrap();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    Answer {
-        status,
-        head: head.to_owned(),
-        body: body.to_owned(),
-    }
-}
-
 /// Whether a connection to `address`:`port` is refused.
 fn refused(address: [u8; 4], port: u16) -> bool {
     let address = SocketAddr::from((address, port));
@@ -198,13 +99,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// A started `serve`, with the two values it printed (sh format).
-pub(crate) fn serve(sandbox: &Sandbox, extra: &[&str]) -> (Running, String, String) {
-    let mut args = vec!["serve"];
-    args.extend_from_slice(extra);
-    serving::started(sandbox.command(&args))
 }
 
 /// Stops `serve` with `signal`: it exits 0, says it stopped, leaves no file and

@@ -1,12 +1,10 @@
-//! Everyday `auth` and `init` with a shell in mind: `auth` warns when the shell's own
-//! credential variables will hide the new session, and says how to load it; a second
-//! `init` says which stored key it replaces (the id, never the secret).
+//! `auth` with a shell in mind: it warns when the shell's own credential variables will
+//! hide the new session, and says how to load it.
 
 use std::process::Command;
 
-use crate::everyday_exec::put_stscreds_on_path;
 use crate::support::moto::Moto;
-use crate::support::{Run, Sandbox, run_with_stdin};
+use crate::support::{Run, Sandbox, put_stscreds_on_path, run_with_stdin};
 
 /// Runs `script` in bash with the sandbox's environment, as the user's shell.
 fn in_bash(sandbox: &Sandbox, script: &str) -> Run {
@@ -83,39 +81,4 @@ fn auth_output_env_replaces_the_variables_itself_so_it_does_not_warn() {
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert!(!run.stderr.contains("warning"), "{run:#?}");
     assert_eq!(run.stdout, "now AKIAIOSFODNN7EXAMPLE us-east-1\n");
-}
-
-#[test]
-fn a_second_init_names_the_key_it_replaces() {
-    let moto = Moto::shared();
-    let (user, _) = moto.create_user_with_mfa("reinit");
-    let sandbox = Sandbox::new(&moto.url());
-    sandbox.init("work", &user);
-    let again = sandbox.init_with("work", &user, &[]).success();
-    assert!(!again.stderr.contains("Replacing"), "same key: {again:#?}");
-
-    let new_key = moto.create_access_key(&user);
-    let run = sandbox.init_with("work", &new_key, &[]).success();
-    let file = sandbox.path(".stscreds/credentials");
-    assert!(
-        run.stderr.contains(&format!(
-            "Replacing the stored key {} of profile 'work' in {}.\n",
-            user.access_key_id,
-            file.display()
-        )),
-        "{run:#?}"
-    );
-    sandbox.assert_stored_key_is("work", &user.name);
-    assert!(
-        sandbox
-            .read(".stscreds/credentials")
-            .contains(&new_key.access_key_id)
-    );
-
-    let first = Sandbox::new(&moto.url());
-    let run = first.init_with("work", &user, &[]).success();
-    assert!(
-        !run.stderr.contains("Replacing"),
-        "nothing stored: {run:#?}"
-    );
 }

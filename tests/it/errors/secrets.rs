@@ -3,6 +3,7 @@
 //! check itself works, and drives the paths most likely to leak.
 
 use crate::support::moto::Moto;
+use crate::support::new_user::initialised;
 use crate::support::{MOTO_SESSION_SECRETS, Sandbox, assert_no_secret_in, register_secret};
 
 #[test]
@@ -46,4 +47,28 @@ fn init_auth_read_and_their_failures_print_no_secret() {
     sandbox
         .run(&["init"], "not-a-key\ntyped-but-wrong-secret\n")
         .failure("not an AWS access key id");
+}
+
+#[test]
+fn verbose_traces_each_aws_call_without_secrets() {
+    let moto = Moto::shared();
+    let (sandbox, _, _) = initialised(moto, &moto.url(), "default");
+    let run = sandbox
+        .run(&["auth", "-v", "--token-code", "123456"], "")
+        .success();
+    assert!(
+        run.stderr.contains("stscreds: iam:ListMFADevices ok in "),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.contains("stscreds: sts:GetSessionToken ok in "),
+        "{run:#?}"
+    );
+    assert!(run.stderr.contains("(request id "), "{run:#?}");
+    let endpoint = format!(" at {} (request id ", moto.url());
+    assert!(run.stderr.contains(&endpoint), "{endpoint:?}: {run:#?}");
+    let quiet = sandbox
+        .run(&["auth", "--token-code", "123456"], "")
+        .success();
+    assert!(!quiet.stderr.contains("stscreds: sts:"), "{quiet:#?}");
 }

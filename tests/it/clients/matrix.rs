@@ -16,12 +16,11 @@ use std::process::Command;
 
 use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
 
-use crate::everyday_exec::put_stscreds_on_path;
 use crate::support::clients::{Held, Resolved, run_each};
 use crate::support::fault::FaultServer;
 use crate::support::moto::Moto;
 use crate::support::running::Running;
-use crate::support::{Sandbox, register_secret, venv};
+use crate::support::{Sandbox, put_stscreds_on_path, register_secret, venv};
 
 /// The region of profile `work` (an IAM user's keys).
 const WORK_REGION: &str = "eu-central-1";

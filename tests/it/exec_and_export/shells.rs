@@ -10,13 +10,13 @@ use std::process::Command;
 
 use crate::support::moto::Moto;
 use crate::support::terminal::Terminal;
-use crate::support::{Sandbox, python};
+use crate::support::{MOTO_SESSION_KEY, Sandbox, put_stscreds_on_path, python};
 use stscreds::ini::Document;
 
 /// The README's recipe for `~/.bashrc`, exactly as written there, and a prompt to
 /// wait for.
 fn bashrc() -> String {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../../README.md");
     let recipe = readme
         .split("```sh\n# ~/.bashrc\n")
         .nth(1)
@@ -28,9 +28,6 @@ fn bashrc() -> String {
     );
     format!("{recipe}PS1='ready> '\n")
 }
-
-/// The key id of every session moto's GetSessionToken hands out.
-const MOTO_SESSION_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
 
 /// A user's set-up: `default` and `base` hold the keys of two IAM users, `dev` is a
 /// role assumed from `base` (in eu-west-1), and both `default` and `dev` have a fresh
@@ -71,15 +68,6 @@ impl Accounts {
             role_name,
         }
     }
-}
-
-/// Puts a `bin/stscreds` (the binary under test) first on the sandbox's PATH.
-pub fn put_stscreds_on_path(sandbox: &mut Sandbox) {
-    let bin = sandbox.path("bin");
-    fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_stscreds"), bin.join("stscreds")).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    sandbox.set_env("PATH", &path);
 }
 
 /// The path of `name` in the usual directories, if it is installed.

@@ -1,6 +1,7 @@
 //! Where long-term keys live: the encrypted-file backend end to end, choosing and
 //! remembering a backend, moving keys between backends, and a keyring that cannot be
-//! reached (an error, never a silent fallback). The real keyring is in tests/it/keyring.rs.
+//! reached (an error, never a silent fallback). The real keyring is in
+//! tests/it/stores/keyring.rs.
 
 use std::fs;
 

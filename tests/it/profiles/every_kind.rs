@@ -9,12 +9,10 @@ use std::process::Command;
 
 use crate::support::fault::FaultServer;
 use crate::support::moto::{Moto, TestUser};
-use crate::support::{Run, Sandbox, python, run_with_stdin, support_file, venv, without_terminal};
+use crate::support::{
+    Run, Sandbox, binary, python, run_with_stdin, support_file, venv, without_terminal,
+};
 use stscreds::ini::Document;
-
-fn binary() -> &'static str {
-    env!("CARGO_BIN_EXE_stscreds")
-}
 
 fn role_profile(name: &str, role_arn: &str, source: &str) -> String {
     format!("[profile {name}]\nrole_arn = {role_arn}\nsource_profile = {source}\n")

@@ -1,7 +1,7 @@
 //! What the binary's own start-up (it replaces Rust's on Linux) must keep: standard
 //! descriptors a caller closed are reopened on /dev/null, so that no file stscreds
 //! opens takes their place and receives its messages, and a child of `exec` starts
-//! with all three. (SIGPIPE ignored: `read.rs`, the broken-pipe test.)
+//! with all three. (SIGPIPE ignored: `sessions/read.rs`, the broken-pipe test.)
 
 use std::os::unix::process::CommandExt;
 

@@ -12,13 +12,13 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::server::{
-    TOKEN_VARIABLE, URI_VARIABLE, http, left_in_runtime_dir, mfa_user, port_of, seeded, serve,
-};
 use crate::support::fault::FaultServer;
 use crate::support::moto::Moto;
 use crate::support::running::{Running, send_signal};
-use crate::support::serving::exported;
+use crate::support::serving::{
+    TOKEN_VARIABLE, URI_VARIABLE, exported, http, left_in_runtime_dir, mfa_user, port_of, seeded,
+    serve,
+};
 use crate::support::{dead_endpoint, register_secret};
 
 /// The server's limit on connections held at once (`server::http::MOST_CONNECTIONS`).

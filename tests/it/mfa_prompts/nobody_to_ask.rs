@@ -1,0 +1,57 @@
+//! No prompt where nobody can answer: a closed or ended standard input gets the one
+//! error line, not a question first.
+
+use std::process::{Command, Stdio};
+
+use crate::support::moto::{Moto, TestUser};
+use crate::support::{Run, Sandbox, new_user};
+
+/// A sandbox with keys stored for `profile` (no session yet).
+fn initialised(profile: &str) -> (Sandbox, TestUser) {
+    let moto = Moto::shared();
+    let (sandbox, user, _) = new_user::initialised(moto, &moto.url(), profile);
+    (sandbox, user)
+}
+
+/// `inner` run by `sh` with its standard input closed (`0<&-`), as a user's shell would.
+fn with_stdin_closed(inner: &Command) -> Command {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(r#"exec "$0" "$@" 0<&-"#)
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .env_clear()
+        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+    command
+}
+
+/// Panics unless `run` failed with its one error line, after at most the line that
+/// says why it authenticates, and showed no prompt.
+#[track_caller]
+fn assert_only_the_error_line(run: Run) {
+    let run = run.failure("standard input is closed");
+    assert!(!run.stderr.contains("MFA token"), "a prompt: {run:#?}");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    let (error, before) = lines.split_last().unwrap();
+    assert!(error.starts_with("error: "), "{run:#?}");
+    assert!(
+        before
+            .iter()
+            .all(|line| line.ends_with("; authenticating.")),
+        "{run:#?}"
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn read_with_stdin_at_its_end_prints_the_error_and_no_prompt() {
+    let (sandbox, _) = initialised("default");
+    let args = ["read", "aws_access_key_id"];
+    let mut from_dev_null = sandbox.command(&args);
+    from_dev_null.stdin(Stdio::null());
+    assert_only_the_error_line(Run::from(from_dev_null.output().unwrap()));
+    let closed = with_stdin_closed(&sandbox.command(&args)).output().unwrap();
+    assert_only_the_error_line(Run::from(closed));
+    assert_only_the_error_line(sandbox.run(&args, ""));
+}
