@@ -9,10 +9,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::env::BROWSER_VARIABLE;
+use crate::invalid::Invalid;
 use crate::message::shell_word;
-use crate::prompt::InputError;
 use crate::subprocess;
-
 
 /// How long a launcher has to fail before it counts as working: openers (`xdg-open`,
 /// `open`) hand the URL on and exit at once, with a status that says whether it
@@ -29,10 +28,10 @@ pub struct Launcher {
 impl Launcher {
     /// The launcher of `command`, a command line in shell syntax (`firefox -P work`),
     /// from `origin` (`--browser`, `$BROWSER`) for the error.
-    pub fn parse(command: &str, origin: &str) -> Result<Self, InputError> {
+    pub fn parse(command: &str, origin: &str) -> Result<Self, Invalid> {
         match shlex::split(command) {
             Some(words) if !words.is_empty() => Ok(Self { words }),
-            _ => Err(InputError::Invalid(format!(
+            _ => Err(Invalid(format!(
                 "{origin} is not a command line stscreds can split into words (check its quotes): {}",
                 crate::message::printable(command)
             ))),
@@ -125,7 +124,7 @@ fn inherit_no_other_descriptors(command: &mut Command) {
 pub fn launchers(
     flag: Option<&str>,
     browser_variable: Option<&str>,
-) -> Result<Vec<Launcher>, InputError> {
+) -> Result<Vec<Launcher>, Invalid> {
     if let Some(command) = flag {
         return Ok(vec![Launcher::parse(command, "--browser")?]);
     }

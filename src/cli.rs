@@ -6,8 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::env::{NamedProfile, Settings};
 use crate::ini::is_valid_profile_name;
+use crate::invalid::Invalid;
 use crate::message::shell_word;
-use crate::prompt::InputError;
 use crate::session::{CredentialKey, SessionDuration, TokenCode};
 use crate::store::Backend;
 
@@ -331,7 +331,7 @@ pub struct ReadArgs {
 impl Cli {
     /// The profile: `--profile` or the command's PROFILE argument (not two different
     /// ones), else as [`resolve_profile`] finds it in `settings`.
-    pub fn profile(&self, settings: &Settings) -> Result<String, InputError> {
+    pub fn profile(&self, settings: &Settings) -> Result<String, Invalid> {
         let named = match &self.command {
             Command::Auth(args) => args.named_profile.as_deref(),
             Command::Exec(args) => args.named_profile.as_deref(),
@@ -340,7 +340,7 @@ impl Cli {
             _ => None,
         };
         match (self.profile.as_deref(), named) {
-            (Some(flag), Some(named)) if flag != named => Err(InputError::Invalid(format!(
+            (Some(flag), Some(named)) if flag != named => Err(Invalid(format!(
                 "two profiles given, --profile {} and {}; give one",
                 shell_word(flag),
                 shell_word(named)
@@ -353,13 +353,13 @@ impl Cli {
 /// The profile: `flag`, else the one `settings` name (a non-empty `AWS_PROFILE`, else a
 /// non-empty `STSCREDS_PROFILE`: inside `stscreds exec`, the profile it runs as), else
 /// `default`.
-pub fn resolve_profile(flag: Option<&str>, settings: &Settings) -> Result<String, InputError> {
+pub fn resolve_profile(flag: Option<&str>, settings: &Settings) -> Result<String, Invalid> {
     if let Some(profile) = flag {
         return Ok(profile.to_owned());
     }
     match &settings.profile {
         Some(NamedProfile { variable, name }) => {
-            parse_profile(name).map_err(|why| InputError::Invalid(format!("{variable}: {why}")))
+            parse_profile(name).map_err(|why| Invalid(format!("{variable}: {why}")))
         }
         None => Ok("default".to_owned()),
     }

@@ -12,9 +12,8 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use crate::env::SIGNIN_ENDPOINT_VARIABLE;
-use crate::prompt::InputError;
+use crate::invalid::Invalid;
 use crate::session::{SessionCredentials, SessionDuration};
-
 
 /// The `Issuer` of the login URL: who sent the person to the console.
 pub const ISSUER: &str = "stscreds";
@@ -37,9 +36,9 @@ pub enum Partition {
 impl Partition {
     /// The partition of `region`; regions of partitions without a public console (the
     /// isolated `*-iso*` ones, the European Sovereign Cloud) are refused.
-    pub fn of_region(region: &str) -> Result<Self, InputError> {
+    pub fn of_region(region: &str) -> Result<Self, Invalid> {
         if region.contains("-iso") || region.starts_with("eusc-") {
-            return Err(InputError::Invalid(format!(
+            return Err(Invalid(format!(
                 "region '{region}' belongs to a partition whose console stscreds cannot sign in to; it knows the consoles of aws, aws-cn (cn-*) and aws-us-gov (us-gov-*)"
             )));
         }
@@ -122,14 +121,14 @@ pub struct Console {
 impl Console {
     /// The console of `region`, which must look like a region name: it becomes part
     /// of host names.
-    pub fn for_region(region: &str) -> Result<Self, InputError> {
+    pub fn for_region(region: &str) -> Result<Self, Invalid> {
         let plausible = (2..=32).contains(&region.len())
             && region.starts_with(|c: char| c.is_ascii_lowercase())
             && region
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !plausible {
-            return Err(InputError::Invalid(format!(
+            return Err(Invalid(format!(
                 "'{}' is not an AWS region name like eu-west-1",
                 crate::message::printable(region)
             )));
@@ -176,7 +175,7 @@ impl Console {
     /// The URL of `page`: the region's console home, a service's console (global
     /// services on the partition's global host, without a region), or a console URL
     /// given as it is (`https://` only: it is where a signed-in browser goes).
-    pub fn destination(&self, page: Page<'_>) -> Result<String, InputError> {
+    pub fn destination(&self, page: Page<'_>) -> Result<String, Invalid> {
         match page {
             Page::Home => Ok(self.regional_page("console")),
             Page::Service(name) => self.service_page(name),
@@ -187,7 +186,7 @@ impl Console {
                 if usable {
                     Ok(url.to_owned())
                 } else {
-                    Err(InputError::Invalid(format!(
+                    Err(Invalid(format!(
                         "--destination '{}' is not an https:// URL; give a console URL such as https://{}/s3/home",
                         crate::message::printable(url),
                         self.console_host()
@@ -197,14 +196,14 @@ impl Console {
         }
     }
 
-    fn service_page(&self, name: &str) -> Result<String, InputError> {
+    fn service_page(&self, name: &str) -> Result<String, Invalid> {
         let valid = !name.is_empty()
             && name.len() <= 64
             && name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !valid {
-            return Err(InputError::Invalid(format!(
+            return Err(Invalid(format!(
                 "--service '{}' is not a console service name like s3, ec2 or iam (lower-case letters, digits and -)",
                 crate::message::printable(name)
             )));
@@ -240,11 +239,11 @@ pub struct SigninEndpoint {
 impl SigninEndpoint {
     /// The endpoint for `console`, or `replacement` (the variable's value: a scheme and
     /// host such as `http://127.0.0.1:8080`, nothing else) when it is set.
-    pub fn new(console: &Console, replacement: Option<&str>) -> Result<Self, InputError> {
+    pub fn new(console: &Console, replacement: Option<&str>) -> Result<Self, Invalid> {
         let origin = match replacement {
             // Not quoted: a proxy URL may carry a password.
             Some(value) => origin_of(value).ok_or_else(|| {
-                InputError::Invalid(format!(
+                Invalid(format!(
                     "{SIGNIN_ENDPOINT_VARIABLE} is not a scheme and host like http://127.0.0.1:8080 (nothing else: the path /federation is added)"
                 ))
             })?,

@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::invalid::Invalid;
 use crate::output::{CREDENTIAL_VARIABLES, OVERRIDING_VARIABLES};
-use crate::prompt::InputError;
 
 /// The environment variable that supplies the passphrase of the encrypted key file, for
 /// automation; never passed on to a command stscreds runs.
@@ -62,8 +62,8 @@ impl<T: Copy> Setting<T> {
     }
 
     /// The value, or the error that names the variable and says what it should be.
-    pub fn get(&self) -> Result<T, InputError> {
-        self.0.clone().map_err(InputError::Invalid)
+    pub fn get(&self) -> Result<T, Invalid> {
+        self.0.clone().map_err(Invalid)
     }
 }
 

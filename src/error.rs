@@ -67,6 +67,10 @@ pub enum Error {
     #[error("{0}")]
     Input(#[from] crate::prompt::InputError),
 
+    /// A value given cannot be used; the message says what is expected.
+    #[error(transparent)]
+    Invalid(#[from] crate::invalid::Invalid),
+
     /// An AWS call failed.
     #[error("{0}")]
     Aws(#[from] AwsError),

@@ -21,6 +21,7 @@ pub mod error;
 pub mod files;
 pub mod ini;
 pub mod interrupt;
+pub mod invalid;
 pub mod launch;
 pub mod message;
 pub mod output;

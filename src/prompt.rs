@@ -4,6 +4,7 @@
 //! to show ([`PromptKind`]) is chosen here too; the dialog windows themselves are in
 //! `dialog`.
 
+use crate::invalid::Invalid;
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use secrecy::SecretString;
@@ -167,8 +168,8 @@ pub enum InputError {
         source: io::Error,
     },
     /// The answer is not acceptable; the message says what is expected.
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
 }
 
 /// The real terminal (or piped standard input).

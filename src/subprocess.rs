@@ -20,7 +20,7 @@ const MOST_OUTPUT: u64 = 4096;
 
 /// How long an MFA command or a dialog may take to give an answer: 60 s, or
 /// `STSCREDS_MFA_TIMEOUT`.
-pub fn answer_timeout() -> Result<Duration, crate::prompt::InputError> {
+pub fn answer_timeout() -> Result<Duration, crate::invalid::Invalid> {
     crate::env::Settings::process().timeouts.mfa.get()
 }
 

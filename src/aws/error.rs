@@ -76,7 +76,7 @@ pub enum AwsError {
 
     /// A setting (`STSCREDS_TIMEOUT`) is not usable.
     #[error("{0}")]
-    Setting(#[from] crate::prompt::InputError),
+    Setting(#[from] crate::invalid::Invalid),
 
     /// STS refused the MFA code.
     #[error(

@@ -27,8 +27,8 @@ use super::redact;
 use crate::console::SigninEndpoint;
 use crate::env::SIGNIN_ENDPOINT_VARIABLE;
 use crate::env::Settings;
+use crate::invalid::Invalid;
 use crate::message::profile_flag;
-use crate::prompt::InputError;
 use crate::report::Report;
 use crate::session::{SessionCredentials, SessionDuration};
 
@@ -50,7 +50,7 @@ pub enum SigninError {
 
     /// `STSCREDS_TIMEOUT` is not usable.
     #[error(transparent)]
-    Setting(#[from] InputError),
+    Setting(#[from] Invalid),
 
     /// The system's trusted certificates could not be loaded.
     #[error(

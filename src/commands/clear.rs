@@ -7,8 +7,8 @@ use crate::config::profiles::{self, Known};
 use crate::context::Context;
 use crate::credentials::{plan, sessions};
 use crate::error::Error;
+use crate::invalid::Invalid;
 use crate::message::shell_word;
-use crate::prompt::InputError;
 
 /// The top-level entry point for `stscreds clear`. A mistyped profile, or one whose
 /// `credential_process` gets another profile's credentials, has nothing cached: that
@@ -28,7 +28,7 @@ pub fn run(cx: &Context) -> Result<(), Error> {
             _ => None,
         };
         if let Some(message) = meant {
-            return Err(InputError::Invalid(message).into());
+            return Err(Invalid(message).into());
         }
     }
     cleared.say(cx);
@@ -99,7 +99,7 @@ impl Cleared {
 /// which of the two was meant cannot be told.
 pub fn run_all(cx: &Context, profile_named: bool) -> Result<(), Error> {
     if profile_named {
-        return Err(InputError::Invalid(format!(
+        return Err(Invalid(format!(
             "`clear --all` clears the sessions of every profile; leave out --profile, or run `stscreds clear --profile {}` for that one",
             shell_word(&cx.profile)
         ))

@@ -16,7 +16,7 @@ use clap_complete::Shell;
 use crate::cli::Cli;
 use crate::error::Error;
 use crate::files;
-use crate::prompt::InputError;
+use crate::invalid::Invalid;
 use crate::report::Report;
 
 /// The command the scripts run for the names: hidden from `--help`, one name a line.
@@ -38,7 +38,7 @@ pub fn run(shell: Option<Shell>, install: bool, report: &dyn Report) -> Result<(
         (Some(shell), false) => super::print(&script(shell)),
         (shell, _) => {
             let shell = shell.or_else(Shell::from_env).ok_or_else(|| {
-                InputError::Invalid(
+                Invalid(
                     "cannot tell your shell from $SHELL; name it: `stscreds completions --install bash` (or zsh, fish)".to_owned(),
                 )
             })?;
@@ -52,7 +52,7 @@ pub fn run(shell: Option<Shell>, install: bool, report: &dyn Report) -> Result<(
 fn install(shell: Shell, report: &dyn Report) -> Result<(), Error> {
     let env = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
     let path = install_path(shell, &env).ok_or_else(|| {
-        InputError::Invalid(format!(
+        Invalid(format!(
             "--install knows where bash, zsh and fish load completions, not {shell}; save the script where {shell} loads it: `stscreds completions {shell} > FILE`"
         ))
     })?;

@@ -8,8 +8,8 @@ use crate::config::{self, ConfigFile};
 use crate::context::Context;
 use crate::credentials::sessions::Slot;
 use crate::error::Error;
+use crate::invalid::Invalid;
 use crate::message::{config_shell_word, printable, shell_word};
-use crate::prompt::InputError;
 
 /// The top-level entry point for `stscreds configure`.
 pub fn run(cx: &Context, args: &ConfigureArgs) -> Result<(), Error> {
@@ -52,7 +52,7 @@ fn keys_to_unset<'a>(
         .iter()
         .find(|key| pairs.iter().any(|(set, _)| set.eq_ignore_ascii_case(key)))
     {
-        return Err(InputError::Invalid(format!(
+        return Err(Invalid(format!(
             "this command would both set and remove {key}; give one of the two"
         ))
         .into());
@@ -96,7 +96,7 @@ fn served_profile(cx: &Context, args: &ConfigureArgs) -> Result<Option<String>, 
         (None, false) => return Ok(None),
     };
     if let Some(role) = cx.config()?.profile(profile)?.role {
-        return Err(InputError::Invalid(format!(
+        return Err(Invalid(format!(
             "profile '{profile}' assumes role {}, so the AWS tools assume it themselves and would never run a credential_process there; give them a profile of their own that gets the credentials of '{served}' from stscreds: `stscreds configure --profile {} --credential-process-for {}`",
             printable(&role.role_arn),
             shell_word(&format!("{profile}-cli")),
@@ -108,7 +108,7 @@ fn served_profile(cx: &Context, args: &ConfigureArgs) -> Result<Option<String>, 
         closest: Some(closest),
     } = profiles::describe(&cx.paths, &served)?
     {
-        return Err(InputError::Invalid(profiles::unknown_profile(&served, &closest)).into());
+        return Err(Invalid(profiles::unknown_profile(&served, &closest)).into());
     }
     Ok(Some(served))
 }
@@ -131,11 +131,10 @@ fn region_of(cx: &Context, served: &str) -> Result<String, Error> {
 /// `/bin/sh` start the same program with the same arguments (see
 /// [`config_shell_word`]).
 fn credential_process_line(profile: &str) -> Result<String, Error> {
-    let executable = crate::launch::front_executable().map_err(|error| {
-        InputError::Invalid(format!("cannot tell where stscreds is installed: {error}"))
-    })?;
+    let executable = crate::launch::front_executable()
+        .map_err(|error| Invalid(format!("cannot tell where stscreds is installed: {error}")))?;
     let unwritable = || {
-        InputError::Invalid(format!(
+        Invalid(format!(
             "stscreds is installed at {}, a path a credential_process line cannot hold (it is not UTF-8 or has a control character); install it in a directory with a plainer name",
             printable(&executable.to_string_lossy())
         ))

@@ -13,8 +13,8 @@ use crate::env::{EXEC_PROFILE_VARIABLE, Settings};
 use crate::error::Error;
 use crate::files;
 use crate::interrupt::{self, Caught};
+use crate::invalid::Invalid;
 use crate::output::{self, CREDENTIAL_VARIABLES, OVERRIDING_VARIABLES};
-use crate::prompt::InputError;
 use crate::server::{self, CredentialServer, ListeningPort};
 use crate::session;
 
@@ -39,7 +39,7 @@ pub fn run(
     // The variable that tells commands inside which profile they run as also marks a
     // shell started by `stscreds exec`, so that a nested `exec` can refuse.
     if let Some(outer) = cx.settings.inside_exec.as_ref().filter(|_| !force) {
-        return Err(InputError::Invalid(format!(
+        return Err(Invalid(format!(
             "already inside `stscreds exec` for profile '{}'; leave that shell first, or pass --force to replace its credentials",
             outer.to_string_lossy()
         ))

@@ -10,8 +10,9 @@ use crate::credentials::{self, plan};
 use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
+use crate::invalid::Invalid;
 use crate::message::{printable, profile_flag};
-use crate::prompt::{Ask, InputError};
+use crate::prompt::Ask;
 use crate::report::Report;
 use crate::store::{Backend, KeyStore, LongTermKeys};
 
@@ -103,7 +104,7 @@ fn refuse_profile_without_keys(cx: &Context) -> Result<(), Error> {
             "profile '{profile}' gets its credentials from its credential_process, another program, so keys stored for it would never be used; store them under a profile of their own: `stscreds init --profile NAME`"
         ),
     };
-    Err(InputError::Invalid(message).into())
+    Err(Invalid(message).into())
 }
 
 /// Makes sure the AWS tools find a region for the profile in `~/.aws/config`: the AWS
@@ -186,7 +187,7 @@ fn ask_keys(ask: &mut dyn Ask) -> Result<LongTermKeys, Error> {
     let secret = ask.secret("AWS Secret Access Key: ")?;
     let secret_access_key: SecretString = secret.expose_secret().trim().into();
     if secret_access_key.expose_secret().is_empty() {
-        return Err(InputError::Invalid("the secret access key is empty; paste the secret that was shown when the key was created".into()).into());
+        return Err(Invalid("the secret access key is empty; paste the secret that was shown when the key was created".into()).into());
     }
     Ok(LongTermKeys {
         access_key_id,
@@ -194,18 +195,18 @@ fn ask_keys(ask: &mut dyn Ask) -> Result<LongTermKeys, Error> {
     })
 }
 
-fn check_access_key_id(id: &str) -> Result<(), InputError> {
+fn check_access_key_id(id: &str) -> Result<(), Invalid> {
     let well_formed = (16..=128).contains(&id.len())
         && id
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if !well_formed {
-        return Err(InputError::Invalid(
+        return Err(Invalid(
             "that is not an AWS access key id (20 capital letters and digits, usually starting with AKIA); copy it from the IAM console".into(),
         ));
     }
     if id.starts_with("ASIA") {
-        return Err(InputError::Invalid(
+        return Err(Invalid(
             "that is a temporary (session) access key; `stscreds init` needs an IAM user's long-term key, which starts with AKIA".into(),
         ));
     }

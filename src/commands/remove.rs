@@ -6,8 +6,9 @@ use crate::config::state::{self, ProfileState};
 use crate::context::Context;
 use crate::error::Error;
 use crate::files;
+use crate::invalid::Invalid;
 use crate::message::profile_flag;
-use crate::prompt::{Ask, InputError};
+use crate::prompt::Ask;
 use crate::store::{KeyStore, StoreError};
 
 /// The top-level entry point for `stscreds remove`.
@@ -64,7 +65,7 @@ fn nothing_to_remove(cx: &Context) -> Error {
             .into();
         }
     };
-    InputError::Invalid(format!(
+    Invalid(format!(
         "profile '{profile}' has no long-term keys of its own, so nothing was removed: {source}, whose keys it needs; to stop using it, delete its section from {} (`stscreds clear{}` forgets its sessions)",
         cx.paths.aws_config.display(),
         profile_flag(profile)
@@ -79,7 +80,7 @@ fn confirmed(
     location: &str,
 ) -> Result<bool, Error> {
     if !ask.is_interactive() {
-        return Err(InputError::Invalid(format!(
+        return Err(Invalid(format!(
             "removing the keys of profile '{profile}' needs confirmation: run it in a terminal, or pass --yes"
         ))
         .into());

@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::credentials::plan::Plan;
 use crate::credentials::{self, Freshness, SessionArgs};
 use crate::error::Error;
-use crate::prompt::InputError;
+use crate::invalid::Invalid;
 use crate::rotation::Rotation;
 use crate::session;
 use crate::store::{Backend, KeyStore, LongTermKeys};
@@ -18,7 +18,7 @@ use crate::store::{Backend, KeyStore, LongTermKeys};
 /// The top-level entry point for `stscreds rotate`.
 pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
     if args.role_arn.is_some() {
-        return Err(InputError::Invalid(
+        return Err(Invalid(
             "rotate replaces the access key of the profile's IAM user; --role-arn does not apply"
                 .into(),
         )

@@ -12,14 +12,14 @@ use crate::credentials::supply::Supply;
 use crate::error::Error;
 use crate::files;
 use crate::interrupt;
+use crate::invalid::Invalid;
 use crate::output::{self, CREDENTIAL_VARIABLES, Format, OVERRIDING_VARIABLES};
-use crate::prompt::InputError;
 use crate::server::{self, CredentialServer, ListeningPort, ServerError};
 
 /// The top-level entry point for `stscreds serve`.
 pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> Result<(), Error> {
     if format == Format::Ini {
-        return Err(InputError::Invalid(
+        return Err(Invalid(
             "serve prints environment variables: choose --format sh, fish, powershell, cmd, dotenv or json".into(),
         )
         .into());

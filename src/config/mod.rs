@@ -8,6 +8,7 @@ pub mod state;
 
 use crate::files::FileError;
 use crate::ini::UnsafeText;
+use crate::invalid::Invalid;
 
 /// Why a configuration file could not be read or written, or a setting is not usable.
 #[derive(Debug, thiserror::Error)]
@@ -17,7 +18,7 @@ pub enum ConfigError {
     File(#[from] FileError),
     /// A setting is not usable; the message names it and says what to do.
     #[error(transparent)]
-    Invalid(#[from] InputError),
+    Invalid(#[from] Invalid),
     /// A value to write would not stay on its line.
     #[error(transparent)]
     Unsafe(#[from] UnsafeText),
@@ -30,7 +31,7 @@ use std::time::Duration;
 use crate::env::{PROMPT_VARIABLE, ProfileOverrides, Setting, Settings};
 use crate::files::{self, Paths};
 use crate::ini::{Document, is_valid_profile_name};
-use crate::prompt::{InputError, PromptKind};
+use crate::prompt::PromptKind;
 use crate::report::Report;
 use crate::session::SessionDuration;
 
@@ -233,7 +234,7 @@ impl ProfileConfig {
 /// and such a value would reach messages, requests and commands as it stands.
 fn checked_value(value: &str, key: &str, profile: &str, file: &str) -> Result<String, ConfigError> {
     if value.chars().any(char::is_control) {
-        return Err(InputError::Invalid(format!(
+        return Err(Invalid(format!(
             "{file}: {key} in profile '{profile}' holds a control character ({}); fix that line",
             crate::message::printable(value)
         ))
@@ -248,7 +249,7 @@ fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<Str
     if is_valid_profile_name(&source) {
         return Ok(source);
     }
-    Err(InputError::Invalid(format!(
+    Err(Invalid(format!(
         "{file}: source_profile = {} in profile '{profile}' is not a profile name AWS tools accept (letters, digits and _-/.%@:+); fix that line",
         crate::message::printable(&source)
     ))
@@ -258,7 +259,7 @@ fn checked_profile_name(source: String, profile: &str, file: &str) -> Result<Str
 /// A prompt kind named by `source` (the variable, or the file and profile).
 fn prompt_kind(text: &str, source: &str) -> Result<PromptKind, ConfigError> {
     PromptKind::named(text).ok_or_else(|| {
-        InputError::Invalid(format!(
+        Invalid(format!(
             "{source}: '{}' is not a kind of prompt; use {}",
             crate::message::printable(text),
             PromptKind::NAMES
@@ -276,7 +277,7 @@ fn parse_duration_seconds(
         .ok()
         .and_then(|seconds| SessionDuration::parse(&format!("{seconds}s")).ok())
         .ok_or_else(|| {
-            InputError::Invalid(format!(
+            Invalid(format!(
                 "{file}: duration_seconds = {} in profile '{profile}' must be a number of seconds from 900 to 129600",
                 crate::message::printable(text)
             ))

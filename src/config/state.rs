@@ -8,7 +8,7 @@ use std::str::FromStr;
 use super::ConfigError;
 use crate::env::{BACKEND_VARIABLE, Settings};
 use crate::files::{self, Paths};
-use crate::prompt::InputError;
+use crate::invalid::Invalid;
 
 /// The key recording a profile's backend.
 pub const BACKEND: &str = "backend";
@@ -46,7 +46,7 @@ pub fn load(paths: &Paths, profile: &str) -> Result<ProfileState, ConfigError> {
     };
     let backend = match value(BACKEND) {
         Some(name) => Some(name.parse::<Backend>().map_err(|error| {
-            InputError::Invalid(format!(
+            Invalid(format!(
                 "[{profile}] in {}: {error}",
                 paths.state().display()
             ))
@@ -119,9 +119,9 @@ impl Backend {
             return Ok(backend);
         }
         match &settings.backend {
-            Some(value) => value.parse().map_err(|error: InputError| {
-                InputError::Invalid(format!("{BACKEND_VARIABLE}: {error}")).into()
-            }),
+            Some(value) => value
+                .parse()
+                .map_err(|error: Invalid| Invalid(format!("{BACKEND_VARIABLE}: {error}")).into()),
             None => Ok(current),
         }
     }
@@ -140,14 +140,14 @@ impl fmt::Display for Backend {
 }
 
 impl FromStr for Backend {
-    type Err = InputError;
+    type Err = Invalid;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Backend::ALL
             .into_iter()
             .find(|backend| backend.name() == value.trim())
             .ok_or_else(|| {
-                InputError::Invalid(format!(
+                Invalid(format!(
                     "unknown backend '{}'; use file, keyring or encrypted-file",
                     crate::message::printable(value)
                 ))

@@ -12,8 +12,8 @@ use crate::aws::Aws;
 use crate::config::profiles::{self, Known};
 use crate::config::state;
 use crate::context::Context;
+use crate::invalid::Invalid;
 use crate::message::{profile_flag, shell_word};
-use crate::prompt::InputError;
 use crate::session::{SessionCredentials, SessionDuration};
 use crate::store::KeyStore;
 
@@ -105,7 +105,7 @@ fn refuse_profile_without_role(cx: &Context) -> Result<Error, Error> {
             )
         }
     };
-    Ok(InputError::Invalid(message).into())
+    Ok(Invalid(message).into())
 }
 
 /// Credentials of `sts:GetFederationToken`, signed with the profile's long-term keys;
@@ -114,7 +114,7 @@ fn federated(cx: &mut Context, args: &SessionArgs) -> Result<Signin, Error> {
     let profile = cx.profile.clone();
     let chain = plan::resolve(cx.config()?, &profile, None)?;
     if let Some(role) = chain.roles.last() {
-        return Err(InputError::Invalid(format!(
+        return Err(Invalid(format!(
             "profile '{profile}' assumes role {}, which signs in to the console with MFA; drop --federation-token, which is for a profile with long-term keys and no role",
             role.role_arn
         ))

@@ -302,7 +302,7 @@ pub fn code_from_command(
     serial: &str,
     profile: &str,
 ) -> Result<TokenCode, MfaError> {
-    let limit = subprocess::answer_timeout()?;
+    let limit = subprocess::answer_timeout().map_err(InputError::from)?;
     let mut shell = Command::new("sh");
     shell
         .arg("-c")

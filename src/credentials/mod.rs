@@ -51,9 +51,12 @@ pub enum Error {
     /// The MFA code or device could not be settled.
     #[error(transparent)]
     Mfa(#[from] mfa::MfaError),
-    /// Something typed or configured is not usable.
+    /// An answer could not be had.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// Something typed or configured is not usable.
+    #[error(transparent)]
+    Invalid(#[from] crate::invalid::Invalid),
     /// An edit would have put a line break (or NUL) into a file; nothing was written.
     #[error(transparent)]
     UnsafeText(#[from] crate::ini::UnsafeText),

@@ -10,7 +10,8 @@ use super::sessions::{self, Slot};
 use super::{Error, SessionArgs};
 use crate::config::{ConfigFile, ProfileConfig};
 use crate::context::Context;
-use crate::prompt::{InputError, PromptKind};
+use crate::invalid::Invalid;
+use crate::prompt::PromptKind;
 use crate::session::SessionDuration;
 
 /// AWS limits a role session to one hour when the role is assumed with temporary
@@ -248,7 +249,7 @@ fn refuse_role_of(chain: &Chain, command: &str) -> Result<(), Error> {
     let profile = &chain.profile;
     match chain.roles.last() {
         None => Ok(()),
-        Some(role) => Err(InputError::Invalid(format!(
+        Some(role) => Err(Invalid(format!(
             "profile '{profile}' assumes role {} and has no keys of its own; they belong to profile '{}': run `stscreds {command} --profile {}`",
             role.role_arn, chain.base, crate::message::shell_word(&chain.base)
         ))
@@ -272,7 +273,7 @@ pub fn resolve(
             break;
         };
         let source = role.source_profile.ok_or_else(|| {
-            InputError::Invalid(format!(
+            Invalid(format!(
                 "profile '{current}' has role_arn but no source_profile; stscreds assumes roles with the credentials of a source_profile (add one naming the profile whose keys `stscreds init` stored)"
             ))
         })?;
@@ -287,7 +288,7 @@ pub fn resolve(
         let cycle = path.contains(&source);
         path.push(source.clone());
         if cycle {
-            return Err(InputError::Invalid(format!(
+            return Err(Invalid(format!(
                 "the source_profile settings in ~/.aws/config go round in a circle: {}; one of them must name a profile with long-term keys",
                 path.join(" -> ")
             ))

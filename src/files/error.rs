@@ -4,7 +4,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::ini::ParseError;
-use crate::prompt::InputError;
+use crate::invalid::Invalid;
 
 /// A file could not be found, read, parsed, written or locked.
 #[derive(Debug, thiserror::Error)]
@@ -76,5 +76,5 @@ pub enum FileError {
 
     /// A setting (`STSCREDS_LOCK_TIMEOUT`) is not usable.
     #[error("{0}")]
-    Setting(#[from] InputError),
+    Setting(#[from] Invalid),
 }
