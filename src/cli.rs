@@ -276,7 +276,7 @@ pub struct MfaArgs {
     /// terminal or a dialog window [default: STSCREDS_MFA_PROMPT, else the profile's
     /// mfa_prompt, else auto]
     #[arg(long, value_enum, value_name = "KIND")]
-    pub mfa_prompt: Option<crate::prompt::PromptKind>,
+    pub mfa_prompt: Option<crate::ui::prompt::PromptKind>,
 
     /// Assume this IAM role with the profile's MFA session (instead of a role profile
     /// in ~/.aws/config).

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use crate::config::{ConfigError, ConfigFile};
 use crate::env::Settings;
 use crate::files::Paths;
-use crate::prompt::Ask;
-use crate::report::Report;
+use crate::ui::prompt::Ask;
+use crate::ui::report::Report;
 
 /// One command's view of the world.
 pub struct Context {

@@ -65,7 +65,7 @@ pub enum Error {
 
     /// Something typed or passed in is not usable.
     #[error("{0}")]
-    Input(#[from] crate::prompt::InputError),
+    Input(#[from] crate::ui::prompt::InputError),
 
     /// A value given cannot be used; the message says what is expected.
     #[error(transparent)]

@@ -8,30 +8,25 @@
 //! [`credentials::get`].
 
 pub mod aws;
-pub mod browser;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod console;
 pub mod context;
 pub mod credentials;
-pub mod dialog;
 pub mod env;
 pub mod error;
 pub mod files;
 pub mod ini;
-pub mod interrupt;
 pub mod invalid;
 pub mod launch;
 pub mod message;
 pub mod output;
-pub mod prompt;
-pub mod report;
 pub mod rotation;
 pub mod server;
 pub mod session;
 pub mod store;
-pub mod subprocess;
+pub mod ui;
 
 pub use error::Error;
 

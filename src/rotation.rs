@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 
 use crate::aws::{Aws, AwsError};
 use crate::config::ProfileConfig;
-use crate::interrupt;
 use crate::message::{delete_key_command, profile_flag};
-use crate::prompt::Ask;
-use crate::report::Report;
 use crate::store::{KeyStore, LongTermKeys, StoreError};
+use crate::ui::interrupt;
+use crate::ui::prompt::Ask;
+use crate::ui::report::Report;
 
 /// How a rotation failed, and where that leaves the keys: each message says which key
 /// is stored and active and which (if any) to delete.

@@ -30,9 +30,9 @@ use self::answer::Implausible;
 use self::guard::AnswerGuard;
 
 use crate::config::{self, ProfileConfig};
-use crate::report::Report;
 use crate::session::{SessionCredentials, SessionDuration, TokenCode};
 use crate::store::LongTermKeys;
+use crate::ui::report::Report;
 
 /// The IAM user behind a set of long-term keys.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,8 +29,8 @@ use crate::env::SIGNIN_ENDPOINT_VARIABLE;
 use crate::env::Settings;
 use crate::invalid::Invalid;
 use crate::message::profile_flag;
-use crate::report::Report;
 use crate::session::{SessionCredentials, SessionDuration};
+use crate::ui::report::Report;
 
 /// The largest answer accepted: a sign-in token is 1 to 2 KB.
 const MAX_ANSWER_BYTES: usize = 64 * 1024;

@@ -17,7 +17,7 @@ use crate::cli::Cli;
 use crate::error::Error;
 use crate::files;
 use crate::invalid::Invalid;
-use crate::report::Report;
+use crate::ui::report::Report;
 
 /// The command the scripts run for the names: hidden from `--help`, one name a line.
 const LIST_NAMES: &str = "list --names 2>/dev/null";

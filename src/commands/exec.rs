@@ -12,11 +12,11 @@ use crate::credentials::{self, Freshness, SessionArgs};
 use crate::env::{EXEC_PROFILE_VARIABLE, Settings};
 use crate::error::Error;
 use crate::files;
-use crate::interrupt::{self, Caught};
 use crate::invalid::Invalid;
 use crate::output::{self, CREDENTIAL_VARIABLES, OVERRIDING_VARIABLES};
 use crate::server::{self, CredentialServer, ListeningPort};
 use crate::session;
+use crate::ui::interrupt::{self, Caught};
 
 /// How `exec` hands the command its credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

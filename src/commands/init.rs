@@ -12,9 +12,9 @@ use crate::error::Error;
 use crate::files::Paths;
 use crate::invalid::Invalid;
 use crate::message::{printable, profile_flag};
-use crate::prompt::Ask;
-use crate::report::Report;
 use crate::store::{Backend, KeyStore, LongTermKeys};
+use crate::ui::prompt::Ask;
+use crate::ui::report::Report;
 
 /// The top-level entry point for `stscreds init`.
 pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> Result<(), Error> {

@@ -10,8 +10,8 @@ use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use zeroize::Zeroizing;
 
 use crate::aws::{AwsError, signin};
-use crate::browser::{self, Launcher};
 use crate::cli::LoginArgs;
+use crate::console::browser::{self, Launcher};
 use crate::console::{self, Console, Page, SigninEndpoint};
 use crate::context::Context;
 use crate::credentials::console::{self as console_credentials, Signin};

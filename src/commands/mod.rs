@@ -27,11 +27,11 @@ use clap::Parser;
 use crate::cli::{Cli, Command, MfaArgs};
 use crate::context::Context;
 use crate::credentials::SessionArgs;
-use crate::dialog::{self, TerminalSide};
 use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
-use crate::report::Stderr;
+use crate::ui::dialog::{self, TerminalSide};
+use crate::ui::report::Stderr;
 
 /// The two hot paths, tried on the raw command line before clap builds its command
 /// tree ([`crate::launch::FastPaths`]): `read` or `credential-process` of a fresh
@@ -48,7 +48,7 @@ pub fn run_command_line() -> Result<(), Error> {
 
 /// Runs the command the user asked for, with a context built once for it.
 pub fn run(cli: Cli) -> Result<(), Error> {
-    crate::interrupt::install();
+    crate::ui::interrupt::install();
     let settings = Settings::process();
     let paths = Paths::resolve(settings)?;
     let profile = cli.profile(settings)?;

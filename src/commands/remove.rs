@@ -8,8 +8,8 @@ use crate::error::Error;
 use crate::files;
 use crate::invalid::Invalid;
 use crate::message::profile_flag;
-use crate::prompt::Ask;
 use crate::store::{KeyStore, StoreError};
+use crate::ui::prompt::Ask;
 
 /// The top-level entry point for `stscreds remove`.
 pub fn run(cx: &mut Context, yes: bool, sessions: bool) -> Result<(), Error> {

@@ -11,10 +11,10 @@ use crate::credentials::SessionArgs;
 use crate::credentials::supply::Supply;
 use crate::error::Error;
 use crate::files;
-use crate::interrupt;
 use crate::invalid::Invalid;
 use crate::output::{self, CREDENTIAL_VARIABLES, Format, OVERRIDING_VARIABLES};
 use crate::server::{self, CredentialServer, ListeningPort, ServerError};
+use crate::ui::interrupt;
 
 /// The top-level entry point for `stscreds serve`.
 pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> Result<(), Error> {
@@ -63,9 +63,9 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
         server.empty_credentials_file(),
         &client_config,
     ) {
-        crate::report::Report::warn(&report, &format!("stscreds: {warning}"));
+        crate::ui::report::Report::warn(&report, &format!("stscreds: {warning}"));
     }
-    crate::report::Report::say(
+    crate::ui::report::Report::say(
         &report,
         &format!(
             "stscreds: serving the credentials of profile '{}' at {}; stop with Ctrl-C",
@@ -75,7 +75,7 @@ pub fn run(cx: &mut Context, args: &SessionArgs, port: u16, format: Format) -> R
     );
     while signals.next(Duration::from_secs(3600)).is_none() {}
     drop(server);
-    crate::report::Report::say(&report, "stscreds: stopped; the token is gone");
+    crate::ui::report::Report::say(&report, "stscreds: stopped; the token is gone");
     Ok(())
 }
 

@@ -31,9 +31,9 @@ use std::time::Duration;
 use crate::env::{PROMPT_VARIABLE, ProfileOverrides, Setting, Settings};
 use crate::files::{self, Paths};
 use crate::ini::{Document, is_valid_profile_name};
-use crate::prompt::PromptKind;
-use crate::report::Report;
 use crate::session::SessionDuration;
+use crate::ui::prompt::PromptKind;
+use crate::ui::report::Report;
 
 /// The region used when nothing configures one.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -690,7 +690,7 @@ mod tests {
             std::fs::create_dir_all(paths.aws_config.parent().unwrap()).unwrap();
             std::fs::write(&paths.aws_config, text).unwrap();
             let quiet = ConfigFile::read_unless_it_warns(&paths, Settings::process()).unwrap();
-            let report = crate::report::Collected::default();
+            let report = crate::ui::report::Collected::default();
             ConfigFile::load(&paths, &report).unwrap();
             assert_eq!(quiet.is_none(), !report.messages().is_empty(), "{text:?}");
         }
@@ -701,7 +701,7 @@ mod tests {
         let paths = Paths::under(home.path());
         std::fs::create_dir_all(paths.aws_config.parent().unwrap()).unwrap();
         std::fs::write(&paths.aws_config, original).unwrap();
-        let report = crate::report::Collected::default();
+        let report = crate::ui::report::Collected::default();
         save(&paths, &report, profile, &[("region", "eu-west-3")]).unwrap();
         let text = std::fs::read_to_string(&paths.aws_config).unwrap();
         (text, report.messages())

@@ -15,9 +15,9 @@ use crate::config::{
 use crate::context::Context;
 use crate::files::Paths;
 use crate::message::profile_flag;
-use crate::prompt::{Ask, InputError, MfaQuestion, PromptKind};
 use crate::session::{MalformedCode, TokenCode};
-use crate::subprocess::{self, Outcome};
+use crate::ui::prompt::{Ask, InputError, MfaQuestion, PromptKind};
+use crate::ui::subprocess::{self, Outcome};
 
 /// How the MFA code of one renewal is had, settled before any question is asked.
 #[derive(Debug, Clone)]
@@ -441,7 +441,7 @@ pub fn check_device(user: &str, serial: &str, devices: Vec<String>) -> Result<St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prompt::Scripted;
+    use crate::ui::prompt::Scripted;
 
     fn question<'a>(user: &'a str, profile: &'a str) -> MfaQuestion<'a> {
         MfaQuestion {
@@ -577,9 +577,9 @@ mod tests {
         let paths = Paths::under(home.path());
         let config = paths.aws_config.clone();
         std::fs::write(&config, "# mine\n[profile work]\nregion = eu-west-1\n").unwrap();
-        let report = std::sync::Arc::new(crate::report::Collected::default());
+        let report = std::sync::Arc::new(crate::ui::report::Collected::default());
         let context = |answer: &str| {
-            let ask = Box::new(crate::prompt::Scripted::new(&[answer], true));
+            let ask = Box::new(crate::ui::prompt::Scripted::new(&[answer], true));
             Context::new(paths.clone(), "work".into(), ask, report.clone())
         };
         offer_to_save_device(&mut context("n"), "work", "arn:d2").unwrap();

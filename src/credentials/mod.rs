@@ -29,8 +29,8 @@ use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 
 use self::plan::Plan;
 use crate::context::Context;
-use crate::prompt::{InputError, PromptKind};
 use crate::session::{SessionCredentials, SessionDuration, TokenCode};
+use crate::ui::prompt::{InputError, PromptKind};
 
 /// Why no session credentials could be had; each variant's message is the one the
 /// module below gives, or says what to do.

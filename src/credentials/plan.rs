@@ -11,8 +11,8 @@ use super::{Error, SessionArgs};
 use crate::config::{ConfigFile, ProfileConfig};
 use crate::context::Context;
 use crate::invalid::Invalid;
-use crate::prompt::PromptKind;
 use crate::session::SessionDuration;
+use crate::ui::prompt::PromptKind;
 
 /// AWS limits a role session to one hour when the role is assumed with temporary
 /// credentials (an MFA session or another role's).
@@ -343,7 +343,7 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
         std::fs::write(&paths.aws_config, text).unwrap();
-        let config = ConfigFile::load(&paths, &crate::report::Collected::default()).unwrap();
+        let config = ConfigFile::load(&paths, &crate::ui::report::Collected::default()).unwrap();
         (home, config)
     }
 

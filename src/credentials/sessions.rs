@@ -28,8 +28,8 @@ use crate::context::Context;
 use crate::env::Settings;
 use crate::files::{self, Lock, Paths};
 use crate::ini::Document;
-use crate::report::Report;
 use crate::session::{CredentialKey, EXPIRATION_KEY, SessionCredentials, SessionDuration};
+use crate::ui::report::Report;
 
 /// The key that records what a session was made from, as a digest of the chain.
 pub const ORIGIN_KEY: &str = "stscreds_origin";
@@ -579,7 +579,7 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
         std::fs::write(&paths.aws_config, config_text).unwrap();
-        let config = ConfigFile::load(&paths, &crate::report::Collected::default()).unwrap();
+        let config = ConfigFile::load(&paths, &crate::ui::report::Collected::default()).unwrap();
         let slot = Slot::of_profile(&paths, &config, profile).unwrap();
         (home, paths, slot)
     }
@@ -650,7 +650,7 @@ mod tests {
     #[test]
     fn a_session_made_from_another_chain_is_not_served() {
         let (home, paths, slot) = slot_for(ROLE, "dev");
-        let report = crate::report::Collected::default();
+        let report = crate::ui::report::Collected::default();
         slot.save(&paths, &report, &session("2099-01-01T00:00:00Z"), None)
             .unwrap();
         assert!(slot.load().unwrap().is_some());
@@ -680,7 +680,7 @@ mod tests {
     #[test]
     fn saving_removes_our_copy_from_the_other_file_and_keeps_keys_that_are_not_ours() {
         let (_home, paths, slot) = slot_for(ROLE, "dev");
-        let report = crate::report::Collected::default();
+        let report = crate::ui::report::Collected::default();
         let old = "# mine\n[dev]\naws_access_key_id = ASIAOLD\naws_secret_access_key = s\naws_session_token = t\nstscreds_expiration = 2099-01-01T00:00:00Z\n[other]\nx = 1\n";
         std::fs::write(&paths.aws_credentials, old).unwrap();
         slot.save(&paths, &report, &session("2099-01-01T00:00:00Z"), None)
@@ -710,7 +710,7 @@ mod tests {
     #[test]
     fn a_device_saved_during_the_renewal_is_part_of_the_origin_and_a_new_role_is_not() {
         let (_home, paths, slot) = slot_for(ROLE, "dev");
-        let report = crate::report::Collected::default();
+        let report = crate::ui::report::Collected::default();
         let with_device = ROLE.replace("region", "mfa_serial = arn:aws:iam::1:mfa/x\nregion");
         std::fs::write(&paths.aws_config, &with_device).unwrap();
         let now = slot.as_configured_now(&paths, &report).unwrap();

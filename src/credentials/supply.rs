@@ -21,9 +21,9 @@ use super::{Error, Freshness, SessionArgs};
 use crate::context::Context;
 use crate::files::Paths;
 use crate::message;
-use crate::report::{Report, WarningsOnly};
 use crate::server::{self, Answer, Source};
 use crate::session::SessionCredentials;
+use crate::ui::report::{Report, WarningsOnly};
 
 /// The most a renewal starts ahead of expiry: botocore itself refreshes with 15
 /// minutes left.
@@ -207,7 +207,7 @@ impl Renewer {
         let mut cx = Context::new(
             self.paths.clone(),
             self.profile.clone(),
-            crate::dialog::for_questions(crate::dialog::TerminalSide::ControllingTerminal),
+            crate::ui::dialog::for_questions(crate::ui::dialog::TerminalSide::ControllingTerminal),
             Arc::new(WarningsOnly(self.report.clone())),
         );
         // The session held now is on disk too: only one that lasts longer than it
@@ -406,8 +406,8 @@ mod tests {
         )
         .unwrap();
         let account = |profile: &str| {
-            let report = Arc::new(crate::report::Collected::default());
-            let ask = Box::new(crate::prompt::Scripted::new(&[], false));
+            let report = Arc::new(crate::ui::report::Collected::default());
+            let ask = Box::new(crate::ui::prompt::Scripted::new(&[], false));
             let cx = Context::new(paths.clone(), profile.into(), ask, report);
             let plan = Plan::resolve(&cx, &SessionArgs::default()).unwrap();
             account_of(&plan, &paths)

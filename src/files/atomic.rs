@@ -4,20 +4,20 @@
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use tempfile::NamedTempFile;
 
 use super::FileError;
 use super::{Paths, lock_for_edit, open_regular_file};
+use crate::ui::interrupt;
 
 /// Replaces the file at `path` (or, if it is a symbolic link, the file it points to)
 /// with `contents`: a private temporary file in the same directory is written, synced
 /// and renamed over the target, then the directory is synced. Readers see either the
 /// old file or the new one, never a mix, and an interrupt waits for the write to end.
 pub fn replace_atomically(path: &Path, contents: &[u8]) -> Result<(), FileError> {
-    let _no_interrupt = hold_writes();
+    let _no_interrupt = interrupt::hold_off();
     let (target, directory) = target_and_directory(path)?;
     // Not knowing whether the edit lock is held, it leaves alone what may be a live
     // write's.
@@ -168,15 +168,6 @@ fn is_stale(metadata: &fs::Metadata, now: SystemTime) -> bool {
         .ok()
         .and_then(|modified| now.duration_since(modified).ok())
         .is_some_and(|age| age >= STALE_TEMPORARY_AGE)
-}
-
-/// Blocks while a file is being replaced, and keeps new replacements from starting
-/// until the guard is dropped: what an interrupt handler holds before exiting.
-pub fn hold_writes() -> MutexGuard<'static, ()> {
-    static WRITES: Mutex<()> = Mutex::new(());
-    WRITES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn write_error(path: &Path, source: io::Error) -> FileError {

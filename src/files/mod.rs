@@ -15,11 +15,10 @@ use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 use crate::ini::Document;
-use crate::report::Report;
+use crate::ui::report::Report;
 
 pub use atomic::{
-    check_writable, create_private_dir, hold_writes, remove_leftover_temporaries,
-    replace_atomically,
+    check_writable, create_private_dir, remove_leftover_temporaries, replace_atomically,
 };
 pub use error::FileError;
 pub use lock::{Lock, lock_for_edit, lock_patience};

@@ -21,8 +21,8 @@ use jiff::{Timestamp, tz::TimeZone};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::oneshot;
 
-use crate::report::Report;
 use crate::session::SessionCredentials;
+use crate::ui::report::Report;
 
 /// What a request for credentials is answered with.
 #[derive(Debug, Clone)]

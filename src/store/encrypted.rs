@@ -15,8 +15,8 @@ use zeroize::Zeroizing;
 use super::StoreError;
 use crate::files::{self, Paths};
 use crate::ini::Document;
-use crate::prompt::Ask;
-use crate::report::Report;
+use crate::ui::prompt::Ask;
+use crate::ui::report::Report;
 
 use super::LongTermKeys;
 
@@ -148,7 +148,7 @@ fn edit<T>(
         return Ok(outcome);
     }
     if document.sections().is_empty() {
-        let _no_interrupt = files::hold_writes();
+        let _no_interrupt = crate::ui::interrupt::hold_off();
         std::fs::remove_file(&path).map_err(|source| files::FileError::Write {
             path: path.clone(),
             source,
@@ -280,8 +280,8 @@ fn require_terminal(path: &Path, ask: &dyn Ask) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prompt::Scripted;
-    use crate::report::Collected;
+    use crate::ui::prompt::Scripted;
+    use crate::ui::report::Collected;
 
     fn keys(id: &str) -> LongTermKeys {
         LongTermKeys {

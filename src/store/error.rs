@@ -9,7 +9,7 @@ use crate::env::PASSPHRASE_VARIABLE;
 use crate::files::FileError;
 use crate::ini::UnsafeText;
 use crate::message::{profile_flag, shell_word};
-use crate::prompt::InputError;
+use crate::ui::prompt::InputError;
 
 /// Why keys could not be stored, read or removed; nothing was changed unless it says so.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 
 use super::StoreError;
 use crate::files::{self, Paths};
-use crate::report::Report;
+use crate::ui::report::Report;
 
 use super::LongTermKeys;
 

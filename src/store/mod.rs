@@ -22,8 +22,8 @@ use crate::config::profiles::{self, Known};
 pub use crate::config::state::Backend;
 use crate::files::Paths;
 use crate::ini::{Document, UnsafeText};
-use crate::prompt::Ask;
-use crate::report::Report;
+use crate::ui::prompt::Ask;
+use crate::ui::report::Report;
 
 const ACCESS_KEY_ID: &str = "aws_access_key_id";
 const SECRET_ACCESS_KEY: &str = "aws_secret_access_key";

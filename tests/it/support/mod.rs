@@ -245,7 +245,7 @@ impl Sandbox {
             aws_config: self.path(".aws/config"),
             stscreds_dir: self.path(".stscreds"),
         };
-        let report = stscreds::report::Stderr::default();
+        let report = stscreds::ui::report::Stderr::default();
         let config = stscreds::config::ConfigFile::load(&paths, &report).unwrap();
         stscreds::credentials::sessions::Slot::of_profile(&paths, &config, profile)
             .unwrap()

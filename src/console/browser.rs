@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::env::BROWSER_VARIABLE;
 use crate::invalid::Invalid;
 use crate::message::shell_word;
-use crate::subprocess;
+use crate::ui::subprocess;
 
 /// How long a launcher has to fail before it counts as working: openers (`xdg-open`,
 /// `open`) hand the URL on and exit at once, with a status that says whether it

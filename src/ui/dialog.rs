@@ -15,10 +15,10 @@ use std::process::{Command, Stdio};
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
-use crate::prompt::{
+use crate::ui::prompt::{
     self, Ask, ControllingTerminal, InputError, MfaQuestion, PromptKind, Terminal,
 };
-use crate::subprocess::{self, Outcome};
+use crate::ui::subprocess::{self, Outcome};
 
 /// Where the terminal's questions go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -412,7 +412,7 @@ impl Dialog {
     /// Shows the dialog, waits for it at most `STSCREDS_MFA_TIMEOUT` and returns the
     /// answer (its line ending removed). `question` names it in errors.
     fn show(&self, request: &Request<'_>, question: &str) -> Result<Zeroizing<String>, InputError> {
-        let limit = crate::subprocess::answer_timeout()?;
+        let limit = crate::ui::subprocess::answer_timeout()?;
         let mut command = self.program.command(&self.path, request);
         subprocess::without_our_secrets(&mut command)
             .stdin(Stdio::null())

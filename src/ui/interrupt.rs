@@ -6,15 +6,13 @@
 
 use std::io::Write;
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Mutex, Once};
+use std::sync::{Mutex, MutexGuard, Once};
 use std::time::Duration;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::SignalsInfo;
 use signal_hook::iterator::exfiltrator::WithOrigin;
 use signal_hook::low_level::siginfo::{Cause, Origin};
-
-use crate::files;
 
 /// What an interruption leaves behind beyond the files (e.g. a key half-rotated in
 /// IAM), said in the message when one happens.
@@ -103,10 +101,18 @@ fn deliver_to_capture(caught: Caught) -> bool {
         .is_some_and(|sender| sender.send(caught).is_ok())
 }
 
+/// Keeps an interrupt from ending the process until the guard is dropped, and waits
+/// while another thread holds one: held while a file is replaced, so that a signal
+/// never leaves one half-written, and by the handler itself before it exits.
+pub fn hold_off() -> MutexGuard<'static, ()> {
+    static HELD: Mutex<()> = Mutex::new(());
+    HELD.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Ends the process for `signal` once no file is half-written, with the terminal as
 /// it was and a message that says what is left behind.
 fn stop(signal: i32, terminal: Option<&rustix::termios::Termios>) -> ! {
-    let _no_write_in_progress = files::hold_writes();
+    let _no_write_in_progress = hold_off();
     if let Some(settings) = terminal {
         let _ = rustix::termios::tcsetattr(
             rustix::stdio::stdin(),

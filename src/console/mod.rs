@@ -1,12 +1,16 @@
-//! Where the AWS console is and how a federated sign-in reaches it: the partition and
-//! hosts of a region, the page to land on, and the two requests of AWS's federation
-//! endpoint (`getSigninToken`, which trades session credentials for a sign-in token,
-//! and `login`, the URL a browser opens). Pure: no I/O, no network; `aws::signin`
-//! makes the call and `commands::login` puts it together.
+//! The AWS console, for `stscreds login`: where it is and how a federated sign-in
+//! reaches it. This file is pure (no I/O, no network): the partition and hosts of a
+//! region, the page to land on, and the two requests of AWS's federation endpoint
+//! (`getSigninToken`, which trades session credentials for a sign-in token, and
+//! `login`, the URL a browser opens). `aws::signin` makes the call, in the one module
+//! that talks to AWS; [`browser`] hands the URL to a browser; the credentials a
+//! sign-in takes come from `credentials::console`; `commands::login` puts it together.
 //!
 //! Both requests carry secrets in their query strings (the credentials, then a bearer
 //! token), so they are built as [`Zeroizing`] strings and never shown; what messages
 //! may show is [`SigninEndpoint::origin`].
+
+pub mod browser;
 
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
