@@ -290,6 +290,16 @@ mod tests {
         }
     }
 
+    /// [`save`] with answers from `ask` and nothing reported.
+    fn save_quietly(
+        paths: &Paths,
+        profile: &str,
+        keys: &LongTermKeys,
+        ask: &mut dyn Ask,
+    ) -> Result<(), StoreError> {
+        save(paths, profile, keys, ask, &Collected::default())
+    }
+
     fn forget_passphrase(paths: &Paths) {
         let path = paths.encrypted_credentials();
         KNOWN_PASSPHRASES
@@ -303,14 +313,7 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
         let mut ask = Scripted::new(&["correct horse", "correct horse"], true);
-        save(
-            &paths,
-            "dev",
-            &keys("AKIADEV"),
-            &mut ask,
-            &Collected::default(),
-        )
-        .unwrap();
+        save_quietly(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap();
         forget_passphrase(&paths);
         let mut ask = Scripted::new(&["correct horse"], true);
         let loaded = load(&paths, "dev", &mut ask, &Collected::default())
@@ -331,25 +334,11 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
         let mut ask = Scripted::new(&["right", "right"], true);
-        save(
-            &paths,
-            "dev",
-            &keys("AKIADEV"),
-            &mut ask,
-            &Collected::default(),
-        )
-        .unwrap();
+        save_quietly(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap();
         let before = std::fs::read(paths.encrypted_credentials()).unwrap();
         forget_passphrase(&paths);
         let mut ask = Scripted::new(&["wrong"], true);
-        let error = save(
-            &paths,
-            "ops",
-            &keys("AKIAOPS"),
-            &mut ask,
-            &Collected::default(),
-        )
-        .unwrap_err();
+        let error = save_quietly(&paths, "ops", &keys("AKIAOPS"), &mut ask).unwrap_err();
         assert!(
             matches!(error, StoreError::WrongPassphrase { .. }),
             "{error}"
@@ -366,14 +355,7 @@ mod tests {
         let paths = Paths::under(home.path());
         for answers in [["a", "b"], ["", ""]] {
             let mut ask = Scripted::new(&answers, true);
-            let error = save(
-                &paths,
-                "dev",
-                &keys("AKIADEV"),
-                &mut ask,
-                &Collected::default(),
-            )
-            .unwrap_err();
+            let error = save_quietly(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap_err();
             assert!(matches!(error, StoreError::NewPassphrase { .. }), "{error}");
             assert!(!paths.encrypted_credentials().exists());
         }
@@ -384,22 +366,8 @@ mod tests {
         let home = tempfile::tempdir().unwrap();
         let paths = Paths::under(home.path());
         let mut ask = Scripted::new(&["p", "p"], true);
-        save(
-            &paths,
-            "dev",
-            &keys("AKIADEV"),
-            &mut ask,
-            &Collected::default(),
-        )
-        .unwrap();
-        save(
-            &paths,
-            "ops",
-            &keys("AKIAOPS"),
-            &mut ask,
-            &Collected::default(),
-        )
-        .unwrap();
+        save_quietly(&paths, "dev", &keys("AKIADEV"), &mut ask).unwrap();
+        save_quietly(&paths, "ops", &keys("AKIAOPS"), &mut ask).unwrap();
         assert!(remove(&paths, "dev", &mut ask, &Collected::default()).unwrap());
         assert!(!remove(&paths, "dev", &mut ask, &Collected::default()).unwrap());
         let ops = load(&paths, "ops", &mut ask, &Collected::default()).unwrap();

@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 
 use crate::support::moto::{Moto, TestUser};
-use crate::support::{Run, Sandbox, new_user};
+use crate::support::{Run, Sandbox, new_user, wrapped};
 
 /// A sandbox with keys stored for `profile` (no session yet).
 fn initialised(profile: &str) -> (Sandbox, TestUser) {
@@ -15,15 +15,9 @@ fn initialised(profile: &str) -> (Sandbox, TestUser) {
 
 /// `inner` run by `sh` with its standard input closed (`0<&-`), as a user's shell would.
 fn with_stdin_closed(inner: &Command) -> Command {
-    let mut command = Command::new("sh");
-    command
-        .arg("-c")
-        .arg(r#"exec "$0" "$@" 0<&-"#)
-        .arg(inner.get_program())
-        .args(inner.get_args())
-        .env_clear()
-        .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
-    command
+    let mut sh = Command::new("sh");
+    sh.arg("-c").arg(r#"exec "$0" "$@" 0<&-"#);
+    wrapped(sh, inner)
 }
 
 /// Panics unless `run` failed with its one error line, after at most the line that

@@ -283,14 +283,20 @@ pub fn without_terminal(inner: Command) -> Command {
 /// `inner` in a network namespace of its own, where no name resolves and no packet
 /// leaves the machine.
 pub fn without_network(inner: Command) -> Command {
-    let mut command = Command::new("unshare");
-    command
-        .args(["--user", "--map-root-user", "--net", "--"])
+    let mut unshare = Command::new("unshare");
+    unshare.args(["--user", "--map-root-user", "--net", "--"]);
+    wrapped(unshare, &inner)
+}
+
+/// `inner` run by `wrapper`: its program and arguments after the wrapper's own, with
+/// exactly `inner`'s environment.
+pub fn wrapped(mut wrapper: Command, inner: &Command) -> Command {
+    wrapper
         .arg(inner.get_program())
         .args(inner.get_args())
         .env_clear()
         .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
-    command
+    wrapper
 }
 
 /// Runs `command` with `stdin` piped in and collects its output.
