@@ -20,6 +20,7 @@ use crate::support::clients::{Held, Resolved, run_each};
 use crate::support::fault::FaultServer;
 use crate::support::moto::Moto;
 use crate::support::running::Running;
+use crate::support::serving::serving;
 use crate::support::{Sandbox, put_stscreds_on_path, register_secret, venv};
 
 /// The region of profile `work` (an IAM user's keys).
@@ -305,8 +306,7 @@ fn serve_with_its_lines_evaluated() {
     home.auth("work");
     let expected = home.issued("work", WORK_REGION);
     let server = Running::spawn(home.sandbox.command(&["serve", "--profile", "work"]));
-    server.wait_for_stderr("stop with Ctrl-C");
-    let printed = server.stdout();
+    let printed = serving(&server);
     if let Some(token) = printed
         .lines()
         .find_map(|line| line.strip_prefix("export AWS_CONTAINER_AUTHORIZATION_TOKEN='"))

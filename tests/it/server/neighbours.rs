@@ -17,7 +17,7 @@ use crate::support::moto::Moto;
 use crate::support::running::{Running, send_signal};
 use crate::support::serving::{
     TOKEN_VARIABLE, URI_VARIABLE, exported, http, left_in_runtime_dir, mfa_user, port_of, seeded,
-    serve,
+    serve, serving,
 };
 use crate::support::{dead_endpoint, register_secret};
 
@@ -263,8 +263,7 @@ fn at_the_descriptor_limit_the_server_waits_instead_of_spinning() {
         .env_clear()
         .envs(inner.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
     let server = Running::spawn(limited);
-    server.wait_for_stderr("stop with Ctrl-C");
-    let printed = server.stdout();
+    let printed = serving(&server);
     let (port, token) = (
         port_of(&exported(&printed, URI_VARIABLE)),
         exported(&printed, TOKEN_VARIABLE),

@@ -30,12 +30,18 @@ pub fn exported(printed: &str, name: &str) -> String {
         .to_owned()
 }
 
+/// Waits until `server` (a `serve`) says it serves and what it printed on stdout has
+/// been read, which a thread of its own collects: that stdout, the URI in every format.
+pub fn serving(server: &Running) -> String {
+    server.wait_for_stderr("stop with Ctrl-C");
+    server.wait_for_stdout("http://")
+}
+
 /// Starts `serve` (the command line is `command`) and waits until it serves: the
 /// process, the URI and the token it printed (the token registered as a secret).
 pub fn started(command: Command) -> (Running, String, String) {
     let server = Running::spawn(command);
-    server.wait_for_stderr("stop with Ctrl-C");
-    let printed = server.stdout();
+    let printed = serving(&server);
     let (uri, token) = (
         exported(&printed, URI_VARIABLE),
         exported(&printed, TOKEN_VARIABLE),
