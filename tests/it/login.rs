@@ -184,9 +184,13 @@ fn a_role_profile_signs_in_with_the_roles_credentials_after_one_mfa_prompt_for_a
     );
     assert!(
         run.stderr.contains(&format!(
-            "Signed in to the AWS console as role {role} (profile 'dev'); the console session lasts as long as its credentials: until "
+            "The URL on stdout signs in to the AWS console as role {role} (profile 'dev'): open it within 15 minutes, and share it with no one; the console session lasts as long as its credentials: until "
         )),
         "{run:#?}"
+    );
+    assert!(
+        !run.stderr.contains("Signed in"),
+        "nothing was opened: {run:#?}"
     );
     for secret in ["sessionKey", "sessionToken"] {
         let value = request.session()[secret].as_str().unwrap().to_owned();
