@@ -34,7 +34,8 @@ pub fn run(cx: &mut Context, args: LoginArgs) -> Result<(), Error> {
     )
     .map_err(AwsError::from)?;
     let url = target.endpoint.login_url(&token, &target.destination);
-    cx.report.say(&describe(&signin, Timestamp::now()));
+    let printed = target.launchers.is_none();
+    cx.report.say(&describe(&signin, printed, Timestamp::now()));
     deliver(cx, target.launchers.as_deref(), &url)
 }
 
@@ -74,8 +75,13 @@ impl Target {
     }
 }
 
-/// "Signed in to the AWS console as …; the console session lasts …".
-fn describe(signin: &Signin, now: Timestamp) -> String {
+/// How long the sign-in URL works: AWS's sign-in token is valid for 15 minutes.
+const URL_VALID_MINUTES: u32 = 15;
+
+/// "Signed in to the AWS console as …; the console session lasts …"; for a URL
+/// `printed` on stdout, which signs in only once someone opens it, what it is for and
+/// how soon it must be opened instead.
+fn describe(signin: &Signin, printed: bool, now: Timestamp) -> String {
     let lasts = match signin.console_session {
         Some(duration) => {
             let secs = console::console_session_secs(duration);
@@ -88,11 +94,18 @@ fn describe(signin: &Signin, now: Timestamp) -> String {
             remaining(signin.credentials.expiration, now)
         ),
     };
-    format!(
-        "Signed in to the AWS console as {}; the console session lasts {lasts}{}.",
-        signin.who,
-        signin.longer.as_deref().unwrap_or_default()
-    )
+    let longer = signin.longer.as_deref().unwrap_or_default();
+    if printed {
+        format!(
+            "The URL on stdout signs in to the AWS console as {}: open it within {URL_VALID_MINUTES} minutes, and share it with no one; the console session lasts {lasts}{longer}.",
+            signin.who
+        )
+    } else {
+        format!(
+            "Signed in to the AWS console as {}; the console session lasts {lasts}{longer}.",
+            signin.who
+        )
+    }
 }
 
 /// Prints the URL on stdout, or opens it; if no browser opens, it goes on stderr
@@ -108,7 +121,7 @@ fn deliver(cx: &Context, launchers: Option<&[Launcher]>, url: &str) -> Result<()
         }
         Err(failures) => {
             cx.report.warn(&format!(
-                "no browser opened ({}); open this URL yourself within 15 minutes, and share it with no one: it signs you in",
+                "no browser opened ({}); open this URL yourself within {URL_VALID_MINUTES} minutes, and share it with no one: it signs you in",
                 failures.join("; ")
             ));
             let mut stderr = std::io::stderr().lock();
@@ -152,15 +165,22 @@ mod tests {
             who: "role R (profile 'dev')".into(),
             longer: None,
         };
-        let told = describe(&signin(None), now);
+        let told = describe(&signin(None), false, now);
         assert!(
-            told.contains("lasts as long as its credentials: until ")
+            told.starts_with("Signed in to the AWS console as role R (profile 'dev'); ")
+                && told.contains("lasts as long as its credentials: until ")
                 && told.ends_with("(in 42m)."),
             "{told}"
         );
-        let told = describe(&signin(Some(SessionDuration::parse("36h").unwrap())), now);
+        let session = Some(SessionDuration::parse("36h").unwrap());
+        let told = describe(&signin(session), false, now);
         assert!(
             told.contains("the console session lasts 12h (until "),
+            "{told}"
+        );
+        let told = describe(&signin(session), true, now);
+        assert!(
+            told.starts_with("The URL on stdout signs in to the AWS console as role R (profile 'dev'): open it within 15 minutes, and share it with no one; the console session lasts 12h (until "),
             "{told}"
         );
     }

@@ -6,7 +6,8 @@
 
 use jiff::SignedDuration;
 
-use super::plan::{self, Plan};
+use super::plan::{self, Chain, Plan};
+use super::supply::account_of;
 use super::{Error, Freshness, SessionArgs, get_planned, sts};
 use crate::aws::Aws;
 use crate::config::profiles::{self, Known};
@@ -58,7 +59,7 @@ pub fn signin(
 fn through_role(cx: &mut Context, args: &SessionArgs) -> Result<Signin, Error> {
     let chain = plan::resolve(cx.config()?, &cx.profile, args.role_arn.as_deref())?;
     let Some(role) = chain.roles.last() else {
-        return Err(refuse_profile_without_role(cx)?);
+        return Err(refuse_profile_without_role(cx, args, chain)?);
     };
     let who = format!("role {} (profile '{}')", role.role_arn, cx.profile);
     let one_role = chain.roles.len() == 1;
@@ -81,9 +82,14 @@ fn through_role(cx: &mut Context, args: &SessionArgs) -> Result<Signin, Error> {
 }
 
 /// The error for a profile with no role (its MFA session is refused by the federation
-/// endpoint), after the config lines of a role profile built on it; or, for a profile
-/// that is a typo or stands for another, the error that names the profile meant.
-fn refuse_profile_without_role(cx: &Context) -> Result<Error, Error> {
+/// endpoint), after the config lines of a role profile built on it (in its account
+/// when that is known without an AWS call); or, for a profile that is a typo or
+/// stands for another, the error that names the profile meant.
+fn refuse_profile_without_role(
+    cx: &Context,
+    args: &SessionArgs,
+    chain: Chain,
+) -> Result<Error, Error> {
     let profile = cx.profile.as_str();
     let message = match profiles::describe(&cx.paths, profile)? {
         Known::Unknown {
@@ -95,8 +101,10 @@ fn refuse_profile_without_role(cx: &Context) -> Result<Error, Error> {
         ),
         _ => {
             let example = format!("{profile}-console");
+            let plan = Plan::for_chain(cx, args, chain)?;
+            let account = account_of(&plan, &cx.paths).unwrap_or_else(|| "ACCOUNT_ID".to_owned());
             cx.report.say(&format!(
-                "To sign in to the console with MFA, use a role: add a role profile to ~/.aws/config, e.g.\n\n[profile {example}]\nrole_arn = arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME\nsource_profile = {profile}\n"
+                "To sign in to the console with MFA, use a role: add a role profile to ~/.aws/config, e.g.\n\n[profile {example}]\nrole_arn = arn:aws:iam::{account}:role/ROLE_NAME\nsource_profile = {profile}\n"
             ));
             format!(
                 "the AWS console does not accept the MFA session of profile '{profile}' (sts:GetSessionToken credentials); sign in through a role: `stscreds login --profile {}` with a role profile like the one above, or `--role-arn ARN`; or, with NO MFA in the console, `stscreds login{} --federation-token`",

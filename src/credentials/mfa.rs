@@ -16,7 +16,7 @@ use crate::context::Context;
 use crate::files::Paths;
 use crate::message::profile_flag;
 use crate::session::{MalformedCode, TokenCode};
-use crate::ui::prompt::{Ask, InputError, MfaQuestion, PromptKind};
+use crate::ui::prompt::{self, Ask, InputError, MfaQuestion, PromptKind};
 use crate::ui::subprocess::{self, Outcome};
 
 /// How the MFA code of one renewal is had, settled before any question is asked.
@@ -62,6 +62,22 @@ impl MfaSettings {
     /// encrypted file's passphrase, the MFA device, the code).
     pub fn direct_questions(&self, ask: &mut dyn Ask) {
         ask.choose_prompt(self.prompt, &self.profile);
+    }
+
+    /// Fails at once when the code is to be asked for and it is already known that
+    /// nobody can answer (standard input has ended, no terminal, no dialog): with the
+    /// error asking would end in, before anything is said or sent to AWS.
+    pub fn check_someone_can_answer(&self, ask: &dyn Ask) -> Result<(), MfaError> {
+        let CodeSource::Ask = self.code else {
+            return Ok(());
+        };
+        match ask.nobody_can_answer() {
+            Some(why) => Err(MfaError::NoOneToAsk {
+                profile: self.profile.clone(),
+                why,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Settles whose code is asked for: the IAM user (`remembered`, else
@@ -346,7 +362,7 @@ pub fn ask_code(ask: &mut dyn Ask, question: MfaQuestion<'_>) -> Result<TokenCod
     ask_code_of(ask, question).map_err(|error| match error {
         MfaError::Input(InputError::Closed { .. }) => MfaError::NoOneToAsk {
             profile,
-            why: "standard input is closed".to_owned(),
+            why: prompt::STDIN_CLOSED.to_owned(),
         },
         MfaError::Input(InputError::NoTerminal { .. }) => MfaError::NoOneToAsk {
             profile,
@@ -354,9 +370,7 @@ pub fn ask_code(ask: &mut dyn Ask, question: MfaQuestion<'_>) -> Result<TokenCod
         },
         MfaError::Input(InputError::NoTerminalNorDialog { why, .. }) => MfaError::NoOneToAsk {
             profile,
-            why: format!(
-                "no terminal (the AWS tool that ran stscreds has none), and no dialog ({why})"
-            ),
+            why: prompt::no_terminal_nor_dialog(&why),
         },
         MfaError::Input(InputError::Cancelled { .. }) => MfaError::DialogCancelled { profile },
         MfaError::Input(InputError::TimedOut { seconds, .. }) => {

@@ -55,8 +55,9 @@ fn mfa_session(
     let remembered = state::load(&cx.paths, profile)?;
     let keys = KeyStore::new(&cx.paths, remembered.backend_or_default(), &*cx.report)
         .require(profile, &mut *cx.ask)?;
-    // Said once the keys are found: a profile without any gets only the error that
-    // says what it is (a typo, a role) and what to run.
+    // Said once the keys are found (a profile without any gets only the error that
+    // says what it is: a typo, a role, and what to run), and only if a code can be had.
+    plan.mfa.check_someone_can_answer(&*cx.ask)?;
     if freshness != Freshness::New {
         let why = if missing {
             "are missing"
@@ -172,6 +173,7 @@ fn first_role_with_keys(
     let remembered = state::load(&cx.paths, base)?;
     let keys = KeyStore::new(&cx.paths, remembered.backend_or_default(), &*cx.report)
         .require(base, &mut *cx.ask)?;
+    plan.mfa.check_someone_can_answer(&*cx.ask)?;
     let aws = Aws::connect(&keys, &plan.base_config, base, cx.report.clone())?;
     let mfa = plan.mfa.identify(cx, remembered, &aws)?;
     let code = mfa.code(&mut *cx.ask)?;

@@ -301,7 +301,7 @@ fn next_try(expiration: Timestamp, now: Timestamp) -> Timestamp {
 
 /// The 12-digit account the plan's credentials act in, with no AWS call: the last
 /// role's ARN, or for an MFA session the MFA device's (configured, else remembered).
-fn account_of(plan: &Plan, paths: &Paths) -> Option<String> {
+pub(super) fn account_of(plan: &Plan, paths: &Paths) -> Option<String> {
     let base = &plan.chain.base;
     let arn = match plan.chain.roles.last() {
         Some(role) => role.role_arn.clone(),

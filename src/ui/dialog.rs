@@ -146,6 +146,15 @@ impl Ask for Prompter {
         self.kind = kind;
         self.profile = Some(profile.to_owned());
     }
+
+    fn nobody_can_answer(&self) -> Option<String> {
+        match self.route() {
+            Ok(Route::Terminal) => self.terminal.nobody_can_answer(),
+            Ok(Route::Nowhere(why)) => Some(prompt::no_terminal_nor_dialog(&why)),
+            // A dialog may be answered; one that cannot be shown says why when asked.
+            Ok(Route::Dialog(_)) | Err(_) => None,
+        }
+    }
 }
 
 fn nobody_to_ask(prompt: &str, why: String) -> InputError {

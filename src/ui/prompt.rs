@@ -37,6 +37,13 @@ pub trait Ask {
     /// settings choose (`--mfa-prompt`, `STSCREDS_MFA_PROMPT`, `mfa_prompt`) and whose
     /// questions follow. An ask that can show only one kind ignores it.
     fn choose_prompt(&mut self, _kind: PromptKind, _profile: &str) {}
+
+    /// Why no question could be answered, when that is known before one is asked
+    /// (standard input has ended and there is no terminal, nor a dialog): so that a
+    /// caller fails before it says or does anything. `None` when someone may answer.
+    fn nobody_can_answer(&self) -> Option<String> {
+        None
+    }
 }
 
 /// What an MFA code is asked for, for a prompt that can say more than the terminal's.
@@ -241,6 +248,18 @@ impl Ask for Terminal {
             .map(SecretString::from)
             .map_err(|source| answer_error(prompt, source))
     }
+
+    fn nobody_can_answer(&self) -> Option<String> {
+        (!self.interactive && stdin_has_ended()).then(|| STDIN_CLOSED.to_owned())
+    }
+}
+
+/// Why nobody can answer once standard input has ended.
+pub const STDIN_CLOSED: &str = "standard input is closed";
+
+/// Why nobody can answer without a terminal or a dialog (`why`: why no dialog).
+pub fn no_terminal_nor_dialog(why: &str) -> String {
+    format!("no terminal (the AWS tool that ran stscreds has none), and no dialog ({why})")
 }
 
 /// Whether standard input is closed, `/dev/null`, or a pipe whose writer left nothing:

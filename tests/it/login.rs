@@ -184,9 +184,13 @@ fn a_role_profile_signs_in_with_the_roles_credentials_after_one_mfa_prompt_for_a
     );
     assert!(
         run.stderr.contains(&format!(
-            "Signed in to the AWS console as role {role} (profile 'dev'); the console session lasts as long as its credentials: until "
+            "The URL on stdout signs in to the AWS console as role {role} (profile 'dev'): open it within 15 minutes, and share it with no one; the console session lasts as long as its credentials: until "
         )),
         "{run:#?}"
+    );
+    assert!(
+        !run.stderr.contains("Signed in"),
+        "nothing was opened: {run:#?}"
     );
     for secret in ["sessionKey", "sessionToken"] {
         let value = request.session()[secret].as_str().unwrap().to_owned();
@@ -294,6 +298,7 @@ fn a_profile_without_a_role_is_refused_with_the_two_honest_choices_and_no_aws_ca
         FederationServer::start(Answer::Token),
     );
     let run = login.run(&["login", "--profile", "base", "--stdout"], "123456\n");
+    // Right after `init`, no MFA device is known yet: the account would take an AWS call.
     assert_one_error_line(
         &run,
         "the AWS console does not accept the MFA session of profile 'base' (sts:GetSessionToken credentials)",
@@ -309,6 +314,30 @@ fn a_profile_without_a_role_is_refused_with_the_two_honest_choices_and_no_aws_ca
     );
     assert!(login.counter.requests().is_empty(), "no AWS call");
     assert!(login.federation.requests().is_empty());
+}
+
+#[test]
+fn the_role_profile_suggested_for_a_profile_without_a_role_names_its_account() {
+    let suggested = |account: &str| {
+        format!("\n[profile base-console]\nrole_arn = arn:aws:iam::{account}:role/ROLE_NAME\n")
+    };
+    let configured = Login::new(
+        "[profile base]\nmfa_serial = arn:aws:iam::111122223333:mfa/phone\n",
+        FederationServer::start(Answer::Token),
+    );
+    let run = configured.run(&["login", "--profile", "base", "--stdout"], "");
+    assert!(run.stderr.contains(&suggested("111122223333")), "{run:#?}");
+    assert!(configured.counter.requests().is_empty(), "no AWS call");
+
+    let remembered = Login::new("[profile base]\n", FederationServer::start(Answer::Token));
+    remembered.sandbox.auth("base");
+    remembered.counter.clear();
+    let run = remembered.run(&["login", "--profile", "base", "--stdout"], "");
+    assert!(
+        run.stderr.contains(&suggested("123456789012")),
+        "moto's account, of the MFA device auth used: {run:#?}"
+    );
+    assert!(remembered.counter.requests().is_empty(), "no AWS call");
 }
 
 #[test]

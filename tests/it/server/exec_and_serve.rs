@@ -404,10 +404,40 @@ fn serve_prints_the_variables_in_each_format_and_they_work() {
         ("dotenv", "INT"),
         ("json", "HUP"),
     ];
+    let (u, t) = (URI_VARIABLE, TOKEN_VARIABLE);
+    let unset = |line: fn(&str) -> String| UNSET_BY_SERVE.map(line).concat();
+    // The region the credentials are for (us-east-1 without one configured).
+    let region = |line: fn(&str) -> String| ["AWS_REGION", "AWS_DEFAULT_REGION"].map(line).concat();
     for (format, signal) in cases {
+        // What each format prints after the URI and token: the region, then what it
+        // unsets.
+        let tail = match format {
+            "sh" => {
+                region(|name| format!("export {name}='us-east-1'\n"))
+                    + &unset(|name| format!("unset {name}\n"))
+            }
+            "fish" => {
+                region(|name| format!("set -gx {name} 'us-east-1';\n"))
+                    + &unset(|name| format!("set -e {name};\n"))
+            }
+            "powershell" => {
+                region(|name| format!("$Env:{name} = 'us-east-1'\n"))
+                    + &unset(|name| {
+                        format!("Remove-Item Env:{name} -ErrorAction SilentlyContinue\n")
+                    })
+            }
+            "cmd" => {
+                region(|name| format!("set \"{name}=us-east-1\"\n"))
+                    + &unset(|name| format!("set \"{name}=\"\n"))
+            }
+            "dotenv" => region(|name| format!("{name}=\"us-east-1\"\n")),
+            _ => ", \"AWS_REGION\": \"us-east-1\", \"AWS_DEFAULT_REGION\": \"us-east-1\"}\n"
+                .to_owned(),
+        };
         let server = Running::spawn(sandbox.command(&["serve", "--format", format]));
         server.wait_for_stderr("stop with Ctrl-C");
-        let printed = server.stdout();
+        // Collected by another thread: all of it is there once its end is.
+        let printed = server.wait_for_stdout(&tail);
         let uri = printed
             .split(['\'', '"', '='])
             .find(|word| word.starts_with("http://"))
@@ -420,41 +450,15 @@ fn serve_prints_the_variables_in_each_format_and_they_work() {
             .to_owned();
         register_secret(&token);
         port_of(&uri);
-        let (u, t) = (URI_VARIABLE, TOKEN_VARIABLE);
-        let unset = |line: fn(&str) -> String| UNSET_BY_SERVE.map(line).concat();
-        // The region the credentials are for (us-east-1 without one configured).
-        let region =
-            |line: fn(&str) -> String| ["AWS_REGION", "AWS_DEFAULT_REGION"].map(line).concat();
-        let expected = match format {
-            "sh" => format!(
-                "export {u}='{uri}'\nexport {t}='{token}'\n{}{}",
-                region(|name| format!("export {name}='us-east-1'\n")),
-                unset(|name| format!("unset {name}\n"))
-            ),
-            "fish" => format!(
-                "set -gx {u} '{uri}';\nset -gx {t} '{token}';\n{}{}",
-                region(|name| format!("set -gx {name} 'us-east-1';\n")),
-                unset(|name| format!("set -e {name};\n"))
-            ),
-            "powershell" => format!(
-                "$Env:{u} = '{uri}'\n$Env:{t} = '{token}'\n{}{}",
-                region(|name| format!("$Env:{name} = 'us-east-1'\n")),
-                unset(|name| format!("Remove-Item Env:{name} -ErrorAction SilentlyContinue\n"))
-            ),
-            "cmd" => format!(
-                "set \"{u}={uri}\"\nset \"{t}={token}\"\n{}{}",
-                region(|name| format!("set \"{name}=us-east-1\"\n")),
-                unset(|name| format!("set \"{name}=\"\n"))
-            ),
-            "dotenv" => format!(
-                "{u}=\"{uri}\"\n{t}=\"{token}\"\n{}",
-                region(|name| format!("{name}=\"us-east-1\"\n"))
-            ),
-            _ => format!(
-                "{{\"{u}\": \"{uri}\", \"{t}\": \"{token}\", \"AWS_REGION\": \"us-east-1\", \"AWS_DEFAULT_REGION\": \"us-east-1\"}}\n"
-            ),
+        let head = match format {
+            "sh" => format!("export {u}='{uri}'\nexport {t}='{token}'\n"),
+            "fish" => format!("set -gx {u} '{uri}';\nset -gx {t} '{token}';\n"),
+            "powershell" => format!("$Env:{u} = '{uri}'\n$Env:{t} = '{token}'\n"),
+            "cmd" => format!("set \"{u}={uri}\"\nset \"{t}={token}\"\n"),
+            "dotenv" => format!("{u}=\"{uri}\"\n{t}=\"{token}\"\n"),
+            _ => format!("{{\"{u}\": \"{uri}\", \"{t}\": \"{token}\""),
         };
-        assert_eq!(printed, expected, "{format}");
+        assert_eq!(printed, head + &tail, "{format}");
         // Used the way each is meant to be: evaluated by sh, loaded by python-dotenv,
         // parsed as JSON; the others by their values.
         let mut client = match format {
