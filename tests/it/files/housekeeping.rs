@@ -70,7 +70,8 @@ fn clear_drops_only_the_profiles_stscreds_sessions() {
     let read = offline.run(&["read", "--profile", "work", "aws_access_key_id"], "");
     let read = read.failure("standard input is closed");
     assert!(
-        read.stderr.contains("profile 'work' are missing"),
+        read.stderr
+            .contains("the session of profile 'work' needs a new MFA code"),
         "the next read renews: {read:#?}"
     );
 }
