@@ -16,6 +16,7 @@ pub mod console;
 pub mod context;
 pub mod credentials;
 pub mod dialog;
+pub mod doctor;
 pub mod env;
 pub mod error;
 pub mod files;
