@@ -139,8 +139,9 @@ fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
             .iter()
             .any(|v| v.family == Family::JsSdk && v.chosen.winner != Some(Source::EnvironmentKeys));
     let mut message = format!(
-        "AWS_ACCESS_KEY_ID (…{}) in this environment wins over profile '{}' in {}",
+        "AWS_ACCESS_KEY_ID (…{}) in this environment wins over the {} stscreds set up for profile '{}' in {}",
         last_four(key),
+        facts.managed_source(),
         facts.profile,
         users.join(", ")
     );
@@ -157,15 +158,15 @@ fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
 
 /// (1) `AWS_PROFILE` or `AWS_DEFAULT_PROFILE` making a family read another profile.
 fn profile_variable(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
-    let from_files = |source: Option<Source>| {
-        !matches!(
-            source,
-            Some(Source::EnvironmentKeys | Source::Container | Source::InstanceMetadata) | None
-        )
-    };
+    if matches!(
+        facts.managed_source(),
+        Source::EnvironmentKeys | Source::Container
+    ) {
+        return None;
+    }
     let astray: Vec<&Verdict> = verdicts
         .iter()
-        .filter(|v| v.profile != facts.profile && from_files(v.chosen.winner))
+        .filter(|v| v.profile != facts.profile && v.chosen.winner != Some(Source::EnvironmentKeys))
         .collect();
     let first = astray.first()?;
     let names: Vec<&str> = astray.iter().map(|v| v.family.name()).collect();
@@ -274,11 +275,12 @@ fn plaintext_long_term_keys(facts: &Facts) -> Vec<Finding> {
         .collect()
 }
 
-/// (4) A family with no region for the profile it reads.
+/// (4) A family with no region for the profile (the one it reads is the business of
+/// [`profile_variable`]).
 fn missing_region(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
     let variable = |name: &str| (facts.lookup)(name).filter(|value| !value.is_empty());
+    let in_profile = facts.config_value(&facts.profile, "region").is_some();
     let lacking = families(verdicts, |v| {
-        let in_profile = facts.config_value(&v.profile, "region").is_some();
         let in_environment = match v.family {
             Family::Botocore => variable("AWS_DEFAULT_REGION").is_some(),
             Family::JsSdk => variable("AWS_REGION").is_some(),

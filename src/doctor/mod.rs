@@ -96,6 +96,24 @@ impl Facts {
         }
     }
 
+    /// Why botocore refuses the files, if it does: it reads them with Python's strict
+    /// `configparser`, which fails on a repeated section or key.
+    pub fn botocore_refusal(&self) -> Option<String> {
+        [
+            (&self.paths.aws_credentials, &self.credentials),
+            (&self.paths.aws_config, &self.config),
+        ]
+        .into_iter()
+        .find_map(|(path, document)| {
+            let repeat = document.as_ref()?.first_duplicate()?;
+            Some(format!(
+                "{} repeats a section or key on line {}",
+                path.display(),
+                repeat.second_line
+            ))
+        })
+    }
+
     /// Whether `profile`'s `credential_process` runs stscreds.
     pub fn runs_stscreds(&self, profile: &str) -> bool {
         self.config_value(profile, "credential_process")
@@ -104,11 +122,14 @@ impl Facts {
     }
 
     /// The source stscreds sets up for the profile: the environment inside `stscreds
-    /// exec`, its `credential_process`, a role the tools assume from the base profile's
+    /// exec`, a credential server the environment points at (`serve`, `exec --server`),
+    /// its `credential_process`, a role the tools assume from the base profile's
     /// session, else the session in `~/.aws/credentials`.
     pub fn managed_source(&self) -> Source {
         if (self.lookup)(crate::env::EXEC_PROFILE_VARIABLE).is_some_and(|p| !p.is_empty()) {
             Source::EnvironmentKeys
+        } else if self.environment.container {
+            Source::Container
         } else if self.runs_stscreds(&self.profile) {
             Source::CredentialProcess
         } else if self.config_value(&self.profile, "role_arn").is_some() {
@@ -128,6 +149,8 @@ pub struct Verdict {
     pub chosen: Chosen,
     /// Whether the family uses what stscreds manages for the profile checked.
     pub managed: bool,
+    /// Why the family gets no credentials at all, when it fails before its chain.
+    pub failure: Option<String>,
 }
 
 /// Everything doctor found.
@@ -157,8 +180,16 @@ pub fn diagnose(facts: Facts) -> Diagnosis {
 
 fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
     let profile = family.profile(&facts.environment);
-    let chosen = chains::choose(family, &facts.environment, &facts.sources_of(&profile));
-    let same_profile = profile == facts.profile || managed_source == Source::EnvironmentKeys;
+    let mut chosen = chains::choose(family, &facts.environment, &facts.sources_of(&profile));
+    let failure = (family == Family::Botocore)
+        .then(|| facts.botocore_refusal())
+        .flatten();
+    if failure.is_some() {
+        chosen.shadowed.splice(0..0, chosen.winner.take());
+        chosen.key_id = None;
+    }
+    let same_profile = profile == facts.profile
+        || matches!(managed_source, Source::EnvironmentKeys | Source::Container);
     let managed = same_profile
         && chosen.winner == Some(managed_source)
         && (managed_source != Source::CredentialsFile || facts.is_our_session(&profile));
@@ -167,6 +198,7 @@ fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
         profile,
         chosen,
         managed,
+        failure,
     }
 }
 
@@ -189,6 +221,7 @@ impl Diagnosis {
                     "source": verdict.chosen.winner.map(Source::name),
                     "key_last4": verdict.chosen.key_id.as_deref().map(last_four),
                     "managed": verdict.managed,
+                    "failure": verdict.failure,
                     "shadowed": verdict.chosen.shadowed.iter().map(|s| s.name()).collect::<Vec<_>>(),
                 })
             })
@@ -210,10 +243,11 @@ impl Diagnosis {
             self.profile, self.managed_source
         );
         for verdict in &self.verdicts {
-            let source = verdict
-                .chosen
-                .winner
-                .map_or("no credentials".to_owned(), |s| s.to_string());
+            let source = match (&verdict.failure, verdict.chosen.winner) {
+                (Some(failure), _) => format!("fails: {failure}"),
+                (None, Some(winner)) => winner.to_string(),
+                (None, None) => "no credentials".to_owned(),
+            };
             let key = verdict
                 .chosen
                 .key_id
