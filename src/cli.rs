@@ -61,19 +61,18 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print the profile's session credentials for a shell or a tool to load.
     Export(ExportArgs),
-    /// Say which credentials each AWS client family would use here, and why: for the
-    /// profile, the source the AWS CLI/boto3, the JavaScript SDK v3 and the Rust SDK
-    /// take credentials from (and the sources it shadows), then every problem found
-    /// (environment keys or AWS_PROFILE overriding the profile, a file session hiding a
-    /// credential server, long-term keys in plain text, no region, repeated sections,
-    /// a credential_process or mfa_process that is missing, files others can read),
-    /// each with one command that fixes it. Reads only files and the environment;
-    /// never prints a secret (key ids as their last four characters). Exit status 0
-    /// when nothing is wrong, 1 otherwise.
-    #[command(
-        long_about = None,
-        after_long_help = "The --json document's schema is in docs/commands.md (`stscreds doctor`)."
-    )]
+    /// Say which credentials each AWS tool would use here, and what is wrong.
+    ///
+    /// For the profile: the source the AWS CLI and boto3 (botocore), the JavaScript SDK
+    /// v3 and the Rust SDK each take credentials from in this environment (and the
+    /// sources it shadows), whether that is what stscreds set up; then every problem
+    /// found (environment keys or AWS_PROFILE overriding the profile, a file session
+    /// hiding a credential server, long-term keys in plain text, no region, repeated
+    /// sections or keys, a credential_process or mfa_process that is missing, files
+    /// others can read, a stale copy of a session), each with one command that fixes
+    /// it. Reads only files and the environment (no network); never prints a secret
+    /// (key ids as their last four characters). Exit status 0 when nothing is wrong, 1
+    /// otherwise. The --json document's schema is in docs/commands.md.
     Doctor(DoctorArgs),
     /// Serve the profile's session credentials on 127.0.0.1, as ECS does, renewing
     /// them ahead of expiry, for tools started elsewhere (an IDE, a container); prints
