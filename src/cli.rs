@@ -339,6 +339,12 @@ pub struct DoctorArgs {
     /// Print one JSON document (schema in docs/commands.md) instead of text.
     #[arg(long)]
     pub json: bool,
+
+    /// Also call AWS (sts:GetCallerIdentity) with the profile's stored session, if it
+    /// is fresh (never asking for a code): whom AWS sees, and this clock's offset from
+    /// AWS's.
+    #[arg(long)]
+    pub online: bool,
 }
 
 /// Options of `read`.

@@ -15,7 +15,15 @@ pub fn run(cx: &Context, args: &DoctorArgs) -> Result<(), Error> {
     };
     let diagnoses: Vec<Diagnosis> = profiles
         .into_iter()
-        .map(|profile| doctor::diagnose(facts(cx, profile)))
+        .map(|profile| {
+            let mut diagnosis = doctor::diagnose(facts(cx, profile));
+            if args.online {
+                let online =
+                    doctor::online::check(&cx.paths, &diagnosis.profile, cx.report.clone());
+                diagnosis.add_online(online);
+            }
+            diagnosis
+        })
         .collect();
     let text = if args.json {
         let documents: Vec<serde_json::Value> = diagnoses.iter().map(Diagnosis::to_json).collect();

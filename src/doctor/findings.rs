@@ -31,7 +31,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(code: &'static str, severity: Severity, message: String) -> Self {
+    pub(super) fn new(code: &'static str, severity: Severity, message: String) -> Self {
         Self {
             code,
             severity,
@@ -48,7 +48,7 @@ impl Finding {
         self
     }
 
-    fn fix(mut self, command: String) -> Self {
+    pub(super) fn fix(mut self, command: String) -> Self {
         self.fix = Some(command);
         self
     }

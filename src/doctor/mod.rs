@@ -5,6 +5,7 @@
 
 pub mod chains;
 pub mod findings;
+pub mod online;
 
 use std::path::{Path, PathBuf};
 
@@ -160,6 +161,8 @@ pub struct Diagnosis {
     pub managed_source: Source,
     pub verdicts: Vec<Verdict>,
     pub findings: Vec<Finding>,
+    /// Whom AWS saw for the profile's session (`--online` only).
+    pub identity: Option<online::Identity>,
 }
 
 /// Diagnoses `facts`.
@@ -175,6 +178,7 @@ pub fn diagnose(facts: Facts) -> Diagnosis {
         managed_source,
         verdicts,
         findings,
+        identity: None,
     }
 }
 
@@ -203,6 +207,12 @@ fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
 }
 
 impl Diagnosis {
+    /// Adds what `--online` found.
+    pub fn add_online(&mut self, online: online::Online) {
+        self.identity = online.identity;
+        self.findings.extend(online.findings);
+    }
+
     /// Whether anything is wrong.
     pub fn has_problem(&self) -> bool {
         !self.findings.is_empty()
@@ -233,6 +243,10 @@ impl Diagnosis {
             "managed_source": self.managed_source.name(),
             "verdicts": verdicts,
             "findings": findings,
+            "identity": self.identity.as_ref().map(|identity| serde_json::json!({
+                "arn": identity.arn,
+                "account": identity.account,
+            })),
         })
     }
 
@@ -268,6 +282,12 @@ impl Diagnosis {
             for shadowed in &verdict.chosen.shadowed {
                 text.push_str(&format!("      shadows {shadowed}\n"));
             }
+        }
+        if let Some(identity) = &self.identity {
+            text.push_str(&format!(
+                "  AWS sees the session as {} (account {}).\n",
+                identity.arn, identity.account
+            ));
         }
         if self.findings.is_empty() {
             text.push_str("No problem found.\n");

@@ -8,7 +8,9 @@ fn a_clean_setup_has_no_finding_and_every_client_uses_the_session() {
     let home = Home::usual();
     home.auth("work");
     let env = home.env(&[("AWS_PROFILE", "work")]);
+    home.proxy.clear();
     let (run, _) = home.doctor(&env, &[]);
+    assert!(home.proxy.requests().is_empty(), "doctor called AWS");
     let json = assert_doctor_agrees_with_the_clients(&home, &env, &[]);
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert_eq!(codes(&json), Vec::<String>::new());
@@ -241,4 +243,42 @@ fn an_mfa_process_that_is_not_there() {
     let (_, json) = home.doctor(&env, &[]);
     finding(&json, "mfa-process-missing");
     assert_fix_clears(&home, &json, "mfa-process-missing", &env, "", &[]);
+}
+
+/// `--online`: whom AWS sees, and a clock 10 minutes fast (libfaketime) found. The fix
+/// (`timedatectl`) is not run: it would set the machine's clock.
+#[test]
+fn online_says_whom_aws_sees_and_finds_a_clock_that_is_off() {
+    let home = Home::usual();
+    home.auth("work");
+    let env = home.env(&[("AWS_PROFILE", "work")]);
+    let (run, json) = home.doctor(&env, &["--online"]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    // Whom AWS sees for the session: what the clients see.
+    let row = run_each(&home.proxy, &env);
+    for resolved in &row {
+        assert_eq!(
+            json["identity"]["arn"],
+            resolved.arn.as_str(),
+            "{resolved:?}"
+        );
+        assert_eq!(json["identity"]["account"], resolved.account.as_str());
+    }
+    assert_eq!(codes(&json), Vec::<String>::new());
+    let mut command = Command::new("faketime");
+    command
+        .args([
+            "-f",
+            "+10m",
+            crate::support::binary(),
+            "doctor",
+            "--json",
+            "--online",
+        ])
+        .env_clear()
+        .envs(&env);
+    let run = run_with_stdin(command, "");
+    let json = parse(&run);
+    let message = finding(&json, "clock-offset")["message"].as_str().unwrap();
+    assert!(message.contains("ahead of AWS's"), "{message}");
 }
