@@ -16,7 +16,9 @@ pub fn run(cx: &Context, args: &DoctorArgs) -> Result<(), Error> {
     let diagnoses: Vec<Diagnosis> = profiles
         .into_iter()
         .map(|profile| {
-            let mut diagnosis = doctor::diagnose(facts(cx, profile));
+            let mut facts = facts(cx, profile);
+            facts.one_of_all = args.all;
+            let mut diagnosis = doctor::diagnose(facts);
             if args.online {
                 let online =
                     doctor::online::check(&cx.paths, &diagnosis.profile, cx.report.clone());

@@ -158,10 +158,12 @@ fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
 
 /// (1) `AWS_PROFILE` or `AWS_DEFAULT_PROFILE` making a family read another profile.
 fn profile_variable(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
-    if matches!(
-        facts.managed_source(),
-        Source::EnvironmentKeys | Source::Container
-    ) {
+    if facts.one_of_all
+        || matches!(
+            facts.managed_source(),
+            Source::EnvironmentKeys | Source::Container
+        )
+    {
         return None;
     }
     let astray: Vec<&Verdict> = verdicts

@@ -33,6 +33,9 @@ pub struct Facts {
     pub config: Option<Document>,
     /// Why a file could not be read, as findings.
     pub unreadable: Vec<Finding>,
+    /// Whether every profile is diagnosed (`--all`): then that the environment names
+    /// another profile than this one is no problem.
+    pub one_of_all: bool,
 }
 
 impl Facts {
@@ -61,6 +64,7 @@ impl Facts {
             credentials,
             config,
             unreadable,
+            one_of_all: false,
         }
     }
 

@@ -282,3 +282,25 @@ fn online_says_whom_aws_sees_and_finds_a_clock_that_is_off() {
     let message = finding(&json, "clock-offset")["message"].as_str().unwrap();
     assert!(message.contains("ahead of AWS's"), "{message}");
 }
+
+/// `--all`: one diagnosis per profile the files name; that the environment reads one
+/// of them is no problem of the others.
+#[test]
+fn all_profiles_at_once() {
+    let home = Home::new(&format!(
+        "{}\n[profile bare]\nmfa_process = echo 123456\n",
+        work_config("")
+    ));
+    home.auth("work");
+    let env = home.env(&[("AWS_PROFILE", "work")]);
+    let (run, json) = home.doctor(&env, &["--all"]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    let diagnoses = json.as_array().unwrap();
+    let profiles: Vec<&str> = diagnoses
+        .iter()
+        .map(|diagnosis| diagnosis["profile"].as_str().unwrap())
+        .collect();
+    assert_eq!(profiles, ["work", "bare"]);
+    assert_eq!(codes(&diagnoses[0]), Vec::<String>::new());
+    assert_eq!(codes(&diagnoses[1]), ["no-region"]);
+}
