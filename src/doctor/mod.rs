@@ -119,6 +119,22 @@ impl Facts {
         })
     }
 
+    /// Why botocore fails for `profile`, if it is named in the environment and neither
+    /// file has it: botocore raises `ProfileNotFound` before any credential, even
+    /// environment keys.
+    pub fn missing_profile(&self, profile: &str) -> Option<String> {
+        let in_config = self
+            .config
+            .as_ref()
+            .is_some_and(|config| config.has_section(&profile_section(config, profile)));
+        let in_credentials = self
+            .credentials
+            .as_ref()
+            .is_some_and(|credentials| credentials.has_section(profile));
+        (profile != "default" && !in_config && !in_credentials)
+            .then(|| format!("profile '{profile}' is in neither AWS file"))
+    }
+
     /// Whether `profile`'s `credential_process` runs stscreds.
     pub fn runs_stscreds(&self, profile: &str) -> bool {
         self.config_value(profile, "credential_process")
@@ -190,7 +206,11 @@ fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
     let profile = family.profile(&facts.environment);
     let mut chosen = chains::choose(family, &facts.environment, &facts.sources_of(&profile));
     let failure = (family == Family::Botocore)
-        .then(|| facts.botocore_refusal())
+        .then(|| {
+            facts
+                .botocore_refusal()
+                .or_else(|| facts.missing_profile(&profile))
+        })
         .flatten();
     if failure.is_some() {
         chosen.shadowed.splice(0..0, chosen.winner.take());

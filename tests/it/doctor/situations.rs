@@ -304,3 +304,26 @@ fn all_profiles_at_once() {
     assert_eq!(codes(&diagnoses[0]), Vec::<String>::new());
     assert_eq!(codes(&diagnoses[1]), ["no-region"]);
 }
+
+/// `AWS_PROFILE` naming a profile no file has, beside environment keys: botocore fails
+/// (ProfileNotFound), the Rust SDK takes the keys, the JavaScript SDK skips them.
+#[test]
+fn aws_profile_naming_a_missing_profile_beside_environment_keys() {
+    let home = Home::usual();
+    home.auth("work");
+    let (other, _) = Moto::shared().create_user_with_mfa("doctor-missing");
+    let env = home.env(&[
+        ("AWS_PROFILE", "nosuch"),
+        ("AWS_REGION", REGION),
+        ("AWS_DEFAULT_REGION", REGION),
+        ("AWS_ACCESS_KEY_ID", &other.access_key_id),
+        ("AWS_SECRET_ACCESS_KEY", &other.secret_access_key),
+    ]);
+    let args = ["--profile", "work"];
+    let json = assert_doctor_agrees_with_the_clients(&home, &env, &args);
+    assert_eq!(verdict_for(&json, Client::Botocore)["source"], Value::Null);
+    assert_eq!(verdict_for(&json, Client::RustSdk)["source"], "environment");
+    assert_eq!(verdict_for(&json, Client::JsSdk)["source"], Value::Null);
+    finding(&json, "environment-keys-override");
+    assert_fix_clears(&home, &json, "profile-variable-override", &env, "", &args);
+}
