@@ -436,7 +436,7 @@ fn credential_processes(facts: &Facts) -> Vec<Finding> {
                 "credential-process-missing",
                 Severity::Error,
                 format!(
-                    "profile '{profile}''s credential_process runs {program}, which is not there: every AWS tool fails for it"
+                    "the credential_process of profile '{profile}' runs {program}, which is not there: every AWS tool fails for it"
                 ),
             ),
             Some(located) if front.is_some() && std::fs::canonicalize(&located).ok() != front => {
@@ -444,7 +444,7 @@ fn credential_processes(facts: &Facts) -> Vec<Finding> {
                     "credential-process-other-stscreds",
                     Severity::Warning,
                     format!(
-                        "profile '{profile}''s credential_process runs {}, not this stscreds ({})",
+                        "the credential_process of profile '{profile}' runs {}, not this stscreds ({})",
                         located.display(),
                         facts
                             .front_executable
@@ -539,7 +539,7 @@ fn mfa_process(facts: &Facts) -> Option<Finding> {
             "mfa-process-missing",
             Severity::Error,
             format!(
-                "profile '{}''s mfa_process runs {program}, which is not an executable here",
+                "the mfa_process of profile '{}' runs {program}, which is not an executable here",
                 facts.profile
             ),
         )

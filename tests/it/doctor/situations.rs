@@ -327,3 +327,39 @@ fn aws_profile_naming_a_missing_profile_beside_environment_keys() {
     finding(&json, "environment-keys-override");
     assert_fix_clears(&home, &json, "profile-variable-override", &env, "", &args);
 }
+
+/// A `credential_process` that runs another stscreds (an old copy elsewhere): it works,
+/// but it is not the one being updated.
+#[test]
+fn a_credential_process_naming_another_stscreds() {
+    let home = Home::usual();
+    home.auth("work");
+    let other = home.sandbox.path("old/stscreds");
+    home.sandbox.write(
+        "old/stscreds",
+        &format!("#!/bin/sh\nexec {} \"$@\"\n", crate::support::binary()),
+    );
+    chmod(&home, "old/stscreds", 0o755);
+    let config = work_config("");
+    home.sandbox.write(
+        ".aws/config",
+        &format!(
+            "{config}\n[profile work-cli]\nregion = {REGION}\ncredential_process = {} credential-process --profile work\n",
+            other.display()
+        ),
+    );
+    let env = home.env(&[("AWS_PROFILE", "work-cli")]);
+    let args = ["--profile", "work-cli"];
+    let json = assert_doctor_agrees_with_the_clients(&home, &env, &args);
+    let found = finding(&json, "credential-process-other-stscreds");
+    assert_eq!(found["severity"], "warning");
+    let after = assert_fix_clears(
+        &home,
+        &json,
+        "credential-process-other-stscreds",
+        &env,
+        "",
+        &args,
+    );
+    assert_eq!(codes(&after), Vec::<String>::new());
+}
