@@ -363,3 +363,26 @@ fn a_credential_process_naming_another_stscreds() {
     );
     assert_eq!(codes(&after), Vec::<String>::new());
 }
+
+/// Text the clients read differently, with no command to fix it (merging or rewriting
+/// by hand): found with its line. The clients are not compared: the profile they read
+/// is not the one written oddly.
+#[test]
+fn a_repeated_section_and_a_header_one_sdk_misses() {
+    let home = Home::usual();
+    home.auth("work");
+    let config = work_config("");
+    home.sandbox.write(
+        ".aws/config",
+        &format!("{config}[profile odd]#note\nregion = {REGION}\n[profile work]\noutput = json\n"),
+    );
+    let env = home.env(&[("AWS_PROFILE", "work")]);
+    let (run, json) = home.doctor(&env, &[]);
+    assert_eq!(run.code, Some(1));
+    let repeated = finding(&json, "repeated-section");
+    assert_eq!(repeated["line"], 6, "{json:#}");
+    assert_eq!(repeated["fix"], Value::Null);
+    let header = finding(&json, "header-read-differently");
+    assert_eq!(header["line"], 4, "{json:#}");
+    assert_eq!(verdict_for(&json, Client::Botocore)["source"], Value::Null);
+}
