@@ -13,6 +13,7 @@ use crate::message::shell_word;
 use crate::prompt::InputError;
 use crate::subprocess;
 
+
 /// How long a launcher has to fail before it counts as working: openers (`xdg-open`,
 /// `open`) hand the URL on and exit at once, with a status that says whether it
 /// worked; a browser started directly may stay in the foreground until it is closed,

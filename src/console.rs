@@ -15,6 +15,7 @@ use crate::env::SIGNIN_ENDPOINT_VARIABLE;
 use crate::prompt::InputError;
 use crate::session::{SessionCredentials, SessionDuration};
 
+
 /// The `Issuer` of the login URL: who sent the person to the console.
 pub const ISSUER: &str = "stscreds";
 
