@@ -61,6 +61,19 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print the profile's session credentials for a shell or a tool to load.
     Export(ExportArgs),
+    /// Say which credentials each AWS tool would use here, and what is wrong.
+    ///
+    /// For the profile: the source the AWS CLI and boto3 (botocore), the JavaScript SDK
+    /// v3 and the Rust SDK each take credentials from in this environment (and the
+    /// sources it shadows), whether that is what stscreds set up; then every problem
+    /// found (environment keys or AWS_PROFILE overriding the profile, a file session
+    /// hiding a credential server, long-term keys in plain text, no region, repeated
+    /// sections or keys, a credential_process or mfa_process that is missing, files
+    /// others can read, a stale copy of a session), each with one command that fixes
+    /// it. Reads only files and the environment (no network); never prints a secret
+    /// (key ids as their last four characters). Exit status 0 when nothing is wrong, 1
+    /// otherwise. The --json document's schema is in docs/commands.md.
+    Doctor(DoctorArgs),
     /// Serve the profile's session credentials on 127.0.0.1, as ECS does, renewing
     /// them ahead of expiry, for tools started elsewhere (an IDE, a container); prints
     /// the variables that point the AWS SDKs at it, then serves until stopped.
@@ -314,6 +327,24 @@ pub struct ServeArgs {
     /// The syntax of the variables printed (sh, fish, powershell, cmd, dotenv, json).
     #[arg(long, value_enum, default_value = "sh")]
     pub format: crate::output::Format,
+}
+
+/// Options of `doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Diagnose every profile the AWS files name, not only one.
+    #[arg(long, conflicts_with = "profile")]
+    pub all: bool,
+
+    /// Print one JSON document (schema in docs/commands.md) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also call AWS (sts:GetCallerIdentity) with the profile's stored session, if it
+    /// is fresh (never asking for a code): whom AWS sees, and this clock's offset from
+    /// AWS's.
+    #[arg(long)]
+    pub online: bool,
 }
 
 /// Options of `read`.

@@ -71,6 +71,10 @@ pub enum Error {
     #[error(transparent)]
     Invalid(#[from] crate::invalid::Invalid),
 
+    /// `doctor` found problems (listed on stdout, each with its fix).
+    #[error("doctor found {0} problem(s); each is listed above with the command that fixes it")]
+    Diagnosed(usize),
+
     /// An AWS call failed.
     #[error("{0}")]
     Aws(#[from] AwsError),

@@ -14,6 +14,7 @@ pub mod config;
 pub mod console;
 pub mod context;
 pub mod credentials;
+pub mod doctor;
 pub mod env;
 pub mod error;
 pub mod files;

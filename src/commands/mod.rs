@@ -5,6 +5,7 @@ pub mod clear;
 pub mod completions;
 pub mod configure;
 pub mod credential_process;
+pub mod doctor;
 pub mod exec;
 pub mod export;
 pub mod init;
@@ -87,6 +88,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Rotate(args) => rotate::run(cx, &session_args(args.mfa)),
         Command::Completions { shell, install } => completions::run(shell, install, &*cx.report),
         Command::Export(args) => export::run(cx, &session_args(args.mfa), args.format),
+        Command::Doctor(args) => doctor::run(cx, &args),
     }
 }
 

@@ -10,6 +10,7 @@
 mod support;
 
 mod clients;
+mod doctor;
 mod errors;
 mod exec_and_export;
 mod files;

@@ -1,0 +1,77 @@
+//! `stscreds doctor`: the diagnosis of `crate::doctor` for the context's profile (or
+//! every profile), as text or JSON on stdout; exit status 1 when anything is wrong.
+
+use crate::cli::DoctorArgs;
+use crate::context::Context;
+use crate::doctor::{self, Diagnosis, Facts};
+use crate::error::Error;
+
+/// The top-level entry point for `stscreds doctor`.
+pub fn run(cx: &Context, args: &DoctorArgs) -> Result<(), Error> {
+    let profiles = if args.all {
+        every_profile(cx)
+    } else {
+        vec![cx.profile.clone()]
+    };
+    let diagnoses: Vec<Diagnosis> = profiles
+        .into_iter()
+        .map(|profile| {
+            let mut facts = facts(cx, profile);
+            facts.one_of_all = args.all;
+            let mut diagnosis = doctor::diagnose(facts);
+            if args.online {
+                let online =
+                    doctor::online::check(&cx.paths, &diagnosis.profile, cx.report.clone());
+                diagnosis.add_online(online);
+            }
+            diagnosis
+        })
+        .collect();
+    let text = if args.json {
+        let documents: Vec<serde_json::Value> = diagnoses.iter().map(Diagnosis::to_json).collect();
+        let json = match (args.all, documents.as_slice()) {
+            (false, [one]) => one.clone(),
+            _ => serde_json::Value::Array(documents),
+        };
+        format!("{json:#}\n")
+    } else {
+        diagnoses.iter().map(Diagnosis::to_text).collect()
+    };
+    super::print(&text)?;
+    match diagnoses.iter().map(|d| d.findings.len()).sum() {
+        0 => Ok(()),
+        problems => Err(Error::Diagnosed(problems)),
+    }
+}
+
+/// What doctor reads for `profile`, from this process's environment.
+fn facts(cx: &Context, profile: String) -> Facts {
+    Facts::read(
+        cx.paths.clone(),
+        profile,
+        Box::new(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())),
+        crate::launch::front_executable().ok(),
+    )
+}
+
+/// Every profile the two AWS files name, each once.
+fn every_profile(cx: &Context) -> Vec<String> {
+    let facts = facts(cx, cx.profile.clone());
+    let mut names: Vec<String> = Vec::new();
+    let from_config = facts.config.iter().flat_map(|config| {
+        config
+            .sections()
+            .into_iter()
+            .filter_map(crate::config::section_profile)
+    });
+    let from_credentials = facts
+        .credentials
+        .iter()
+        .flat_map(|credentials| credentials.sections().into_iter().map(str::to_owned));
+    for name in from_config.chain(from_credentials) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}

@@ -1,0 +1,355 @@
+//! Each client family's default credential chain, as documented and as checked against
+//! the real clients (tests/it/doctor): the order in which it looks at the sources, and
+//! which of them this environment and these files offer. Pure: what is offered is read
+//! by the caller.
+//!
+//! Where the families differ:
+//! - the AWS SDK for JavaScript v3 skips environment keys while `AWS_PROFILE` is set;
+//! - within one profile, botocore and the JavaScript SDK take static keys before a
+//!   `credential_process`, the Rust SDK (and the Java SDK v2) the process before keys;
+//! - botocore alone reads `AWS_DEFAULT_PROFILE`.
+
+use std::fmt;
+
+/// A family of AWS clients that share one credential chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// botocore: the AWS CLI and boto3.
+    Botocore,
+    /// The AWS SDK for JavaScript v3 (`fromNodeProviderChain`).
+    JsSdk,
+    /// The AWS SDK for Rust (the Java SDK v2 orders a profile the same way).
+    RustSdk,
+}
+
+impl Family {
+    /// Every family, in the order doctor reports them.
+    pub const ALL: [Family; 3] = [Family::Botocore, Family::JsSdk, Family::RustSdk];
+
+    /// The stable name in doctor's JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Botocore => "botocore",
+            Family::JsSdk => "js-sdk-v3",
+            Family::RustSdk => "rust-sdk",
+        }
+    }
+
+    /// The clients of the family, for people.
+    pub fn clients(self) -> &'static str {
+        match self {
+            Family::Botocore => "AWS CLI, boto3",
+            Family::JsSdk => "AWS SDK for JavaScript v3",
+            Family::RustSdk => "AWS SDK for Rust, Java SDK v2",
+        }
+    }
+
+    /// The profile the family reads: `AWS_PROFILE`, for botocore also
+    /// `AWS_DEFAULT_PROFILE`, else `default`.
+    pub fn profile(self, environment: &Environment) -> String {
+        let default_profile = match self {
+            Family::Botocore => environment.aws_default_profile.as_deref(),
+            Family::JsSdk | Family::RustSdk => None,
+        };
+        environment
+            .aws_profile
+            .as_deref()
+            .or(default_profile)
+            .unwrap_or("default")
+            .to_owned()
+    }
+
+    /// The sources in the order the family tries them.
+    fn order(self) -> &'static [Source] {
+        use Source::*;
+        match self {
+            Family::Botocore => &[
+                EnvironmentKeys,
+                Role,
+                WebIdentity,
+                Sso,
+                CredentialsFile,
+                CredentialProcess,
+                ConfigKeys,
+                Container,
+                InstanceMetadata,
+            ],
+            Family::JsSdk => &[
+                EnvironmentKeys,
+                Sso,
+                Role,
+                CredentialsFile,
+                ConfigKeys,
+                WebIdentity,
+                CredentialProcess,
+                Container,
+                InstanceMetadata,
+            ],
+            Family::RustSdk => &[
+                EnvironmentKeys,
+                Role,
+                WebIdentity,
+                Sso,
+                CredentialProcess,
+                CredentialsFile,
+                ConfigKeys,
+                Container,
+                InstanceMetadata,
+            ],
+        }
+    }
+}
+
+/// Where a client can take credentials from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+    EnvironmentKeys,
+    /// A web identity token (`AWS_WEB_IDENTITY_TOKEN_FILE` or the profile's).
+    WebIdentity,
+    /// The profile's IAM Identity Center settings.
+    Sso,
+    /// The profile's `role_arn`: the client assumes the role itself.
+    Role,
+    /// Keys in the profile's section of `~/.aws/credentials`.
+    CredentialsFile,
+    /// The profile's `credential_process`.
+    CredentialProcess,
+    /// Keys in the profile's section of `~/.aws/config`.
+    ConfigKeys,
+    /// A credential server (`AWS_CONTAINER_CREDENTIALS_FULL_URI`/`RELATIVE_URI`).
+    Container,
+    /// The EC2 instance metadata service (unless `AWS_EC2_METADATA_DISABLED=true`).
+    InstanceMetadata,
+}
+
+impl Source {
+    /// The stable name in doctor's JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::EnvironmentKeys => "environment",
+            Source::WebIdentity => "web-identity",
+            Source::Sso => "sso",
+            Source::Role => "role",
+            Source::CredentialsFile => "credentials-file",
+            Source::CredentialProcess => "credential-process",
+            Source::ConfigKeys => "config-keys",
+            Source::Container => "container",
+            Source::InstanceMetadata => "instance-metadata",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What the environment offers a client (only presence and key ids, never a secret).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// `AWS_ACCESS_KEY_ID`, when `AWS_SECRET_ACCESS_KEY` is set too.
+    pub key_id: Option<String>,
+    pub aws_profile: Option<String>,
+    pub aws_default_profile: Option<String>,
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`.
+    pub web_identity: bool,
+    /// Either container credentials URI.
+    pub container: bool,
+    /// `AWS_EC2_METADATA_DISABLED=true`.
+    pub instance_metadata_disabled: bool,
+}
+
+impl Environment {
+    /// Reads the variables through `lookup` (empty values count as unset).
+    pub fn read(lookup: &dyn Fn(&str) -> Option<String>) -> Self {
+        let set = |name: &str| lookup(name).filter(|value| !value.is_empty());
+        Self {
+            key_id: set("AWS_ACCESS_KEY_ID").filter(|_| set("AWS_SECRET_ACCESS_KEY").is_some()),
+            aws_profile: set("AWS_PROFILE"),
+            aws_default_profile: set("AWS_DEFAULT_PROFILE"),
+            web_identity: set("AWS_WEB_IDENTITY_TOKEN_FILE").is_some()
+                && set("AWS_ROLE_ARN").is_some(),
+            container: set("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_some()
+                || set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some(),
+            instance_metadata_disabled: set("AWS_EC2_METADATA_DISABLED")
+                .is_some_and(|value| value.eq_ignore_ascii_case("true")),
+        }
+    }
+}
+
+/// What one profile's sections in the two files offer (merged as the SDKs merge them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileSources {
+    /// The key id in `~/.aws/credentials`.
+    pub credentials_file_key: Option<String>,
+    /// The key id in `~/.aws/config`.
+    pub config_key: Option<String>,
+    pub credential_process: bool,
+    pub role: bool,
+    pub web_identity: bool,
+    pub sso: bool,
+}
+
+/// Which source a family takes its credentials from, and which others it passes over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    /// The first source offered, in the family's order; `None`: no credentials.
+    pub winner: Option<Source>,
+    /// The other sources offered, in the family's order: shadowed by the winner.
+    pub shadowed: Vec<Source>,
+    /// The key id the winner holds, when the files or environment say it.
+    pub key_id: Option<String>,
+}
+
+/// What `family` does with `environment` and the sources of the profile it reads.
+pub fn choose(family: Family, environment: &Environment, profile: &ProfileSources) -> Chosen {
+    let offered: Vec<Source> = family
+        .order()
+        .iter()
+        .copied()
+        .filter(|&source| offers(family, source, environment, profile))
+        .collect();
+    let winner = offered.first().copied();
+    let key_id = match winner {
+        Some(Source::EnvironmentKeys) => environment.key_id.clone(),
+        Some(Source::CredentialsFile) => profile.credentials_file_key.clone(),
+        Some(Source::ConfigKeys) => profile.config_key.clone(),
+        _ => None,
+    };
+    Chosen {
+        winner,
+        shadowed: offered.into_iter().skip(1).collect(),
+        key_id,
+    }
+}
+
+/// Whether `source` is there for `family`.
+fn offers(
+    family: Family,
+    source: Source,
+    environment: &Environment,
+    profile: &ProfileSources,
+) -> bool {
+    match source {
+        Source::EnvironmentKeys => {
+            environment.key_id.is_some()
+                && !(family == Family::JsSdk && environment.aws_profile.is_some())
+        }
+        Source::WebIdentity => environment.web_identity || profile.web_identity,
+        Source::Sso => profile.sso,
+        Source::Role => profile.role,
+        // The SDKs merge the files, the credentials file's keys winning.
+        Source::CredentialsFile => profile.credentials_file_key.is_some(),
+        Source::ConfigKeys => {
+            profile.config_key.is_some() && profile.credentials_file_key.is_none()
+        }
+        Source::CredentialProcess => profile.credential_process,
+        Source::Container => environment.container,
+        Source::InstanceMetadata => !environment.instance_metadata_disabled,
+    }
+}
+
+/// Shortens a key id to its last four characters, the only part doctor shows.
+pub fn last_four(key_id: &str) -> String {
+    let chars: Vec<char> = key_id.chars().collect();
+    chars[chars.len().saturating_sub(4)..].iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_session() -> ProfileSources {
+        ProfileSources {
+            credentials_file_key: Some("ASIAFILE0001".into()),
+            ..Default::default()
+        }
+    }
+
+    fn environment(pairs: &[(&str, &str)]) -> Environment {
+        Environment::read(&|name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
+    #[test]
+    fn environment_keys_win_everywhere_but_in_the_js_sdk_while_aws_profile_is_set() {
+        let keys = [
+            ("AWS_ACCESS_KEY_ID", "AKIAENV00002"),
+            ("AWS_SECRET_ACCESS_KEY", "s"),
+        ];
+        let with_profile = environment(&[keys[0], keys[1], ("AWS_PROFILE", "work")]);
+        for family in [Family::Botocore, Family::RustSdk] {
+            let chosen = choose(family, &with_profile, &file_session());
+            assert_eq!(chosen.winner, Some(Source::EnvironmentKeys), "{family:?}");
+            assert_eq!(chosen.shadowed[0], Source::CredentialsFile);
+            assert_eq!(chosen.key_id.as_deref(), Some("AKIAENV00002"));
+        }
+        let js = choose(Family::JsSdk, &with_profile, &file_session());
+        assert_eq!(js.winner, Some(Source::CredentialsFile));
+        let without_profile = environment(&keys);
+        let js = choose(Family::JsSdk, &without_profile, &file_session());
+        assert_eq!(js.winner, Some(Source::EnvironmentKeys));
+    }
+
+    #[test]
+    fn a_key_id_without_its_secret_is_no_source() {
+        let only_id = environment(&[("AWS_ACCESS_KEY_ID", "AKIA1")]);
+        assert_eq!(only_id.key_id, None);
+    }
+
+    #[test]
+    fn keys_before_a_process_except_in_the_rust_sdk() {
+        let both = ProfileSources {
+            credentials_file_key: Some("ASIA1".into()),
+            credential_process: true,
+            ..Default::default()
+        };
+        let none = environment(&[("AWS_EC2_METADATA_DISABLED", "true")]);
+        assert_eq!(
+            choose(Family::Botocore, &none, &both).winner,
+            Some(Source::CredentialsFile)
+        );
+        assert_eq!(
+            choose(Family::JsSdk, &none, &both).winner,
+            Some(Source::CredentialsFile)
+        );
+        let rust = choose(Family::RustSdk, &none, &both);
+        assert_eq!(rust.winner, Some(Source::CredentialProcess));
+        assert_eq!(rust.shadowed, vec![Source::CredentialsFile]);
+    }
+
+    #[test]
+    fn a_file_session_shadows_a_credential_server() {
+        let container = environment(&[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        for family in Family::ALL {
+            let chosen = choose(family, &container, &file_session());
+            assert_eq!(chosen.winner, Some(Source::CredentialsFile));
+            assert_eq!(chosen.shadowed, vec![Source::Container]);
+        }
+        let nothing = choose(Family::RustSdk, &container, &ProfileSources::default());
+        assert_eq!(nothing.winner, Some(Source::Container));
+    }
+
+    #[test]
+    fn only_botocore_reads_aws_default_profile() {
+        let env = environment(&[("AWS_DEFAULT_PROFILE", "other")]);
+        assert_eq!(Family::Botocore.profile(&env), "other");
+        assert_eq!(Family::JsSdk.profile(&env), "default");
+        assert_eq!(Family::RustSdk.profile(&env), "default");
+    }
+
+    #[test]
+    fn only_the_last_four_characters_of_a_key_id_are_kept() {
+        assert_eq!(last_four("AKIAIOSFODNN7EXAMPLE"), "MPLE");
+        assert_eq!(last_four("ab"), "ab");
+    }
+}

@@ -1,0 +1,555 @@
+//! The checks: each finding has a stable code, a severity, the file and line where
+//! there is one, and one command that fixes it (run by the tests, which then check the
+//! finding is gone).
+
+use std::path::{Path, PathBuf};
+
+use super::chains::{Family, Source, last_four};
+use super::{Facts, Verdict};
+use crate::message::shell_word;
+
+/// How bad a finding is: an error means a client uses credentials other than the ones
+/// set up, or fails; a warning is a risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem doctor found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable, for scripts: see docs/commands.md.
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub file: Option<PathBuf>,
+    /// 1-based.
+    pub line: Option<usize>,
+    /// One shell command that fixes it, when there is one.
+    pub fix: Option<String>,
+}
+
+impl Finding {
+    pub(super) fn new(code: &'static str, severity: Severity, message: String) -> Self {
+        Self {
+            code,
+            severity,
+            message,
+            file: None,
+            line: None,
+            fix: None,
+        }
+    }
+
+    fn at(mut self, file: &Path, line: Option<usize>) -> Self {
+        self.file = Some(file.to_owned());
+        self.line = line;
+        self
+    }
+
+    pub(super) fn fix(mut self, command: String) -> Self {
+        self.fix = Some(command);
+        self
+    }
+
+    /// The finding in doctor's JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code,
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "message": self.message,
+            "file": self.file.as_ref().map(|file| file.display().to_string()),
+            "line": self.line,
+            "fix": self.fix,
+        })
+    }
+
+    /// The finding for people: what, where, and the fix.
+    pub fn to_text(&self) -> String {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let place = match (&self.file, self.line) {
+            (Some(file), Some(line)) => format!(" ({}:{line})", file.display()),
+            (Some(file), None) => format!(" ({})", file.display()),
+            _ => String::new(),
+        };
+        let mut text = format!("{severity} [{}]{place}: {}\n", self.code, self.message);
+        if let Some(fix) = &self.fix {
+            text.push_str(&format!("  fix: {fix}\n"));
+        }
+        text
+    }
+}
+
+/// A file that could not be read or parsed.
+pub fn unreadable(path: &Path, why: &str) -> Finding {
+    Finding::new(
+        "unreadable-file",
+        Severity::Error,
+        format!("cannot read it: {why}"),
+    )
+    .at(path, None)
+}
+
+/// Every check, in order of importance.
+pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
+    let mut found = facts.unreadable.clone();
+    found.extend(environment_keys(facts, verdicts));
+    found.extend(profile_variable(facts, verdicts));
+    found.extend(container_shadowed(facts, verdicts));
+    found.extend(plaintext_long_term_keys(facts));
+    found.extend(missing_region(facts, verdicts));
+    found.extend(repeated_text(facts));
+    found.extend(credential_processes(facts));
+    found.extend(not_private(facts));
+    found.extend(stale_copies(facts));
+    found.extend(mfa_process(facts));
+    found
+}
+
+/// The families whose verdict `matches`, by name.
+fn families(verdicts: &[Verdict], matches: impl Fn(&Verdict) -> bool) -> Vec<&'static str> {
+    verdicts
+        .iter()
+        .filter(|verdict| matches(verdict))
+        .map(|verdict| verdict.family.name())
+        .collect()
+}
+
+/// (1) Environment keys winning over what the user set up.
+fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
+    let key = facts.environment.key_id.as_deref()?;
+    if facts.managed_source() == Source::EnvironmentKeys {
+        return None;
+    }
+    let users = families(verdicts, |v| {
+        v.chosen.winner == Some(Source::EnvironmentKeys)
+    });
+    if users.is_empty() {
+        return None;
+    }
+    let js_differs = facts.environment.aws_profile.is_some()
+        && verdicts
+            .iter()
+            .any(|v| v.family == Family::JsSdk && v.chosen.winner != Some(Source::EnvironmentKeys));
+    let mut message = format!(
+        "AWS_ACCESS_KEY_ID (…{}) in this environment wins over the {} stscreds set up for profile '{}' in {}",
+        last_four(key),
+        facts.managed_source(),
+        facts.profile,
+        users.join(", ")
+    );
+    if js_differs {
+        message.push_str(
+            "; the JavaScript SDK ignores it because AWS_PROFILE is set, so your tools use different credentials",
+        );
+    }
+    Some(
+        Finding::new("environment-keys-override", Severity::Error, message)
+            .fix("unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN".to_owned()),
+    )
+}
+
+/// (1) `AWS_PROFILE` or `AWS_DEFAULT_PROFILE` making a family read another profile.
+fn profile_variable(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
+    if facts.one_of_all
+        || matches!(
+            facts.managed_source(),
+            Source::EnvironmentKeys | Source::Container
+        )
+    {
+        return None;
+    }
+    let astray: Vec<&Verdict> = verdicts
+        .iter()
+        .filter(|v| v.profile != facts.profile && v.chosen.winner != Some(Source::EnvironmentKeys))
+        .collect();
+    let first = astray.first()?;
+    let names: Vec<&str> = astray.iter().map(|v| v.family.name()).collect();
+    Some(
+        Finding::new(
+            "profile-variable-override",
+            Severity::Error,
+            format!(
+                "{} read profile '{}' (AWS_PROFILE/AWS_DEFAULT_PROFILE), not '{}'",
+                names.join(", "),
+                first.profile,
+                facts.profile
+            ),
+        )
+        .fix(format!(
+            "export AWS_PROFILE={}; unset AWS_DEFAULT_PROFILE",
+            shell_word(&facts.profile)
+        )),
+    )
+}
+
+/// (2) A session in a file that clients take before a credential server.
+fn container_shadowed(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
+    if !facts.environment.container {
+        return None;
+    }
+    let shadowing: Vec<&Verdict> = verdicts
+        .iter()
+        .filter(|v| v.chosen.shadowed.contains(&Source::Container))
+        .collect();
+    let first = shadowing.first()?;
+    let winner = first.chosen.winner?;
+    let names: Vec<&str> = shadowing.iter().map(|v| v.family.name()).collect();
+    let finding = Finding::new(
+        "container-shadowed",
+        Severity::Error,
+        format!(
+            "AWS_CONTAINER_CREDENTIALS_*_URI is set, but {} take {winner} of profile '{}' first (run tools under `stscreds exec --server`, which hides the files)",
+            names.join(", "),
+            first.profile
+        ),
+    );
+    if winner == Source::CredentialsFile && facts.is_our_session(&first.profile) {
+        return Some(
+            finding
+                .at(
+                    &facts.paths.aws_credentials,
+                    header_line(facts, &first.profile),
+                )
+                .fix(format!(
+                    "stscreds clear --profile {}",
+                    shell_word(&first.profile)
+                )),
+        );
+    }
+    Some(finding)
+}
+
+/// The line of `[section]` in `~/.aws/credentials`.
+fn header_line(facts: &Facts, section: &str) -> Option<usize> {
+    let headers = facts.credentials.as_ref()?.headers();
+    headers.iter().find(|h| h.name == section).map(|h| h.line)
+}
+
+/// The line of `profile`'s header in `~/.aws/config`.
+fn config_header_line(facts: &Facts, profile: &str) -> Option<usize> {
+    let config = facts.config.as_ref()?;
+    let section = crate::config::profile_section(config, profile);
+    config
+        .headers()
+        .iter()
+        .find(|h| h.name == section)
+        .map(|h| h.line)
+}
+
+/// (3) Long-term keys (`AKIA…`, no token) readable in `~/.aws/credentials`.
+fn plaintext_long_term_keys(facts: &Facts) -> Vec<Finding> {
+    let Some(credentials) = &facts.credentials else {
+        return Vec::new();
+    };
+    credentials
+        .sections()
+        .into_iter()
+        .filter(|section| {
+            credentials
+                .get(section, "aws_access_key_id")
+                .is_some_and(|key| key.starts_with("AKIA"))
+                && credentials.get(section, "aws_session_token").is_none()
+        })
+        .map(|section| {
+            let key = credentials.get(section, "aws_access_key_id").unwrap_or_default();
+            Finding::new(
+                "plaintext-long-term-key",
+                Severity::Warning,
+                format!(
+                    "[{section}] holds the long-term key …{} in plain text, where every tool and backup reads it; store it with stscreds (it asks for the key) and replace it with an MFA session",
+                    last_four(key)
+                ),
+            )
+            .at(&facts.paths.aws_credentials, header_line(facts, section))
+            .fix(format!(
+                "stscreds init --profile {0} && stscreds auth --profile {0}",
+                shell_word(section)
+            ))
+        })
+        .collect()
+}
+
+/// (4) A family with no region for the profile (the one it reads is the business of
+/// [`profile_variable`]).
+fn missing_region(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
+    let variable = |name: &str| (facts.lookup)(name).filter(|value| !value.is_empty());
+    let in_profile = facts.config_value(&facts.profile, "region").is_some();
+    let lacking = families(verdicts, |v| {
+        let in_environment = match v.family {
+            Family::Botocore => variable("AWS_DEFAULT_REGION").is_some(),
+            Family::JsSdk => variable("AWS_REGION").is_some(),
+            Family::RustSdk => {
+                variable("AWS_REGION").is_some() || variable("AWS_DEFAULT_REGION").is_some()
+            }
+        };
+        !in_profile && !in_environment
+    });
+    if lacking.is_empty() {
+        return None;
+    }
+    let region = variable("AWS_REGION")
+        .or_else(|| variable("AWS_DEFAULT_REGION"))
+        .unwrap_or_else(|| crate::config::DEFAULT_REGION.to_owned());
+    Some(
+        Finding::new(
+            "no-region",
+            Severity::Error,
+            format!(
+                "{} find no region for profile '{}' (the JavaScript SDK ignores AWS_DEFAULT_REGION)",
+                lacking.join(", "),
+                facts.profile
+            ),
+        )
+        .at(&facts.paths.aws_config, config_header_line(facts, &facts.profile))
+        .fix(format!(
+            "stscreds configure --profile {} --region {}",
+            shell_word(&facts.profile),
+            shell_word(&region)
+        )),
+    )
+}
+
+/// (5) Repeated sections or keys (botocore refuses the file) and headers one SDK
+/// misses.
+fn repeated_text(facts: &Facts) -> Vec<Finding> {
+    let files = [
+        (&facts.paths.aws_credentials, &facts.credentials),
+        (&facts.paths.aws_config, &facts.config),
+    ];
+    let mut found = Vec::new();
+    for (path, document) in files {
+        let Some(document) = document else { continue };
+        if let Some(repeat) = document.first_duplicate() {
+            let finding = match &repeat.key {
+                Some(key) => Finding::new(
+                    "repeated-key",
+                    Severity::Error,
+                    format!(
+                        "[{}] sets {key} on lines {} and {}: the SDKs take the second, the AWS CLI and boto3 refuse the whole file",
+                        repeat.section, repeat.first_line, repeat.second_line
+                    ),
+                )
+                .fix(format!("sed -i '{}d' {}", repeat.first_line, shell_word(&path.display().to_string()))),
+                None => Finding::new(
+                    "repeated-section",
+                    Severity::Error,
+                    format!(
+                        "[{}] appears on lines {} and {}: the SDKs merge them, the AWS CLI and boto3 refuse the whole file; merge them by hand",
+                        repeat.section, repeat.first_line, repeat.second_line
+                    ),
+                ),
+            };
+            found.push(finding.at(path, Some(repeat.second_line)));
+        }
+        for header in document.headers().iter().filter(|h| !h.plain) {
+            found.push(
+                Finding::new(
+                    "header-read-differently",
+                    Severity::Warning,
+                    format!(
+                        "the header {:?} is not read the same by every SDK (the JavaScript SDK misses `[name]#note`, the Rust SDK an indented header); write it as [{}]",
+                        crate::message::printable(header.text),
+                        crate::message::printable(header.name)
+                    ),
+                )
+                .at(path, Some(header.line)),
+            );
+        }
+    }
+    found
+}
+
+/// The program a command line runs (its first word, shell-split).
+pub fn program_of(line: &str) -> Option<String> {
+    shlex::split(line)?.into_iter().next()
+}
+
+/// Whether `program` names stscreds.
+pub fn is_stscreds(program: &str) -> bool {
+    Path::new(program)
+        .file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name == "stscreds" || name == "stscreds-core")
+}
+
+/// Where `program` is: itself when it has a `/`, else the first match on `PATH`.
+fn locate(program: &str, path: Option<String>) -> Option<PathBuf> {
+    if program.contains('/') {
+        let program = PathBuf::from(program);
+        return is_executable(&program).then_some(program);
+    }
+    std::env::split_paths(&path?)
+        .map(|dir| dir.join(program))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// (6) `credential_process` lines that run a stscreds that is missing or another one.
+fn credential_processes(facts: &Facts) -> Vec<Finding> {
+    let Some(config) = &facts.config else {
+        return Vec::new();
+    };
+    let front = facts
+        .front_executable
+        .as_ref()
+        .and_then(|path| std::fs::canonicalize(path).ok());
+    let mut found = Vec::new();
+    for section in config.sections() {
+        let Some(profile) = crate::config::section_profile(section) else {
+            continue;
+        };
+        let Some(line) = config.get(section, "credential_process") else {
+            continue;
+        };
+        let Some(program) = program_of(line).filter(|p| is_stscreds(p)) else {
+            continue;
+        };
+        let served = served_profile(line).unwrap_or_else(|| profile.clone());
+        let fix = if served == profile {
+            format!(
+                "stscreds configure --profile {} --credential-process",
+                shell_word(&profile)
+            )
+        } else {
+            format!(
+                "stscreds configure --profile {} --credential-process-for {}",
+                shell_word(&profile),
+                shell_word(&served)
+            )
+        };
+        let at = config_header_line(facts, &profile);
+        let located = locate(&program, (facts.lookup)("PATH"));
+        let finding = match located {
+            None => Finding::new(
+                "credential-process-missing",
+                Severity::Error,
+                format!(
+                    "the credential_process of profile '{profile}' runs {program}, which is not there: every AWS tool fails for it"
+                ),
+            ),
+            Some(located) if front.is_some() && std::fs::canonicalize(&located).ok() != front => {
+                Finding::new(
+                    "credential-process-other-stscreds",
+                    Severity::Warning,
+                    format!(
+                        "the credential_process of profile '{profile}' runs {}, not this stscreds ({})",
+                        located.display(),
+                        facts
+                            .front_executable
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default()
+                    ),
+                )
+            }
+            Some(_) => continue,
+        };
+        found.push(finding.at(&facts.paths.aws_config, at).fix(fix));
+    }
+    found
+}
+
+/// The `--profile NAME` of a `stscreds credential-process` line.
+fn served_profile(line: &str) -> Option<String> {
+    let words = shlex::split(line)?;
+    let at = words.iter().position(|word| word == "--profile")?;
+    words.get(at + 1).cloned()
+}
+
+/// (7) Files with keys or sessions, and their directories, that others can read.
+fn not_private(facts: &Facts) -> Vec<Finding> {
+    use std::os::unix::fs::PermissionsExt;
+    let paths = &facts.paths;
+    let candidates = [
+        paths.aws_credentials.clone(),
+        paths.stscreds_dir.clone(),
+        paths.long_term_credentials(),
+        paths.private_sessions(),
+        paths.encrypted_credentials(),
+    ];
+    candidates
+        .iter()
+        .filter_map(|path| {
+            let metadata = std::fs::symlink_metadata(path).ok()?;
+            let mode = metadata.permissions().mode() & 0o777;
+            (mode & 0o077 != 0).then(|| {
+                let private = if metadata.is_dir() { "700" } else { "600" };
+                Finding::new(
+                    "not-private",
+                    Severity::Warning,
+                    format!("other users can read or enter it (mode {mode:o})"),
+                )
+                .at(path, None)
+                .fix(format!(
+                    "chmod {private} {}",
+                    shell_word(&path.display().to_string())
+                ))
+            })
+        })
+        .collect()
+}
+
+/// (8) A session of ours left in `~/.aws/credentials` for a profile whose sessions now
+/// live in stscreds' private file (it has a stscreds `credential_process`): botocore
+/// and the JavaScript SDK take those keys before the process, until they expire and
+/// after.
+fn stale_copies(facts: &Facts) -> Vec<Finding> {
+    let Some(credentials) = &facts.credentials else {
+        return Vec::new();
+    };
+    credentials
+        .sections()
+        .into_iter()
+        .filter(|section| facts.is_our_session(section) && facts.runs_stscreds(section))
+        .map(|section| {
+            Finding::new(
+                "stale-session-copy",
+                Severity::Error,
+                format!(
+                    "[{section}] holds an old session of profile '{section}', whose credential_process stscreds serves now; the AWS CLI, boto3 and the JavaScript SDK use this copy instead"
+                ),
+            )
+            .at(&facts.paths.aws_credentials, header_line(facts, section))
+            .fix(format!("stscreds clear --profile {}", shell_word(section)))
+        })
+        .collect()
+}
+
+/// (9) An `mfa_process` whose program is not there.
+fn mfa_process(facts: &Facts) -> Option<Finding> {
+    let line = facts.config_value(&facts.profile, "mfa_process")?;
+    let program = program_of(line)?;
+    if locate(&program, (facts.lookup)("PATH")).is_some() {
+        return None;
+    }
+    Some(
+        Finding::new(
+            "mfa-process-missing",
+            Severity::Error,
+            format!(
+                "the mfa_process of profile '{}' runs {program}, which is not an executable here",
+                facts.profile
+            ),
+        )
+        .at(
+            &facts.paths.aws_config,
+            config_header_line(facts, &facts.profile),
+        )
+        .fix(format!(
+            "stscreds configure --profile {} --unset mfa_process",
+            shell_word(&facts.profile)
+        )),
+    )
+}
