@@ -2,8 +2,8 @@
 //! AWS SDKs fetch them in an ECS container (`AWS_CONTAINER_CREDENTIALS_FULL_URI` and
 //! an authorization token), so that a long-running tool refreshes its credentials by
 //! itself instead of failing at the first expiry. The credentials are held in memory
-//! and renewed ahead of expiry in the background ([`supply`]); requests are answered
-//! from memory ([`http`]).
+//! and renewed ahead of expiry in the background (`credentials::supply`); requests are
+//! answered from memory ([`http`]).
 
 mod http;
 mod isolation;
