@@ -4,10 +4,11 @@
 //! to show ([`PromptKind`]) is chosen here too; the dialog windows themselves are in
 //! `dialog`.
 
-use crate::invalid::Invalid;
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use secrecy::SecretString;
+
+use crate::invalid::Invalid;
 
 /// A source of answers to prompts.
 pub trait Ask {
