@@ -101,6 +101,7 @@ pub fn unreadable(path: &Path, why: &str) -> Finding {
 pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     let mut found = facts.unreadable.clone();
     found.extend(environment_keys(facts, verdicts));
+    found.extend(partial_environment_keys(facts));
     found.extend(profile_variable(facts, verdicts));
     found.extend(container_shadowed(facts, verdicts));
     found.extend(plaintext_long_term_keys(facts));
@@ -121,6 +122,10 @@ fn families(verdicts: &[Verdict], matches: impl Fn(&Verdict) -> bool) -> Vec<&'s
         .map(|verdict| verdict.family.name())
         .collect()
 }
+
+/// The fix for keys in the environment: drop all three variables.
+const UNSET_ENVIRONMENT_KEYS: &str =
+    "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN";
 
 /// (1) Environment keys winning over what the user set up.
 fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
@@ -152,7 +157,26 @@ fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
     }
     Some(
         Finding::new("environment-keys-override", Severity::Error, message)
-            .fix("unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN".to_owned()),
+            .fix(UNSET_ENVIRONMENT_KEYS.to_owned()),
+    )
+}
+
+/// (1) Half of a key pair in the environment: botocore fails on a key id alone, the
+/// SDKs pass over either half, so the tools disagree or none uses what was meant.
+fn partial_environment_keys(facts: &Facts) -> Option<Finding> {
+    let lone = facts.environment.lone_key_variable?;
+    let effect = if facts.botocore_partial_keys().is_some() {
+        "the AWS CLI and boto3 fail (PartialCredentialsError), the SDKs pass over it"
+    } else {
+        "every client passes over it"
+    };
+    Some(
+        Finding::new(
+            "partial-environment-keys",
+            Severity::Error,
+            format!("{lone} is set in this environment without its other half: {effect}"),
+        )
+        .fix(UNSET_ENVIRONMENT_KEYS.to_owned()),
     )
 }
 

@@ -135,6 +135,13 @@ impl Facts {
             .then(|| format!("profile '{profile}' is in neither AWS file"))
     }
 
+    /// Why botocore fails on the environment's keys, if it does: a key id without its
+    /// secret raises `PartialCredentialsError` (a secret alone it skips).
+    pub fn botocore_partial_keys(&self) -> Option<String> {
+        (self.environment.lone_key_variable == Some("AWS_ACCESS_KEY_ID"))
+            .then(|| "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY".to_owned())
+    }
+
     /// Whether `profile`'s `credential_process` runs stscreds.
     pub fn runs_stscreds(&self, profile: &str) -> bool {
         self.config_value(profile, "credential_process")
@@ -210,6 +217,7 @@ fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
             facts
                 .botocore_refusal()
                 .or_else(|| facts.missing_profile(&profile))
+                .or_else(|| facts.botocore_partial_keys())
         })
         .flatten();
     if failure.is_some() {

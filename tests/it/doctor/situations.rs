@@ -386,3 +386,26 @@ fn a_repeated_section_and_a_header_one_sdk_misses() {
     assert_eq!(header["line"], 4, "{json:#}");
     assert_eq!(verdict_for(&json, Client::Botocore)["source"], Value::Null);
 }
+
+/// Half of a key pair in the environment: botocore fails on a key id alone and skips a
+/// secret alone; the SDKs pass over either half.
+#[test]
+fn half_a_key_pair_in_the_environment() {
+    let home = Home::usual();
+    home.auth("work");
+    let (other, _) = Moto::shared().create_user_with_mfa("doctor-half");
+    for lone in [
+        ("AWS_ACCESS_KEY_ID", other.access_key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", other.secret_access_key.as_str()),
+    ] {
+        let env = home.env(&[("AWS_PROFILE", "work"), lone]);
+        let json = assert_doctor_agrees_with_the_clients(&home, &env, &[]);
+        let message = finding(&json, "partial-environment-keys")["message"]
+            .as_str()
+            .unwrap();
+        assert!(message.starts_with(lone.0), "{message}");
+        assert!(!json.to_string().contains(lone.1));
+        let after = assert_fix_clears(&home, &json, "partial-environment-keys", &env, "", &[]);
+        assert_eq!(codes(&after), Vec::<String>::new());
+    }
+}
