@@ -464,6 +464,18 @@ fn credential_processes(facts: &Facts) -> Vec<Finding> {
                 ),
             ),
             Some(located) if front.is_some() && std::fs::canonicalize(&located).ok() != front => {
+                if let Some(problem) = install_problem(&located) {
+                    let message = format!(
+                        "the credential_process of profile '{profile}' runs {}, but {problem}: the stscreds-core beside it is missing or of another version",
+                        located.display()
+                    );
+                    found.push(
+                        Finding::new("credential-process-core-mismatch", Severity::Error, message)
+                            .at(&facts.paths.aws_config, at)
+                            .fix(fix),
+                    );
+                    continue;
+                }
                 Finding::new(
                     "credential-process-other-stscreds",
                     Severity::Warning,
@@ -483,6 +495,25 @@ fn credential_processes(facts: &Facts) -> Vec<Finding> {
         found.push(finding.at(&facts.paths.aws_config, at).fix(fix));
     }
     found
+}
+
+/// What is wrong with the install of the stscreds at `program`, if anything: its
+/// `--version` is answered by the `stscreds-core` beside it, so it fails where that
+/// is missing and names another version where that is another build.
+fn install_problem(program: &Path) -> Option<String> {
+    let expected = concat!("stscreds ", env!("STSCREDS_VERSION"));
+    let output = std::process::Command::new(program)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .output();
+    match output {
+        Err(error) => Some(format!("it cannot start ({error})")),
+        Ok(output) if !output.status.success() => Some("its --version fails".to_owned()),
+        Ok(output) => {
+            let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+            (version != expected).then(|| format!("it is {version}, not {expected}"))
+        }
+    }
 }
 
 /// The `--profile NAME` of a `stscreds credential-process` line.

@@ -340,14 +340,7 @@ fn a_credential_process_naming_another_stscreds() {
         &format!("#!/bin/sh\nexec {} \"$@\"\n", crate::support::binary()),
     );
     chmod(&home, "old/stscreds", 0o755);
-    let config = work_config("");
-    home.sandbox.write(
-        ".aws/config",
-        &format!(
-            "{config}\n[profile work-cli]\nregion = {REGION}\ncredential_process = {} credential-process --profile work\n",
-            other.display()
-        ),
-    );
+    add_work_cli_running(&home, &other);
     let env = home.env(&[("AWS_PROFILE", "work-cli")]);
     let args = ["--profile", "work-cli"];
     let json = assert_doctor_agrees_with_the_clients(&home, &env, &args);
@@ -408,4 +401,43 @@ fn half_a_key_pair_in_the_environment() {
         let after = assert_fix_clears(&home, &json, "partial-environment-keys", &env, "", &[]);
         assert_eq!(codes(&after), Vec::<String>::new());
     }
+}
+
+/// A `credential_process` naming a copy of the fast `stscreds` without its
+/// `stscreds-core` beside it, then beside one of another version: it cannot hand over.
+#[test]
+fn a_credential_process_naming_a_stscreds_without_its_core() {
+    let home = Home::usual();
+    home.auth("work");
+    let copy = home.sandbox.path("old/stscreds");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::copy(crate::support::binary(), &copy).unwrap();
+    let env = home.env(&[("AWS_PROFILE", "work-cli")]);
+    let args = ["--profile", "work-cli"];
+    for core in [None, Some("#!/bin/sh\necho 'stscreds 0.0.1'\n")] {
+        if let Some(script) = core {
+            home.sandbox.write("old/stscreds-core", script);
+            chmod(&home, "old/stscreds-core", 0o755);
+        }
+        add_work_cli_running(&home, &copy);
+        let json = assert_doctor_agrees_with_the_clients(&home, &env, &args);
+        let found = finding(&json, "credential-process-core-mismatch");
+        assert_eq!(found["line"], 5, "{json:#}");
+        let code = "credential-process-core-mismatch";
+        let after = assert_fix_clears(&home, &json, code, &env, "", &args);
+        assert_eq!(codes(&after), Vec::<String>::new());
+    }
+}
+
+/// Rewrites ~/.aws/config: profile `work`, and `work-cli` whose `credential_process`
+/// runs `program` for `work` (its header on line 5).
+fn add_work_cli_running(home: &Home, program: &std::path::Path) {
+    let config = work_config("");
+    home.sandbox.write(
+        ".aws/config",
+        &format!(
+            "{config}\n[profile work-cli]\nregion = {REGION}\ncredential_process = {} credential-process --profile work\n",
+            program.display()
+        ),
+    );
 }
