@@ -111,6 +111,7 @@ pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     found.extend(not_private(facts));
     found.extend(stale_copies(facts));
     found.extend(mfa_process(facts));
+    found.extend(no_one_to_ask(facts));
     found
 }
 
@@ -605,6 +606,39 @@ fn mfa_process(facts: &Facts) -> Option<Finding> {
         .fix(format!(
             "stscreds configure --profile {} --unset mfa_process",
             shell_word(&facts.profile)
+        )),
+    )
+}
+
+/// (10) A session renewed with a code asked for (no `mfa_process`) where nobody can
+/// answer: `stscreds auth` and the renewals fail here.
+fn no_one_to_ask(facts: &Facts) -> Option<Finding> {
+    let why = facts.nobody_can_answer.as_ref()?;
+    if !matches!(
+        facts.managed_source(),
+        Source::CredentialsFile | Source::Role
+    ) {
+        return None;
+    }
+    let base = facts
+        .config_value(&facts.profile, "source_profile")
+        .unwrap_or(&facts.profile);
+    if facts.config_value(base, "mfa_process").is_some() {
+        return None;
+    }
+    Some(
+        Finding::new(
+            "mfa-no-one-to-ask",
+            Severity::Warning,
+            format!(
+                "a session of profile '{base}' needs an MFA code, and nobody can be asked for it here: {why}; give it an mfa_process, or run `stscreds auth --profile {0}` in a terminal",
+                shell_word(base)
+            ),
+        )
+        .at(&facts.paths.aws_config, config_header_line(facts, base))
+        .fix(format!(
+            "stscreds configure --profile {} --mfa-process COMMAND",
+            shell_word(base)
         )),
     )
 }

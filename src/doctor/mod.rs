@@ -36,6 +36,9 @@ pub struct Facts {
     /// Whether every profile is diagnosed (`--all`): then that the environment names
     /// another profile than this one is no problem.
     pub one_of_all: bool,
+    /// Why nobody could answer a question for an MFA code here (no terminal on
+    /// standard input, no `/dev/tty`, no dialog), when nobody could.
+    pub nobody_can_answer: Option<String>,
 }
 
 impl Facts {
@@ -65,6 +68,7 @@ impl Facts {
             config,
             unreadable,
             one_of_all: false,
+            nobody_can_answer: None,
         }
     }
 

@@ -441,3 +441,31 @@ fn add_work_cli_running(home: &Home, program: &std::path::Path) {
         ),
     );
 }
+
+/// A profile without `mfa_process` where nobody can be asked for a code: standard input
+/// from nothing, no controlling terminal, no display for a dialog. Only a warning; its
+/// fix names a command the user chooses, so it is not run.
+#[test]
+fn nobody_to_ask_for_an_mfa_code() {
+    let home = Home::new(&format!("[profile work]\nregion = {REGION}\n"));
+    let env = home.env(&[("AWS_PROFILE", "work")]);
+    let doctor_without_terminal = || {
+        let mut command = home.sandbox.command(&["doctor", "--json"]);
+        command.env_clear().envs(&env);
+        let run = run_with_stdin(crate::support::without_terminal(command), "");
+        (run.code, parse(&run))
+    };
+    let (code, json) = doctor_without_terminal();
+    assert_eq!(code, Some(1), "{json:#}");
+    let found = finding(&json, "mfa-no-one-to-ask");
+    assert_eq!(found["severity"], "warning");
+    assert_eq!(found["line"], 1, "{json:#}");
+    assert_eq!(
+        found["fix"],
+        "stscreds configure --profile work --mfa-process COMMAND"
+    );
+    // With an mfa_process, nothing needs asking.
+    home.sandbox.write(".aws/config", &work_config(""));
+    let (code, json) = doctor_without_terminal();
+    assert_eq!((code, codes(&json)), (Some(0), Vec::<String>::new()));
+}
