@@ -5,6 +5,8 @@ use crate::cli::DoctorArgs;
 use crate::context::Context;
 use crate::doctor::{self, Diagnosis, Facts};
 use crate::error::Error;
+use crate::ui::dialog::{self, TerminalSide};
+use crate::ui::prompt::PromptKind;
 
 /// The top-level entry point for `stscreds doctor`.
 pub fn run(cx: &Context, args: &DoctorArgs) -> Result<(), Error> {
@@ -46,12 +48,26 @@ pub fn run(cx: &Context, args: &DoctorArgs) -> Result<(), Error> {
 
 /// What doctor reads for `profile`, from this process's environment.
 fn facts(cx: &Context, profile: String) -> Facts {
-    Facts::read(
+    let mut facts = Facts::read(
         cx.paths.clone(),
         profile,
         Box::new(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())),
         crate::launch::front_executable().ok(),
-    )
+    );
+    facts.nobody_can_answer = nobody_can_answer(&facts.profile);
+    facts
+}
+
+/// Why nobody could answer a question for `profile`'s MFA code here, if so: standard
+/// input is no terminal, and neither `/dev/tty` nor a dialog can be had.
+fn nobody_can_answer(profile: &str) -> Option<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return None;
+    }
+    let mut ask = dialog::for_questions(TerminalSide::ControllingTerminal);
+    ask.choose_prompt(PromptKind::Auto, profile);
+    ask.nobody_can_answer()
 }
 
 /// Every profile the two AWS files name, each once.

@@ -151,6 +151,9 @@ impl fmt::Display for Source {
 pub struct Environment {
     /// `AWS_ACCESS_KEY_ID`, when `AWS_SECRET_ACCESS_KEY` is set too.
     pub key_id: Option<String>,
+    /// The one of `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` set without the
+    /// other: no client takes it, and botocore fails on a key id alone.
+    pub lone_key_variable: Option<&'static str>,
     pub aws_profile: Option<String>,
     pub aws_default_profile: Option<String>,
     /// `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`.
@@ -165,8 +168,15 @@ impl Environment {
     /// Reads the variables through `lookup` (empty values count as unset).
     pub fn read(lookup: &dyn Fn(&str) -> Option<String>) -> Self {
         let set = |name: &str| lookup(name).filter(|value| !value.is_empty());
+        let key_id = set("AWS_ACCESS_KEY_ID");
+        let has_secret = set("AWS_SECRET_ACCESS_KEY").is_some();
         Self {
-            key_id: set("AWS_ACCESS_KEY_ID").filter(|_| set("AWS_SECRET_ACCESS_KEY").is_some()),
+            lone_key_variable: match (&key_id, has_secret) {
+                (Some(_), false) => Some("AWS_ACCESS_KEY_ID"),
+                (None, true) => Some("AWS_SECRET_ACCESS_KEY"),
+                _ => None,
+            },
+            key_id: key_id.filter(|_| has_secret),
             aws_profile: set("AWS_PROFILE"),
             aws_default_profile: set("AWS_DEFAULT_PROFILE"),
             web_identity: set("AWS_WEB_IDENTITY_TOKEN_FILE").is_some()
@@ -301,6 +311,9 @@ mod tests {
     fn a_key_id_without_its_secret_is_no_source() {
         let only_id = environment(&[("AWS_ACCESS_KEY_ID", "AKIA1")]);
         assert_eq!(only_id.key_id, None);
+        assert_eq!(only_id.lone_key_variable, Some("AWS_ACCESS_KEY_ID"));
+        let only_secret = environment(&[("AWS_SECRET_ACCESS_KEY", "s")]);
+        assert_eq!(only_secret.lone_key_variable, Some("AWS_SECRET_ACCESS_KEY"));
     }
 
     #[test]

@@ -101,6 +101,7 @@ pub fn unreadable(path: &Path, why: &str) -> Finding {
 pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     let mut found = facts.unreadable.clone();
     found.extend(environment_keys(facts, verdicts));
+    found.extend(partial_environment_keys(facts));
     found.extend(profile_variable(facts, verdicts));
     found.extend(container_shadowed(facts, verdicts));
     found.extend(plaintext_long_term_keys(facts));
@@ -110,6 +111,7 @@ pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     found.extend(not_private(facts));
     found.extend(stale_copies(facts));
     found.extend(mfa_process(facts));
+    found.extend(no_one_to_ask(facts));
     found
 }
 
@@ -121,6 +123,10 @@ fn families(verdicts: &[Verdict], matches: impl Fn(&Verdict) -> bool) -> Vec<&'s
         .map(|verdict| verdict.family.name())
         .collect()
 }
+
+/// The fix for keys in the environment: drop all three variables.
+const UNSET_ENVIRONMENT_KEYS: &str =
+    "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN";
 
 /// (1) Environment keys winning over what the user set up.
 fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
@@ -152,7 +158,26 @@ fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
     }
     Some(
         Finding::new("environment-keys-override", Severity::Error, message)
-            .fix("unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN".to_owned()),
+            .fix(UNSET_ENVIRONMENT_KEYS.to_owned()),
+    )
+}
+
+/// (1) Half of a key pair in the environment: botocore fails on a key id alone, the
+/// SDKs pass over either half, so the tools disagree or none uses what was meant.
+fn partial_environment_keys(facts: &Facts) -> Option<Finding> {
+    let lone = facts.environment.lone_key_variable?;
+    let effect = if facts.botocore_partial_keys().is_some() {
+        "the AWS CLI and boto3 fail (PartialCredentialsError), the SDKs pass over it"
+    } else {
+        "every client passes over it"
+    };
+    Some(
+        Finding::new(
+            "partial-environment-keys",
+            Severity::Error,
+            format!("{lone} is set in this environment without its other half: {effect}"),
+        )
+        .fix(UNSET_ENVIRONMENT_KEYS.to_owned()),
     )
 }
 
@@ -440,6 +465,18 @@ fn credential_processes(facts: &Facts) -> Vec<Finding> {
                 ),
             ),
             Some(located) if front.is_some() && std::fs::canonicalize(&located).ok() != front => {
+                if let Some(problem) = install_problem(&located) {
+                    let message = format!(
+                        "the credential_process of profile '{profile}' runs {}, but {problem}: the stscreds-core beside it is missing or of another version",
+                        located.display()
+                    );
+                    found.push(
+                        Finding::new("credential-process-core-mismatch", Severity::Error, message)
+                            .at(&facts.paths.aws_config, at)
+                            .fix(fix),
+                    );
+                    continue;
+                }
                 Finding::new(
                     "credential-process-other-stscreds",
                     Severity::Warning,
@@ -459,6 +496,25 @@ fn credential_processes(facts: &Facts) -> Vec<Finding> {
         found.push(finding.at(&facts.paths.aws_config, at).fix(fix));
     }
     found
+}
+
+/// What is wrong with the install of the stscreds at `program`, if anything: its
+/// `--version` is answered by the `stscreds-core` beside it, so it fails where that
+/// is missing and names another version where that is another build.
+fn install_problem(program: &Path) -> Option<String> {
+    let expected = concat!("stscreds ", env!("STSCREDS_VERSION"));
+    let output = std::process::Command::new(program)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .output();
+    match output {
+        Err(error) => Some(format!("it cannot start ({error})")),
+        Ok(output) if !output.status.success() => Some("its --version fails".to_owned()),
+        Ok(output) => {
+            let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+            (version != expected).then(|| format!("it is {version}, not {expected}"))
+        }
+    }
 }
 
 /// The `--profile NAME` of a `stscreds credential-process` line.
@@ -550,6 +606,39 @@ fn mfa_process(facts: &Facts) -> Option<Finding> {
         .fix(format!(
             "stscreds configure --profile {} --unset mfa_process",
             shell_word(&facts.profile)
+        )),
+    )
+}
+
+/// (10) A session renewed with a code asked for (no `mfa_process`) where nobody can
+/// answer: `stscreds auth` and the renewals fail here.
+fn no_one_to_ask(facts: &Facts) -> Option<Finding> {
+    let why = facts.nobody_can_answer.as_ref()?;
+    if !matches!(
+        facts.managed_source(),
+        Source::CredentialsFile | Source::Role
+    ) {
+        return None;
+    }
+    let base = facts
+        .config_value(&facts.profile, "source_profile")
+        .unwrap_or(&facts.profile);
+    if facts.config_value(base, "mfa_process").is_some() {
+        return None;
+    }
+    Some(
+        Finding::new(
+            "mfa-no-one-to-ask",
+            Severity::Warning,
+            format!(
+                "a session of profile '{base}' needs an MFA code, and nobody can be asked for it here: {why}; give it an mfa_process, or run `stscreds auth --profile {0}` in a terminal",
+                shell_word(base)
+            ),
+        )
+        .at(&facts.paths.aws_config, config_header_line(facts, base))
+        .fix(format!(
+            "stscreds configure --profile {} --mfa-process COMMAND",
+            shell_word(base)
         )),
     )
 }

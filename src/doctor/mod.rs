@@ -36,6 +36,9 @@ pub struct Facts {
     /// Whether every profile is diagnosed (`--all`): then that the environment names
     /// another profile than this one is no problem.
     pub one_of_all: bool,
+    /// Why nobody could answer a question for an MFA code here (no terminal on
+    /// standard input, no `/dev/tty`, no dialog), when nobody could.
+    pub nobody_can_answer: Option<String>,
 }
 
 impl Facts {
@@ -65,6 +68,7 @@ impl Facts {
             config,
             unreadable,
             one_of_all: false,
+            nobody_can_answer: None,
         }
     }
 
@@ -133,6 +137,13 @@ impl Facts {
             .is_some_and(|credentials| credentials.has_section(profile));
         (profile != "default" && !in_config && !in_credentials)
             .then(|| format!("profile '{profile}' is in neither AWS file"))
+    }
+
+    /// Why botocore fails on the environment's keys, if it does: a key id without its
+    /// secret raises `PartialCredentialsError` (a secret alone it skips).
+    pub fn botocore_partial_keys(&self) -> Option<String> {
+        (self.environment.lone_key_variable == Some("AWS_ACCESS_KEY_ID"))
+            .then(|| "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY".to_owned())
     }
 
     /// Whether `profile`'s `credential_process` runs stscreds.
@@ -210,6 +221,7 @@ fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
             facts
                 .botocore_refusal()
                 .or_else(|| facts.missing_profile(&profile))
+                .or_else(|| facts.botocore_partial_keys())
         })
         .flatten();
     if failure.is_some() {

@@ -340,14 +340,7 @@ fn a_credential_process_naming_another_stscreds() {
         &format!("#!/bin/sh\nexec {} \"$@\"\n", crate::support::binary()),
     );
     chmod(&home, "old/stscreds", 0o755);
-    let config = work_config("");
-    home.sandbox.write(
-        ".aws/config",
-        &format!(
-            "{config}\n[profile work-cli]\nregion = {REGION}\ncredential_process = {} credential-process --profile work\n",
-            other.display()
-        ),
-    );
+    add_work_cli_running(&home, &other);
     let env = home.env(&[("AWS_PROFILE", "work-cli")]);
     let args = ["--profile", "work-cli"];
     let json = assert_doctor_agrees_with_the_clients(&home, &env, &args);
@@ -385,4 +378,94 @@ fn a_repeated_section_and_a_header_one_sdk_misses() {
     let header = finding(&json, "header-read-differently");
     assert_eq!(header["line"], 4, "{json:#}");
     assert_eq!(verdict_for(&json, Client::Botocore)["source"], Value::Null);
+}
+
+/// Half of a key pair in the environment: botocore fails on a key id alone and skips a
+/// secret alone; the SDKs pass over either half.
+#[test]
+fn half_a_key_pair_in_the_environment() {
+    let home = Home::usual();
+    home.auth("work");
+    let (other, _) = Moto::shared().create_user_with_mfa("doctor-half");
+    for lone in [
+        ("AWS_ACCESS_KEY_ID", other.access_key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", other.secret_access_key.as_str()),
+    ] {
+        let env = home.env(&[("AWS_PROFILE", "work"), lone]);
+        let json = assert_doctor_agrees_with_the_clients(&home, &env, &[]);
+        let message = finding(&json, "partial-environment-keys")["message"]
+            .as_str()
+            .unwrap();
+        assert!(message.starts_with(lone.0), "{message}");
+        assert!(!json.to_string().contains(lone.1));
+        let after = assert_fix_clears(&home, &json, "partial-environment-keys", &env, "", &[]);
+        assert_eq!(codes(&after), Vec::<String>::new());
+    }
+}
+
+/// A `credential_process` naming a copy of the fast `stscreds` without its
+/// `stscreds-core` beside it, then beside one of another version: it cannot hand over.
+#[test]
+fn a_credential_process_naming_a_stscreds_without_its_core() {
+    let home = Home::usual();
+    home.auth("work");
+    let copy = home.sandbox.path("old/stscreds");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::copy(crate::support::binary(), &copy).unwrap();
+    let env = home.env(&[("AWS_PROFILE", "work-cli")]);
+    let args = ["--profile", "work-cli"];
+    for core in [None, Some("#!/bin/sh\necho 'stscreds 0.0.1'\n")] {
+        if let Some(script) = core {
+            home.sandbox.write("old/stscreds-core", script);
+            chmod(&home, "old/stscreds-core", 0o755);
+        }
+        add_work_cli_running(&home, &copy);
+        let json = assert_doctor_agrees_with_the_clients(&home, &env, &args);
+        let found = finding(&json, "credential-process-core-mismatch");
+        assert_eq!(found["line"], 5, "{json:#}");
+        let code = "credential-process-core-mismatch";
+        let after = assert_fix_clears(&home, &json, code, &env, "", &args);
+        assert_eq!(codes(&after), Vec::<String>::new());
+    }
+}
+
+/// Rewrites ~/.aws/config: profile `work`, and `work-cli` whose `credential_process`
+/// runs `program` for `work` (its header on line 5).
+fn add_work_cli_running(home: &Home, program: &std::path::Path) {
+    let config = work_config("");
+    home.sandbox.write(
+        ".aws/config",
+        &format!(
+            "{config}\n[profile work-cli]\nregion = {REGION}\ncredential_process = {} credential-process --profile work\n",
+            program.display()
+        ),
+    );
+}
+
+/// A profile without `mfa_process` where nobody can be asked for a code: standard input
+/// from nothing, no controlling terminal, no display for a dialog. Only a warning; its
+/// fix names a command the user chooses, so it is not run.
+#[test]
+fn nobody_to_ask_for_an_mfa_code() {
+    let home = Home::new(&format!("[profile work]\nregion = {REGION}\n"));
+    let env = home.env(&[("AWS_PROFILE", "work")]);
+    let doctor_without_terminal = || {
+        let mut command = home.sandbox.command(&["doctor", "--json"]);
+        command.env_clear().envs(&env);
+        let run = run_with_stdin(crate::support::without_terminal(command), "");
+        (run.code, parse(&run))
+    };
+    let (code, json) = doctor_without_terminal();
+    assert_eq!(code, Some(1), "{json:#}");
+    let found = finding(&json, "mfa-no-one-to-ask");
+    assert_eq!(found["severity"], "warning");
+    assert_eq!(found["line"], 1, "{json:#}");
+    assert_eq!(
+        found["fix"],
+        "stscreds configure --profile work --mfa-process COMMAND"
+    );
+    // With an mfa_process, nothing needs asking.
+    home.sandbox.write(".aws/config", &work_config(""));
+    let (code, json) = doctor_without_terminal();
+    assert_eq!((code, codes(&json)), (Some(0), Vec::<String>::new()));
 }
