@@ -407,7 +407,7 @@ fn clear_in(
 }
 
 /// Whether `section` holds a session stscreds wrote (ours carry `stscreds_expiration`).
-fn is_ours(document: &Document, section: &str) -> bool {
+pub fn is_ours(document: &Document, section: &str) -> bool {
     document.get(section, EXPIRATION_KEY).is_some()
 }
 

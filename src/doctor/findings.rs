@@ -3,10 +3,13 @@
 //! finding is gone).
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use super::chains::{Family, Source, last_four};
 use super::{Facts, Verdict};
 use crate::message::shell_word;
+use crate::ui::subprocess::{self, Outcome};
 
 /// How bad a finding is: an error means a client uses credentials other than the ones
 /// set up, or fails; a warning is a risk.
@@ -502,16 +505,25 @@ fn credential_processes(facts: &Facts) -> Vec<Finding> {
 /// `--version` is answered by the `stscreds-core` beside it, so it fails where that
 /// is missing and names another version where that is another build.
 fn install_problem(program: &Path) -> Option<String> {
+    /// A `--version` takes milliseconds; one that hangs is a problem of its own.
+    const PATIENCE: Duration = Duration::from_secs(10);
     let expected = concat!("stscreds ", env!("STSCREDS_VERSION"));
-    let output = std::process::Command::new(program)
+    let mut command = Command::new(program);
+    command
         .arg("--version")
-        .stdin(std::process::Stdio::null())
-        .output();
-    match output {
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    match subprocess::run(subprocess::without_our_secrets(&mut command), PATIENCE) {
         Err(error) => Some(format!("it cannot start ({error})")),
-        Ok(output) if !output.status.success() => Some("its --version fails".to_owned()),
-        Ok(output) => {
-            let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        Ok(Outcome::TimedOut) => Some(format!(
+            "its --version gave no answer within {} s",
+            PATIENCE.as_secs()
+        )),
+        Ok(Outcome::Finished { status, .. }) if !status.success() => {
+            Some("its --version fails".to_owned())
+        }
+        Ok(Outcome::Finished { stdout, .. }) => {
+            let version = stdout.trim();
             (version != expected).then(|| format!("it is {version}, not {expected}"))
         }
     }

@@ -13,9 +13,9 @@ use chains::{Chosen, Environment, Family, ProfileSources, Source, last_four};
 use findings::Finding;
 
 use crate::config::profile_section;
+use crate::credentials::sessions;
 use crate::files::{Paths, read_document};
 use crate::ini::Document;
-use crate::session::EXPIRATION_KEY;
 
 /// Reads one environment variable (the process's, or a test's).
 pub type Lookup = Box<dyn Fn(&str) -> Option<String>>;
@@ -85,7 +85,7 @@ impl Facts {
 
     /// Whether `section` of `~/.aws/credentials` holds a session stscreds wrote.
     pub fn is_our_session(&self, section: &str) -> bool {
-        self.credentials_value(section, EXPIRATION_KEY).is_some()
+        (self.credentials.as_ref()).is_some_and(|document| sessions::is_ours(document, section))
     }
 
     /// What `profile`'s sections offer the SDKs.
