@@ -53,6 +53,9 @@ pub struct Mfa<'a> {
     pub user: String,
     /// The MFA device's serial number (ARN).
     pub device: String,
+    /// Whether the device, chosen among several, was just saved as the profile's
+    /// `mfa_serial` in `~/.aws/config` (which a session's origin records).
+    pub saved_as_configured: bool,
     /// What `~/.stscreds/config` knew before.
     remembered: ProfileState,
 }
@@ -94,8 +97,9 @@ impl MfaSettings {
             Some(name) => name.clone(),
             None => aws.get_user()?.name,
         };
-        let device = match (&self.requested_device, &self.configured_device) {
-            (None, Some(configured)) => configured.clone(),
+        let (device, saved_as_configured) = match (&self.requested_device, &self.configured_device)
+        {
+            (None, Some(configured)) => (configured.clone(), false),
             (requested, _) => device_of(
                 cx,
                 &self.profile,
@@ -108,6 +112,7 @@ impl MfaSettings {
             settings: self,
             user,
             device,
+            saved_as_configured,
             remembered,
         })
     }
@@ -149,50 +154,52 @@ impl Mfa<'_> {
 
 /// The MFA device to use when the profile's config names none: the one asked for with
 /// `--mfa-serial` (checked against the user's devices the first time), else the
-/// remembered one, else the user's only one or their choice.
+/// remembered one, else the user's only one or their choice; and whether the choice
+/// was saved as the profile's `mfa_serial`.
 fn device_of(
     cx: &mut Context,
     profile: &str,
     aws: &Aws,
     user: &str,
     (requested, remembered): (Option<&str>, Option<&str>),
-) -> Result<String, Error> {
-    match (requested, remembered) {
-        (Some(requested), Some(remembered)) if requested == remembered => Ok(requested.to_owned()),
-        (Some(requested), _) => Ok(check_device(user, requested, aws.list_mfa_devices(user)?)?),
-        (None, Some(remembered)) => Ok(remembered.to_owned()),
+) -> Result<(String, bool), Error> {
+    let device = match (requested, remembered) {
+        (Some(requested), Some(remembered)) if requested == remembered => requested.to_owned(),
+        (Some(requested), _) => check_device(user, requested, aws.list_mfa_devices(user)?)?,
+        (None, Some(remembered)) => remembered.to_owned(),
         (None, None) => {
             let devices = aws.list_mfa_devices(user)?;
             let several = devices.len() > 1;
             let chosen = choose_device(&mut *cx.ask, (user, profile), devices)?;
-            if several {
-                offer_to_save_device(cx, profile, &chosen)?;
-            }
-            Ok(chosen)
+            let saved = several && offer_to_save_device(cx, profile, &chosen)?;
+            return Ok((chosen, saved));
         }
-    }
+    };
+    Ok((device, false))
 }
 
 /// After a choice among several devices on a terminal, offers to record it as the
-/// profile's `mfa_serial` in `~/.aws/config`, where the AWS CLI finds it too.
-fn offer_to_save_device(cx: &mut Context, profile: &str, serial: &str) -> Result<(), Error> {
+/// profile's `mfa_serial` in `~/.aws/config`, where the AWS CLI finds it too. Returns
+/// whether it was.
+fn offer_to_save_device(cx: &mut Context, profile: &str, serial: &str) -> Result<bool, Error> {
     let paths = &cx.paths;
     let question = format!(
         "Save it as mfa_serial of profile '{profile}' in {}? [Y/n] ",
         paths.aws_config.display()
     );
     let answer = cx.ask.line(&question)?;
-    if matches!(
+    let yes = matches!(
         answer.trim().to_ascii_lowercase().as_str(),
         "" | "y" | "yes"
-    ) {
+    );
+    if yes {
         let section = config::save(paths, &*cx.report, profile, &[("mfa_serial", serial)])?;
         cx.report.say(&format!(
             "Saved mfa_serial in [{section}] of {}",
             paths.aws_config.display()
         ));
     }
-    Ok(())
+    Ok(yes)
 }
 
 /// Why no MFA code or device could be settled on.

@@ -25,7 +25,7 @@ pub mod supply;
 
 mod renew;
 
-use jiff::{SignedDuration, Timestamp, tz::TimeZone};
+use jiff::SignedDuration;
 
 use self::plan::Plan;
 use crate::context::Context;
@@ -137,29 +137,4 @@ pub fn direct_questions(cx: &mut Context, flag: Option<PromptKind>) -> Result<()
     let kind = plan::prompt_kind(flag, &config);
     cx.ask.choose_prompt(kind, &cx.profile);
     Ok(())
-}
-
-/// "They expire at 2026-11-24 21:30:00 UTC (in 1h)."
-fn describe_expiry(expiration: Timestamp, now: Timestamp) -> String {
-    let local = expiration.to_zoned_datetime(TimeZone::system());
-    let remaining = expiration.duration_since(now).max(SignedDuration::ZERO);
-    let rounded =
-        std::time::Duration::from_secs((remaining.as_secs().unsigned_abs() + 30) / 60 * 60);
-    format!(
-        "They expire at {} (in {}).",
-        local.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        humantime::format_duration(rounded)
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_expiry_is_told_with_the_time_left() {
-        let now: Timestamp = "2030-01-01T12:00:00Z".parse().unwrap();
-        let text = describe_expiry("2030-01-01T13:30:20Z".parse().unwrap(), now);
-        assert!(text.ends_with("(in 1h 30m)."), "{text}");
-    }
 }

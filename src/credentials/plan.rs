@@ -10,6 +10,7 @@ use super::sessions::{self, Slot};
 use super::{Error, SessionArgs};
 use crate::config::{ConfigFile, ProfileConfig};
 use crate::context::Context;
+use crate::files::Paths;
 use crate::invalid::Invalid;
 use crate::session::SessionDuration;
 use crate::ui::prompt::PromptKind;
@@ -42,28 +43,34 @@ pub struct Plan {
 impl Plan {
     /// The plan for the context's profile (or `--role-arn` on top of it).
     pub fn resolve(cx: &Context, args: &SessionArgs) -> Result<Self, Error> {
-        let chain = resolve(cx.config()?, &cx.profile, args.role_arn.as_deref())?;
-        Self::for_chain(cx, args, chain)
+        let config = cx.config()?;
+        let chain = resolve(config, &cx.profile, args.role_arn.as_deref())?;
+        Self::of(config, &cx.paths, args, chain)
     }
 
     /// The plan for `chain`, already resolved by the caller.
     pub fn for_chain(cx: &Context, args: &SessionArgs, chain: Chain) -> Result<Self, Error> {
-        let config = cx.config()?;
+        Self::of(cx.config()?, &cx.paths, args, chain)
+    }
+
+    /// The plan for `chain` in `config`, its sessions under `paths`.
+    fn of(
+        config: &ConfigFile,
+        paths: &Paths,
+        args: &SessionArgs,
+        chain: Chain,
+    ) -> Result<Self, Error> {
         let base_config = config.profile(&chain.base)?;
         let profile_config = config.profile(&chain.profile)?;
         let durations = Durations::of(&chain.roles, base_config.duration, args.expires);
-        let slot = Slot::with_settings(&cx.paths, &chain, &base_config, &profile_config);
-        let base_slot = if chain.roles.is_empty() || durations.first_role_with_long_term_keys() {
-            None
-        } else {
-            let own = Chain::own(&chain.base);
-            Some(Slot::with_settings(
-                &cx.paths,
-                &own,
-                &base_config,
-                &base_config,
-            ))
-        };
+        let through_base_session =
+            !chain.roles.is_empty() && !durations.first_role_with_long_term_keys();
+        let (slot, base_slot) = sessions::slots(
+            paths,
+            &chain,
+            (&base_config, &profile_config),
+            through_base_session,
+        );
         let mfa = mfa_settings(args, &chain, &base_config, &durations);
         Ok(Self {
             chain,

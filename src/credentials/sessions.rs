@@ -24,7 +24,6 @@ use sha2::{Digest, Sha256};
 use super::plan::{self, Chain};
 use super::{Error, Freshness};
 use crate::config::{ConfigFile, ProfileConfig};
-use crate::context::Context;
 use crate::env::Settings;
 use crate::files::{self, Lock, Paths};
 use crate::ini::Document;
@@ -52,6 +51,9 @@ pub struct Slot {
     elsewhere: PathBuf,
     /// What the session is made from.
     chain: Chain,
+    /// The partitions the base profile and the profile served are called in, kept for
+    /// the origin of a session whose base device is saved while it is made.
+    partitions: (&'static str, &'static str),
 }
 
 impl Slot {
@@ -64,7 +66,7 @@ impl Slot {
 
     /// The slot of `chain`, whose base profile has the settings `base` and whose
     /// profile asked for has `served` (read once by the caller).
-    pub fn with_settings(
+    fn with_settings(
         paths: &Paths,
         chain: &Chain,
         base: &ProfileConfig,
@@ -81,34 +83,28 @@ impl Slot {
         } else {
             private
         };
+        let partitions = (partition(&base.region), partition(&served.region));
         Self {
             file,
             section: chain.name.clone(),
-            origin: origin(chain, base, served),
+            origin: origin(chain, base.mfa_serial.as_deref(), partitions),
             accepts_unmarked: chain.roles.is_empty(),
             lifetime: lifetime(chain, base),
             elsewhere,
             chain: chain.clone(),
+            partitions,
         }
     }
 
-    /// The slot as `~/.aws/config` describes it now, for saving a session just made:
-    /// a renewal may itself have written the config (the MFA device chosen among
-    /// several is saved as `mfa_serial`), which the origin must reflect, or the new
-    /// session would not be served next time. If the chain itself changed meanwhile,
-    /// the session was made from the old one and keeps its slot.
-    pub(super) fn as_configured_now(
-        &self,
-        paths: &Paths,
-        report: &dyn Report,
-    ) -> Result<Self, Error> {
-        let config = ConfigFile::load(paths, report)?;
-        let ad_hoc = (self.chain.name != self.chain.profile)
-            .then(|| self.chain.roles.last().map(|role| role.role_arn.as_str()))
-            .flatten();
-        match plan::resolve(&config, &self.chain.profile, ad_hoc) {
-            Ok(chain) if chain == self.chain => Self::of(paths, &config, &chain),
-            _ => Ok(self.clone()),
+    /// The slot of a session during whose making `device` was saved as the base
+    /// profile's `mfa_serial` (the device chosen among several): the origin says so,
+    /// as the configuration now does, or the new session would not be served next time.
+    /// The rest of the origin is what the session was made from, whatever the
+    /// configuration says meanwhile.
+    pub(super) fn with_base_device(&self, device: &str) -> Self {
+        Self {
+            origin: origin(&self.chain, Some(device), self.partitions),
+            ..self.clone()
         }
     }
 
@@ -161,7 +157,7 @@ impl Slot {
 
     /// The stored session, if the caller may use it instead of a new one: with `New`,
     /// only one another process got while we waited for the lock.
-    pub(super) fn reusable(
+    fn reusable(
         &self,
         stored: Option<SessionCredentials>,
         freshness: Freshness,
@@ -174,16 +170,46 @@ impl Slot {
         stored.filter(|credentials| credentials.is_valid_for(margin, Timestamp::now()))
     }
 
+    /// Takes the slot's lock for a renewal (saying so if another process holds it),
+    /// then decides under it: the stored session, if the caller may use it, or the
+    /// held slot to renew. The stored session is the slot's own, else a copy of the same
+    /// session in the other file (written before the profile got its
+    /// `credential_process`), moved here so that the AWS tools stop preferring it.
+    pub(super) fn hold(
+        &self,
+        paths: &Paths,
+        report: &dyn Report,
+        freshness: Freshness,
+    ) -> Result<Held<'_>, Error> {
+        let (lock, waited) = self.lock(paths, report)?;
+        let stored = match self.load()? {
+            Some(stored) => Some(stored),
+            None => self.adopt(paths, report)?,
+        };
+        let missing = stored.is_none();
+        Ok(match self.reusable(stored, freshness, waited) {
+            Some(credentials) => Held::Reusable {
+                credentials,
+                waited,
+            },
+            None => Held::ToRenew(Renewing {
+                slot: self,
+                _lock: lock,
+                missing,
+            }),
+        })
+    }
+
     /// Takes the slot's lock, saying so if another process holds it. Returns whether we
     /// had to wait.
-    pub(super) fn lock(&self, cx: &Context) -> Result<(Lock, bool), Error> {
-        let path = cx.paths.session_lock(&self.section);
+    fn lock(&self, paths: &Paths, report: &dyn Report) -> Result<(Lock, bool), Error> {
+        let path = paths.session_lock(&self.section);
         let section = &self.section;
         let doing = format!("renewing the session of profile '{section}'");
         if let Some(lock) = Lock::try_acquire(&path, &doing)? {
             return Ok((lock, false));
         }
-        cx.report.say(&match Lock::holder(&path) {
+        report.say(&match Lock::holder(&path) {
             Some(holder) => format!("Waiting for another stscreds process ({holder})..."),
             None => format!(
                 "Waiting for another stscreds process to finish authenticating profile '{section}'..."
@@ -191,20 +217,6 @@ impl Slot {
         });
         let patience = files::lock_patience()?;
         Ok((Lock::acquire(&path, &doing, patience)?, true))
-    }
-
-    /// The stored session, under the lock: the slot's own, else a copy of the same
-    /// session in the other file (written before the profile got its
-    /// `credential_process`), moved here so that the AWS tools stop preferring it.
-    pub(super) fn load_or_adopt(
-        &self,
-        paths: &Paths,
-        report: &dyn Report,
-    ) -> Result<Option<SessionCredentials>, Error> {
-        if let Some(stored) = self.load()? {
-            return Ok(Some(stored));
-        }
-        self.adopt(paths, report)
     }
 
     /// Moves a copy of this session from the other file into the slot (and out of the
@@ -231,21 +243,6 @@ impl Slot {
             self.file.display()
         ));
         Ok(Some(copy))
-    }
-
-    /// Fails now, rather than after the MFA code is spent, if the session file cannot
-    /// be parsed or written, or (with `long_term_key`, the id stscreds stores) holds
-    /// long-term keys in the slot's section that writing would lose.
-    pub(super) fn check_before_renewal(&self, long_term_key: Option<&str>) -> Result<(), Error> {
-        if let Some(document) = files::read_document(&self.file)? {
-            ensure_no_unsaved_long_term_key(
-                &document,
-                &self.file,
-                &self.section,
-                long_term_key.unwrap_or_default(),
-            )?;
-        }
-        Ok(files::check_writable(&self.file)?)
     }
 
     /// Writes `credentials` into the slot with its origin, leaving the rest of the file
@@ -312,6 +309,84 @@ impl Slot {
         made_from_this
             .then(|| SessionCredentials::from_document(document, &self.section))
             .flatten()
+    }
+}
+
+/// The slot of `chain`'s session, whose base profile and profile served have the
+/// settings `base` and `served`; and, when its first role is assumed with the base
+/// profile's own MFA session (`through_base_session`), that session's slot.
+pub fn slots(
+    paths: &Paths,
+    chain: &Chain,
+    (base, served): (&ProfileConfig, &ProfileConfig),
+    through_base_session: bool,
+) -> (Slot, Option<Slot>) {
+    let slot = Slot::with_settings(paths, chain, base, served);
+    let base_slot = through_base_session
+        .then(|| Slot::with_settings(paths, &Chain::own(&chain.base), base, base));
+    (slot, base_slot)
+}
+
+/// What a slot's lock, once held, decided.
+pub(super) enum Held<'a> {
+    /// A stored session the caller may use (`waited`: another process wrote it while
+    /// we waited for the lock).
+    Reusable {
+        /// The stored session.
+        credentials: SessionCredentials,
+        /// Whether we had to wait for the lock.
+        waited: bool,
+    },
+    /// No session will do: the slot is held for a new one.
+    ToRenew(Renewing<'a>),
+}
+
+/// A slot held under its lock while a new session is made: the one way to save a
+/// renewal, so that none is written without the lock.
+pub(super) struct Renewing<'a> {
+    slot: &'a Slot,
+    _lock: Lock,
+    /// Whether there was no stored session at all (rather than an expired one).
+    pub missing: bool,
+}
+
+impl Renewing<'_> {
+    /// Fails now, rather than after the MFA code is spent, if the session file cannot
+    /// be parsed or written, or (with `long_term_key`, the id stscreds stores) holds
+    /// long-term keys in the slot's section that writing would lose.
+    pub(super) fn check_before_renewal(&self, long_term_key: Option<&str>) -> Result<(), Error> {
+        let slot = self.slot;
+        if let Some(document) = files::read_document(&slot.file)? {
+            ensure_no_unsaved_long_term_key(
+                &document,
+                &slot.file,
+                &slot.section,
+                long_term_key.unwrap_or_default(),
+            )?;
+        }
+        Ok(files::check_writable(&slot.file)?)
+    }
+
+    /// Saves the new session (see [`Slot::save`]); `saved_device`, a device saved as
+    /// the base profile's `mfa_serial` while it was made, goes into its origin. Returns
+    /// the file written.
+    pub(super) fn save(
+        &self,
+        paths: &Paths,
+        report: &dyn Report,
+        credentials: &SessionCredentials,
+        (long_term_key, saved_device): (Option<&str>, Option<&str>),
+    ) -> Result<&Path, Error> {
+        match saved_device {
+            Some(device) => self.slot.with_base_device(device).save(
+                paths,
+                report,
+                credentials,
+                long_term_key,
+            )?,
+            None => self.slot.save(paths, report, credentials, long_term_key)?,
+        }
+        Ok(self.slot.file())
     }
 }
 
@@ -424,12 +499,15 @@ fn remove_session(document: &mut Document, section: &str) {
 /// device, each role's ARN, external id, session name and MFA device, and the
 /// partition each is called in. Durations and regions within a partition are left
 /// out: a session serves across them.
-fn origin(chain: &Chain, base: &ProfileConfig, served: &ProfileConfig) -> String {
+fn origin(
+    chain: &Chain,
+    base_device: Option<&str>,
+    (base_partition, served_partition): (&str, &str),
+) -> String {
     let mut text = format!(
-        "base={}\nmfa_serial={}\npartition={}\n",
+        "base={}\nmfa_serial={}\npartition={base_partition}\n",
         chain.base,
-        base.mfa_serial.as_deref().unwrap_or_default(),
-        partition(&base.region)
+        base_device.unwrap_or_default(),
     );
     for step in &chain.roles {
         text.push_str(&format!(
@@ -440,7 +518,7 @@ fn origin(chain: &Chain, base: &ProfileConfig, served: &ProfileConfig) -> String
             step.mfa_serial.as_deref().unwrap_or_default()
         ));
     }
-    text.push_str(&format!("served_partition={}\n", partition(&served.region)));
+    text.push_str(&format!("served_partition={served_partition}\n"));
     let digest = Sha256::digest(text.as_bytes());
     digest[..8]
         .iter()
@@ -708,19 +786,21 @@ mod tests {
     }
 
     #[test]
-    fn a_device_saved_during_the_renewal_is_part_of_the_origin_and_a_new_role_is_not() {
+    fn a_device_saved_during_the_renewal_gives_the_origin_the_configuration_then_gives() {
         let (_home, paths, slot) = slot_for(ROLE, "dev");
         let report = crate::ui::report::Collected::default();
-        let with_device = ROLE.replace("region", "mfa_serial = arn:aws:iam::1:mfa/x\nregion");
+        let device = "arn:aws:iam::1:mfa/x";
+        let saved = slot.with_base_device(device);
+        assert_ne!(saved.origin(), slot.origin());
+        let with_device = ROLE.replace("region", &format!("mfa_serial = {device}\nregion"));
         std::fs::write(&paths.aws_config, &with_device).unwrap();
-        let now = slot.as_configured_now(&paths, &report).unwrap();
-        assert_ne!(now.origin(), slot.origin());
         let config = ConfigFile::load(&paths, &report).unwrap();
-        let fresh = Slot::of_profile(&paths, &config, "dev").unwrap();
-        assert_eq!(now.origin(), fresh.origin());
-        std::fs::write(&paths.aws_config, ROLE.replace("role/A", "role/B")).unwrap();
-        let kept = slot.as_configured_now(&paths, &report).unwrap();
-        assert_eq!(kept.origin(), slot.origin());
+        let next_time = Slot::of_profile(&paths, &config, "dev").unwrap();
+        assert_eq!(saved.origin(), next_time.origin());
+        assert_eq!(
+            (saved.file(), saved.section()),
+            (slot.file(), slot.section())
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::process::Command;
 
 use crate::support::fault::FaultServer;
 use crate::support::moto::{Moto, TestUser};
+use crate::support::terminal::Terminal;
 use crate::support::{Run, Sandbox, python, run_with_stdin, without_terminal};
 use stscreds::ini::Document;
 
@@ -241,4 +242,45 @@ fn our_expired_session_with_a_blanked_token_is_renewed() {
             .read(".aws/credentials")
             .contains("ASIAOLDSESSION000001")
     );
+}
+
+/// A device chosen among several on a terminal and saved as `mfa_serial` during the
+/// renewal is part of what the new sessions were made from: the role's session and
+/// the base session under it are served afterwards, with no code and no AWS call.
+#[test]
+fn sessions_made_while_a_chosen_device_is_saved_are_served_afterwards() {
+    let moto = Moto::shared();
+    let (user, _) = moto.create_user_with_mfa("chosen");
+    let second = moto.add_mfa_device(&user, "chosen-key");
+    let role = moto.create_role("Chosen");
+    let counter = FaultServer::counting(moto.url());
+    let sandbox = Sandbox::new(&counter.url());
+    sandbox.init("base", &user);
+    sandbox.write(
+        ".aws/config",
+        &format!("[profile dev]\nrole_arn = {role}\nsource_profile = base\n[profile base]\n"),
+    );
+
+    let mut auth = Terminal::spawn(sandbox.command(&["auth", "--profile", "dev"]));
+    auth.answer("Which one should stscreds use? [1-2]: ", 1, "2");
+    auth.answer("Save it as mfa_serial of profile 'base'", 1, "y");
+    auth.answer("MFA", 1, "123456");
+    let (ok, shown) = auth.finish();
+    assert!(ok, "{shown}");
+    assert!(
+        sandbox
+            .read(".aws/config")
+            .contains(&format!("mfa_serial = {second}")),
+        "{shown}"
+    );
+
+    counter.clear();
+    for profile in ["dev", "base"] {
+        run_with_stdin(
+            without_terminal(sandbox.command(&["read", "--profile", profile, "aws_access_key_id"])),
+            "",
+        )
+        .success();
+    }
+    assert_eq!(counter.actions(), Vec::<String>::new());
 }
