@@ -6,7 +6,7 @@
 
 use jiff::SignedDuration;
 
-use super::plan::{self, Chain, Plan};
+use super::plan::Plan;
 use super::supply::account_of;
 use super::{Error, Freshness, SessionArgs, get_planned, sts};
 use crate::aws::Aws;
@@ -42,37 +42,41 @@ pub struct Signin {
 
 /// The credentials of the profile's role (or `--role-arn`), as fresh as a console
 /// session needs; with `federation_token`, those of `sts:GetFederationToken` instead.
+/// The plan is resolved once; what it says (a role or none) decides the way, and a way
+/// that cannot work is refused before any question or AWS call.
 pub fn signin(
     cx: &mut Context,
     args: &SessionArgs,
     federation_token: bool,
 ) -> Result<Signin, Error> {
-    if federation_token {
-        federated(cx, args)
-    } else {
-        through_role(cx, args)
+    let plan = Plan::resolve(cx, args)?;
+    match (federation_token, plan.chain.roles.last()) {
+        (false, Some(role)) => {
+            let who = format!("role {} (profile '{}')", role.role_arn, cx.profile);
+            through_role(cx, &plan, who)
+        }
+        (false, None) => Err(refuse_profile_without_role(cx, &plan)?),
+        (true, None) => federated(cx, &plan),
+        (true, Some(role)) => Err(Invalid(format!(
+            "profile '{}' assumes role {}, which signs in to the console with MFA; drop --federation-token, which is for a profile with long-term keys and no role",
+            cx.profile, role.role_arn
+        ))
+        .into()),
     }
 }
 
-/// The credentials of the profile's role (or `--role-arn`). A profile without a role
-/// is refused before any AWS call.
-fn through_role(cx: &mut Context, args: &SessionArgs) -> Result<Signin, Error> {
-    let chain = plan::resolve(cx.config()?, &cx.profile, args.role_arn.as_deref())?;
-    let Some(role) = chain.roles.last() else {
-        return Err(refuse_profile_without_role(cx, args, chain)?);
-    };
-    let who = format!("role {} (profile '{}')", role.role_arn, cx.profile);
-    let one_role = chain.roles.len() == 1;
-    let plan = Plan::for_chain(cx, args, chain)?;
+/// The credentials of the plan's role, signing in as `who`.
+fn through_role(cx: &mut Context, plan: &Plan, who: String) -> Result<Signin, Error> {
     let console_session = plan.durations.console_session();
     let margin = match console_session {
         Some(_) => BEYOND_ANY_CHAINED_ROLE,
         None => CONSOLE_MINIMUM,
     };
+    let one_role = plan.chain.roles.len() == 1;
     let longer = (one_role && console_session.is_none()).then(|| {
         "; for a longer one (up to 12h), give the role `--duration 4h` or a duration_seconds over 1h: stscreds then assumes it with the long-term keys and an MFA code of its own".to_owned()
     });
-    let credentials = get_planned(cx, &plan, Freshness::ValidFor(margin))?;
+    let credentials = get_planned(cx, plan, Freshness::ValidFor(margin))?;
     Ok(Signin {
         credentials,
         console_session,
@@ -85,11 +89,7 @@ fn through_role(cx: &mut Context, args: &SessionArgs) -> Result<Signin, Error> {
 /// endpoint), after the config lines of a role profile built on it (in its account
 /// when that is known without an AWS call); or, for a profile that is a typo or
 /// stands for another, the error that names the profile meant.
-fn refuse_profile_without_role(
-    cx: &Context,
-    args: &SessionArgs,
-    chain: Chain,
-) -> Result<Error, Error> {
+fn refuse_profile_without_role(cx: &Context, plan: &Plan) -> Result<Error, Error> {
     let profile = cx.profile.as_str();
     let message = match profiles::describe(&cx.paths, profile)? {
         Known::Unknown {
@@ -101,8 +101,7 @@ fn refuse_profile_without_role(
         ),
         _ => {
             let example = format!("{profile}-console");
-            let plan = Plan::for_chain(cx, args, chain)?;
-            let account = account_of(&plan, &cx.paths).unwrap_or_else(|| "ACCOUNT_ID".to_owned());
+            let account = account_of(plan, &cx.paths).unwrap_or_else(|| "ACCOUNT_ID".to_owned());
             cx.report.say(&format!(
                 "To sign in to the console with MFA, use a role: add a role profile to ~/.aws/config, e.g.\n\n[profile {example}]\nrole_arn = arn:aws:iam::{account}:role/ROLE_NAME\nsource_profile = {profile}\n"
             ));
@@ -116,28 +115,20 @@ fn refuse_profile_without_role(
     Ok(Invalid(message).into())
 }
 
-/// Credentials of `sts:GetFederationToken`, signed with the profile's long-term keys;
+/// Credentials of `sts:GetFederationToken`, signed with the plan's long-term keys;
 /// said loudly to carry no MFA, before anything is done.
-fn federated(cx: &mut Context, args: &SessionArgs) -> Result<Signin, Error> {
-    let profile = cx.profile.clone();
-    let chain = plan::resolve(cx.config()?, &profile, None)?;
-    if let Some(role) = chain.roles.last() {
-        return Err(Invalid(format!(
-            "profile '{profile}' assumes role {}, which signs in to the console with MFA; drop --federation-token, which is for a profile with long-term keys and no role",
-            role.role_arn
-        ))
-        .into());
-    }
+fn federated(cx: &mut Context, plan: &Plan) -> Result<Signin, Error> {
+    let profile = plan.chain.base.as_str();
     cx.report.warn(&format!(
         "the console session of --federation-token has NO MFA: sts:GetFederationToken takes no MFA code, so the long-term keys of profile '{profile}' alone open it. The IAM policy stscreds recommends denies the call unless you add the statement `stscreds policy{} --federation-token` prints, and even then the session gets nothing that policy grants only with MFA, which is everything but a look at your own IAM user. For a console with MFA, sign in through a role",
-        profile_flag(&profile)
+        profile_flag(profile)
     ));
-    let plan = Plan::for_chain(cx, args, chain)?;
     plan.mfa.direct_questions(&mut *cx.ask);
-    let keys =
-        KeyStore::of_profile(&cx.paths, &profile, &*cx.report)?.require(&profile, &mut *cx.ask)?;
-    let aws = Aws::connect(&keys, &plan.base_config, &profile, cx.report.clone())?;
-    let user = match state::load(&cx.paths, &profile)?.user_name {
+    let remembered = state::load(&cx.paths, profile)?;
+    let keys = KeyStore::new(&cx.paths, remembered.backend_or_default(), &*cx.report)
+        .require(profile, &mut *cx.ask)?;
+    let aws = Aws::connect(&keys, &plan.base_config, profile, cx.report.clone())?;
+    let user = match remembered.user_name {
         Some(user) => user,
         None => aws.get_user()?.name,
     };
