@@ -4,8 +4,8 @@
 //! session credentials ([`aws`]), which are written into `~/.aws/credentials` by a
 //! format-preserving editor ([`ini`], [`files`]) and read back on fast paths that need
 //! no network ([`credentials::sessions`], [`commands::read`],
-//! [`commands::credential_process`]). Every command gets its credentials through
-//! [`credentials::get`].
+//! [`commands::credential_process`]). Every command gets its credentials by resolving a
+//! [`credentials::plan::Plan`] and handing it to [`credentials::obtain`].
 
 pub mod aws;
 pub mod cli;

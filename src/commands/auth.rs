@@ -2,7 +2,8 @@
 //! assumed through one), written where the profile's sessions live.
 
 use crate::context::Context;
-use crate::credentials::{self, Freshness, SessionArgs};
+use crate::credentials::plan::Plan;
+use crate::credentials::{Freshness, SessionArgs, obtain};
 use crate::error::Error;
 use crate::output::Format;
 
@@ -12,7 +13,8 @@ use super::export;
 /// credentials are also printed as `export` lines, the original's shortcut for
 /// `stscreds export --format sh`.
 pub fn run(cx: &mut Context, args: &SessionArgs, output_env: bool) -> Result<(), Error> {
-    let credentials = credentials::get(cx, args, Freshness::New)?;
+    let plan = Plan::resolve(cx, args)?;
+    let credentials = obtain(cx, &plan, Freshness::New)?;
     if output_env {
         // The lines printed replace the variables once evaluated: nothing to warn of.
         return export::print(cx, &credentials, Format::Sh);

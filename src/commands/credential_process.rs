@@ -11,7 +11,8 @@ use zeroize::Zeroizing;
 
 use crate::cli;
 use crate::context::Context;
-use crate::credentials::{self, Freshness, SessionArgs, sessions};
+use crate::credentials::plan::Plan;
+use crate::credentials::{Freshness, SessionArgs, obtain, sessions};
 use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
@@ -42,7 +43,8 @@ pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
 /// The top-level entry point for `stscreds credential-process`. The context asks on
 /// the controlling terminal, since the SDKs capture standard input and output.
 pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
-    let credentials = credentials::get(cx, args, Freshness::FairShare(MINIMUM_VALIDITY))?;
+    let plan = Plan::resolve(cx, args)?;
+    let credentials = obtain(cx, &plan, Freshness::FairShare(MINIMUM_VALIDITY))?;
     print_json(&credentials)
 }
 

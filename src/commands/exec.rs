@@ -7,8 +7,9 @@ use std::process::{Child, Command, ExitStatus};
 use std::time::Duration;
 
 use crate::context::Context;
+use crate::credentials::plan::Plan;
 use crate::credentials::supply::Supply;
-use crate::credentials::{self, Freshness, SessionArgs};
+use crate::credentials::{Freshness, SessionArgs, obtain};
 use crate::env::{EXEC_PROFILE_VARIABLE, Settings};
 use crate::error::Error;
 use crate::files;
@@ -48,7 +49,8 @@ pub fn run(
     if handover == Handover::Server {
         return run_with_server(cx, args, command);
     }
-    let credentials = credentials::get(cx, args, Freshness::ValidFor(session::FRESHNESS_MARGIN))?;
+    let plan = Plan::resolve(cx, args)?;
+    let credentials = obtain(cx, &plan, Freshness::ValidFor(session::FRESHNESS_MARGIN))?;
     let region = cx.config()?.profile(&cx.profile)?.region;
     let (program, mut child) = child_command(command, &cx.profile, &cx.settings);
     child.envs(output::variables(&credentials, &region));

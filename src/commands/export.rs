@@ -5,7 +5,8 @@
 use zeroize::Zeroizing;
 
 use crate::context::Context;
-use crate::credentials::{self, Freshness, SessionArgs};
+use crate::credentials::plan::Plan;
+use crate::credentials::{Freshness, SessionArgs, obtain};
 use crate::env::Settings;
 use crate::error::Error;
 use crate::message::profile_flag;
@@ -15,7 +16,8 @@ use crate::session;
 /// The top-level entry point for `stscreds export`.
 pub fn run(cx: &mut Context, args: &SessionArgs, format: Format) -> Result<(), Error> {
     let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
-    let credentials = credentials::get(cx, args, freshness)?;
+    let plan = Plan::resolve(cx, args)?;
+    let credentials = obtain(cx, &plan, freshness)?;
     print(cx, &credentials, format)
 }
 

@@ -19,7 +19,7 @@ use crate::ui::report::Report;
 /// The top-level entry point for `stscreds init`.
 pub fn run(cx: &mut Context, backend: Option<Backend>, region: Option<&str>) -> Result<(), Error> {
     refuse_profile_without_keys(cx)?;
-    credentials::direct_questions(cx, None)?;
+    credentials::direct_profile_questions(cx, None)?;
     let configured_region = cx.config()?.configured_region(&cx.profile);
     let mut config = cx.config()?.profile(&cx.profile)?;
     if let Some(region) = region {

@@ -12,7 +12,7 @@ use crate::store::{Backend, KeyStore};
 /// The top-level entry point for `stscreds migrate`.
 pub fn run(cx: &mut Context, to: Backend) -> Result<(), Error> {
     plan::refuse_role_profile(cx.config()?, &cx.profile, "migrate")?;
-    credentials::direct_questions(cx, None)?;
+    credentials::direct_profile_questions(cx, None)?;
     let (paths, profile, report) = (&cx.paths, cx.profile.as_str(), &*cx.report);
     let ask = &mut *cx.ask;
     let from = KeyStore::of_profile(paths, profile, report)?;

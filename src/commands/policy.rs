@@ -12,7 +12,7 @@ use crate::store::KeyStore;
 
 /// The top-level entry point for `stscreds policy`.
 pub fn run(cx: &mut Context, federation_token: bool) -> Result<(), Error> {
-    credentials::direct_questions(cx, None)?;
+    credentials::direct_profile_questions(cx, None)?;
     let profile = &cx.profile;
     let keys =
         KeyStore::of_profile(&cx.paths, profile, &*cx.report)?.require(profile, &mut *cx.ask)?;

@@ -8,7 +8,8 @@ use std::ffi::OsString;
 
 use crate::cli;
 use crate::context::Context;
-use crate::credentials::{self, Freshness, SessionArgs, sessions};
+use crate::credentials::plan::Plan;
+use crate::credentials::{Freshness, SessionArgs, obtain, sessions};
 use crate::env::Settings;
 use crate::error::Error;
 use crate::files::Paths;
@@ -40,6 +41,7 @@ pub fn serve_fresh(args: &[OsString]) -> Option<Result<(), Error>> {
 /// The top-level entry point for `stscreds read`.
 pub fn run(cx: &mut Context, args: &SessionArgs, key: CredentialKey) -> Result<(), Error> {
     let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
-    let credentials = credentials::get(cx, args, freshness)?;
+    let plan = Plan::resolve(cx, args)?;
+    let credentials = obtain(cx, &plan, freshness)?;
     super::print(&Zeroizing::new(format!("{}\n", credentials.value(key))))
 }

@@ -81,7 +81,7 @@ fn key_manager(
         .say("The IAM policy lets only MFA sessions manage access keys; using one.");
     // The MFA session of the profile itself: `--role-arn` was refused.
     let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
-    let session = credentials::get_planned(cx, plan, freshness)?;
+    let session = credentials::obtain(cx, plan, freshness)?;
     let with_mfa = Aws::connect_with_session(&session, config, &cx.profile, cx.report.clone())?;
     let existing = with_mfa.list_access_keys(user)?;
     Ok((with_mfa, existing))

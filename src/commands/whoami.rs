@@ -20,7 +20,7 @@ pub fn run(cx: &mut Context, args: &SessionArgs) -> Result<(), Error> {
         describe_user(cx, config)?
     } else {
         let freshness = Freshness::ValidFor(session::FRESHNESS_MARGIN);
-        let credentials = credentials::get_planned(cx, &plan, freshness)?;
+        let credentials = credentials::obtain(cx, &plan, freshness)?;
         let aws = Aws::connect_with_session(&credentials, config, &cx.profile, cx.report.clone())?;
         let (arn, account) = aws.get_caller_identity()?;
         format!(

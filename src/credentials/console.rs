@@ -7,8 +7,7 @@
 use jiff::SignedDuration;
 
 use super::plan::Plan;
-use super::supply::account_of;
-use super::{Error, Freshness, SessionArgs, get_planned, sts};
+use super::{Error, Freshness, SessionArgs, obtain, sts};
 use crate::aws::Aws;
 use crate::config::profiles::{self, Known};
 use crate::config::state;
@@ -76,7 +75,7 @@ fn through_role(cx: &mut Context, plan: &Plan, who: String) -> Result<Signin, Er
     let longer = (one_role && console_session.is_none()).then(|| {
         "; for a longer one (up to 12h), give the role `--duration 4h` or a duration_seconds over 1h: stscreds then assumes it with the long-term keys and an MFA code of its own".to_owned()
     });
-    let credentials = get_planned(cx, plan, Freshness::ValidFor(margin))?;
+    let credentials = obtain(cx, plan, Freshness::ValidFor(margin))?;
     Ok(Signin {
         credentials,
         console_session,
@@ -101,7 +100,9 @@ fn refuse_profile_without_role(cx: &Context, plan: &Plan) -> Result<Error, Error
         ),
         _ => {
             let example = format!("{profile}-console");
-            let account = account_of(plan, &cx.paths).unwrap_or_else(|| "ACCOUNT_ID".to_owned());
+            let account = plan
+                .account(&cx.paths)
+                .unwrap_or_else(|| "ACCOUNT_ID".to_owned());
             cx.report.say(&format!(
                 "To sign in to the console with MFA, use a role: add a role profile to ~/.aws/config, e.g.\n\n[profile {example}]\nrole_arn = arn:aws:iam::{account}:role/ROLE_NAME\nsource_profile = {profile}\n"
             ));

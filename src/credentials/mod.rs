@@ -1,7 +1,8 @@
 //! The one way in to session credentials. Every command that needs credentials (`auth`,
 //! `read`, `exec`, `export`, `credential-process`, `whoami`, `login`, and `rotate` for
-//! its MFA session) asks [`get`]: a profile, an optional role on top, how fresh is
-//! fresh enough and how to settle the MFA code go in; session credentials come out.
+//! its MFA session) resolves a [`Plan`] and asks [`obtain`]: a profile, an optional
+//! role on top, how fresh is fresh enough and how to settle the MFA code go in;
+//! session credentials come out.
 //! It is a pipeline that never climbs back up:
 //!
 //! - [`plan`] resolves, once, what the request will do: the chain of roles, where its
@@ -104,20 +105,12 @@ pub enum Freshness {
     New,
 }
 
-/// Session credentials for the context's profile (or the role `--role-arn` on top of
-/// it) as fresh as `freshness` asks: a stored session when it will do, read with no
-/// network, no runtime and no lock; else new ones, got under the session's lock.
-pub fn get(
-    cx: &mut Context,
-    args: &SessionArgs,
-    freshness: Freshness,
-) -> Result<SessionCredentials, Error> {
-    let plan = Plan::resolve(cx, args)?;
-    get_planned(cx, &plan, freshness)
-}
-
-/// [`get`] for a plan the caller resolved (to read more of it than the credentials).
-pub fn get_planned(
+/// Session credentials for a resolved [`Plan`] (the context's profile, or the role
+/// `--role-arn` on top of it) as fresh as `freshness` asks: a stored session when it
+/// will do, read with no network, no runtime and no lock; else new ones, got under the
+/// session's lock. The plan is resolved by the caller ([`Plan::resolve`]), which often
+/// reads more of it than the credentials.
+pub fn obtain(
     cx: &mut Context,
     plan: &Plan,
     freshness: Freshness,
@@ -132,7 +125,7 @@ pub fn get_planned(
 /// Points the context's questions where the profile's settings say (`--mfa-prompt`
 /// as `flag`, `STSCREDS_MFA_PROMPT`, `mfa_prompt`), for a command that asks (the
 /// encrypted file's passphrase, keys) without getting session credentials.
-pub fn direct_questions(cx: &mut Context, flag: Option<PromptKind>) -> Result<(), Error> {
+pub fn direct_profile_questions(cx: &mut Context, flag: Option<PromptKind>) -> Result<(), Error> {
     let config = cx.config()?.profile(&cx.profile)?;
     let kind = plan::prompt_kind(flag, &config);
     cx.ask.choose_prompt(kind, &cx.profile);

@@ -83,6 +83,23 @@ impl Plan {
         })
     }
 
+    /// The 12-digit account the plan's credentials act in, with no AWS call: the last
+    /// role's ARN, or for an MFA session the MFA device's (configured, else remembered).
+    pub fn account(&self, paths: &Paths) -> Option<String> {
+        let base = &self.chain.base;
+        let arn = match self.chain.roles.last() {
+            Some(role) => role.role_arn.clone(),
+            None => self
+                .base_config
+                .mfa_serial
+                .clone()
+                .or_else(|| crate::config::state::load(paths, base).ok()?.mfa_serial)?,
+        };
+        let account = arn.split(':').nth(4)?;
+        (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| account.to_owned())
+    }
+
     /// For commands about stored keys (`rotate`): an error pointing to the profile
     /// that holds the keys when the profile is a role profile, which has none.
     pub fn refuse_role_profile(&self, command: &str) -> Result<(), Error> {

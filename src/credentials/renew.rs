@@ -14,7 +14,7 @@ use crate::aws::Aws;
 use crate::config::state::{self, ProfileState};
 use crate::context::Context;
 use crate::session::{self, SessionCredentials};
-use crate::store::KeyStore;
+use crate::store::{KeyStore, LongTermKeys};
 
 /// New credentials for `plan`, unless another process got some as fresh as
 /// `freshness` asks while we waited for the lock.
@@ -67,11 +67,9 @@ fn mfa_session(
         }
     };
     let remembered = state::load(&cx.paths, profile)?;
-    let keys = KeyStore::new(&cx.paths, remembered.backend_or_default(), &*cx.report)
-        .require(profile, &mut *cx.ask)?;
     // Said once the keys are found (a profile without any gets only the error that
     // says what it is: a typo, a role, and what to run), and only if a code can be had.
-    plan.mfa.check_someone_can_answer(&*cx.ask)?;
+    let keys = long_term_keys(cx, plan, &remembered)?;
     if freshness != Freshness::New {
         let why = if renewing.missing {
             "are missing"
@@ -199,9 +197,7 @@ fn first_role_with_keys(
     (user, remembered): (&str, ProfileState),
 ) -> Result<Made, Error> {
     let base = &plan.chain.base;
-    let keys = KeyStore::new(&cx.paths, remembered.backend_or_default(), &*cx.report)
-        .require(base, &mut *cx.ask)?;
-    plan.mfa.check_someone_can_answer(&*cx.ask)?;
+    let keys = long_term_keys(cx, plan, &remembered)?;
     let aws = Aws::connect(&keys, &plan.base_config, base, cx.report.clone())?;
     let mfa = plan.mfa.identify(cx, remembered, &aws)?;
     let code = mfa.code(&mut *cx.ask)?;
@@ -210,6 +206,19 @@ fn first_role_with_keys(
         credentials: sts::assume_role(&aws, step, user, duration, Some((&mfa, &code)))?,
         saved_device: mfa.saved_as_configured.then(|| mfa.device.clone()),
     })
+}
+
+/// The base profile's long-term keys, from the backend `remembered` names, once it is
+/// known that someone can give the MFA code they go with.
+fn long_term_keys(
+    cx: &mut Context,
+    plan: &Plan,
+    remembered: &ProfileState,
+) -> Result<LongTermKeys, Error> {
+    let keys = KeyStore::new(&cx.paths, remembered.backend_or_default(), &*cx.report)
+        .require(&plan.chain.base, &mut *cx.ask)?;
+    plan.mfa.check_someone_can_answer(&*cx.ask)?;
+    Ok(keys)
 }
 
 /// "They expire at 2026-11-24 21:30:00 UTC (in 1h)."

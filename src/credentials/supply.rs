@@ -76,11 +76,11 @@ impl Supply {
     /// terminal or through `mfa_process`, and reports through `cx.report`.
     pub fn start(cx: &mut Context, args: &SessionArgs) -> Result<Self, Error> {
         let plan = Plan::resolve(cx, args)?;
-        let first = super::get_planned(cx, &plan, Freshness::ValidFor(MOST_AHEAD))?;
+        let first = super::obtain(cx, &plan, Freshness::ValidFor(MOST_AHEAD))?;
         let held = Arc::new(RwLock::new(Held {
             due: renewal_time(&first, aws_now()),
             credentials: first,
-            account: account_of(&plan, &cx.paths),
+            account: plan.account(&cx.paths),
             failure: None,
         }));
         // One pending wake-up is enough: the thread looks at the clock when it wakes.
@@ -215,7 +215,11 @@ impl Renewer {
         let left = held_expiration
             .duration_since(Timestamp::now())
             .max(SignedDuration::ZERO);
-        match super::get(&mut cx, &self.args, Freshness::ValidFor(left + LEAST_AHEAD)) {
+        // The plan is resolved anew: the files may have changed since the last renewal.
+        let freshness = Freshness::ValidFor(left + LEAST_AHEAD);
+        let renewed = Plan::resolve(&cx, &self.args)
+            .and_then(|plan| super::obtain(&mut cx, &plan, freshness));
+        match renewed {
             Ok(credentials) => self.keep(credentials),
             Err(error) => self.fail(&error),
         }
@@ -297,22 +301,6 @@ fn next_try(expiration: Timestamp, now: Timestamp) -> Timestamp {
     } else {
         later
     }
-}
-
-/// The 12-digit account the plan's credentials act in, with no AWS call: the last
-/// role's ARN, or for an MFA session the MFA device's (configured, else remembered).
-pub(super) fn account_of(plan: &Plan, paths: &Paths) -> Option<String> {
-    let base = &plan.chain.base;
-    let arn = match plan.chain.roles.last() {
-        Some(role) => role.role_arn.clone(),
-        None => plan
-            .base_config
-            .mfa_serial
-            .clone()
-            .or_else(|| crate::config::state::load(paths, base).ok()?.mfa_serial)?,
-    };
-    let account = arn.split(':').nth(4)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_owned())
 }
 
 /// When credentials should be renewed: [`renew_ahead`] of their expiry.
@@ -410,7 +398,7 @@ mod tests {
             let ask = Box::new(crate::ui::prompt::Scripted::new(&[], false));
             let cx = Context::new(paths.clone(), profile.into(), ask, report);
             let plan = Plan::resolve(&cx, &SessionArgs::default()).unwrap();
-            account_of(&plan, &paths)
+            plan.account(&paths)
         };
         assert_eq!(account("default").as_deref(), Some("111122223333"));
         assert_eq!(account("dev").as_deref(), Some("444455556666"));
