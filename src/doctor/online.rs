@@ -74,43 +74,22 @@ fn call(paths: &Paths, profile: &str, report: Arc<dyn Report>) -> Result<Online,
     let config = ConfigFile::load(paths, &*report).map_err(|e| e.to_string())?;
     let chain = plan::resolve(&config, profile, None).map_err(|e| e.to_string())?;
     let Some(session) = fresh_session(paths, &config, &chain)? else {
-        let finding = Finding::new(
-            "online-no-session",
-            Severity::Warning,
-            format!("profile '{profile}' has no fresh session to check AWS with (doctor never asks for a code)"),
-        )
-        .fix(format!("stscreds auth --profile {}", shell_word(profile)));
-        return Ok(Online {
-            findings: vec![finding],
-            ..Online::default()
-        });
+        return Ok(no_session(profile));
     };
     let settings = config.profile(profile).map_err(|e| e.to_string())?;
     let aws = Aws::connect_with_session(&session, &settings, profile, report.clone())
         .map_err(|e| e.to_string())?;
     let (arn, account) = aws.get_caller_identity().map_err(|e| e.to_string())?;
     let remembered = state::load(paths, &chain.base).map_err(|e| e.to_string())?;
-    let base_settings = config.profile(&chain.base).map_err(|e| e.to_string())?;
-    let mfa_serial = base_settings.mfa_serial.or(remembered.mfa_serial);
-    let expected = Expected::of(
-        &chain,
-        remembered.user_name.as_deref(),
-        mfa_serial.as_deref(),
-    );
+    let expected = expected_of(&config, &chain, &remembered)?;
     let mut findings: Vec<Finding> = clock_offset().into_iter().collect();
     findings.extend(expected.and_then(|expected| unexpected_identity(&expected, &arn, profile)));
-    let base_aws = if chain.roles.is_empty() {
-        Some(aws)
-    } else {
-        base_session_client(paths, &config, &chain, report)?
-    };
-    let long_term_key = match (base_aws, remembered.user_name) {
-        (Some(aws), Some(user)) => key_of(&aws, &user).unwrap_or_else(|why| {
+    let user = remembered.user_name.as_deref();
+    let long_term_key =
+        long_term_key(paths, &config, &chain, aws, user, report).unwrap_or_else(|why| {
             findings.push(check_failed(why));
             None
-        }),
-        _ => None,
-    };
+        });
     findings.extend(
         long_term_key
             .as_ref()
@@ -123,6 +102,35 @@ fn call(paths: &Paths, profile: &str, report: Arc<dyn Report>) -> Result<Online,
     })
 }
 
+fn no_session(profile: &str) -> Online {
+    let finding = Finding::new(
+        "online-no-session",
+        Severity::Warning,
+        format!("profile '{profile}' has no fresh session to check AWS with (doctor never asks for a code)"),
+    )
+    .fix(format!("stscreds auth --profile {}", shell_word(profile)));
+    Online {
+        findings: vec![finding],
+        ..Online::default()
+    }
+}
+
+/// Whom `chain`'s session must be, from what stscreds remembers of its base profile
+/// and the MFA device configured (or remembered) for it.
+fn expected_of(
+    config: &ConfigFile,
+    chain: &Chain,
+    remembered: &state::ProfileState,
+) -> Result<Option<Expected>, String> {
+    let base = config.profile(&chain.base).map_err(|e| e.to_string())?;
+    let mfa_serial = base.mfa_serial.as_ref().or(remembered.mfa_serial.as_ref());
+    Ok(Expected::of(
+        chain,
+        remembered.user_name.as_deref(),
+        mfa_serial.map(String::as_str),
+    ))
+}
+
 /// The session stored for `chain`, if it is good for another minute.
 fn fresh_session(
     paths: &Paths,
@@ -132,6 +140,32 @@ fn fresh_session(
     Slot::of(paths, config, chain)
         .and_then(|slot| slot.fresh(Freshness::ValidFor(SignedDuration::from_mins(1))))
         .map_err(|e| e.to_string())
+}
+
+/// The long-term key of `chain`'s base profile, asked of IAM about `user` (the user
+/// stscreds remembers; unknown without one) with the base profile's own MFA session:
+/// `aws`, the session just used, for a base profile.
+fn long_term_key(
+    paths: &Paths,
+    config: &ConfigFile,
+    chain: &Chain,
+    aws: Aws,
+    user: Option<&str>,
+    report: Arc<dyn Report>,
+) -> Result<Option<LongTermKey>, String> {
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    let base_aws = if chain.roles.is_empty() {
+        Some(aws)
+    } else {
+        base_session_client(paths, config, chain, report)?
+    };
+    let Some(aws) = base_aws else {
+        return Ok(None);
+    };
+    let keys = aws.describe_access_keys(user).map_err(|e| e.to_string())?;
+    Ok(judged_key(&keys, aws_now()))
 }
 
 /// For a role profile: a client signing with its base profile's own MFA session (IAM
@@ -150,12 +184,6 @@ fn base_session_client(
     Aws::connect_with_session(&session, &settings, &chain.base, report)
         .map(Some)
         .map_err(|e| e.to_string())
-}
-
-/// The age of `user`'s long-term key, asked of IAM.
-fn key_of(aws: &Aws, user: &str) -> Result<Option<LongTermKey>, String> {
-    let keys = aws.describe_access_keys(user).map_err(|e| e.to_string())?;
-    Ok(judged_key(&keys, aws_now()))
 }
 
 /// Now by AWS's clock, as far as its answers showed it: the key's creation date is by
@@ -192,7 +220,7 @@ fn age_days(created: Timestamp, now: Timestamp) -> i64 {
     (now.duration_since(created).as_secs() / 86_400).max(0)
 }
 
-/// (11) A long-term key older than [`MAX_KEY_AGE_DAYS`], of profile `base` (the one
+/// A long-term key older than [`MAX_KEY_AGE_DAYS`], of profile `base` (the one
 /// holding the keys: `rotate` refuses role profiles).
 fn old_key(key: &LongTermKey, base: &str) -> Option<Finding> {
     (key.age_days > MAX_KEY_AGE_DAYS).then(|| {
@@ -346,7 +374,7 @@ impl Expected {
     }
 }
 
-/// (12) The session is someone else's than expected: the AWS tools act as whoever
+/// The session is someone else's than expected: the AWS tools act as whoever
 /// that is (a session file copied from another machine or account, say). A new
 /// session made from the profile's own keys is the expected one.
 fn unexpected_identity(expected: &Expected, arn: &str, profile: &str) -> Option<Finding> {
