@@ -340,9 +340,10 @@ pub struct DoctorArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Also call AWS (sts:GetCallerIdentity) with the profile's stored session, if it
-    /// is fresh (never asking for a code): whom AWS sees, and this clock's offset from
-    /// AWS's.
+    /// Also call AWS with the profile's stored session, if it is fresh (never asking
+    /// for a code): whom AWS sees (sts:GetCallerIdentity; it must be the profile's user
+    /// or role), this clock's offset from AWS's, and the age of the long-term key
+    /// (iam:ListAccessKeys).
     #[arg(long)]
     pub online: bool,
 }

@@ -60,6 +60,9 @@ pub enum Problem {
     /// An expiry time further ahead than the session was asked to last.
     #[error("is further ahead than the requested session duration")]
     BeyondDuration,
+    /// A time something was made that has not come yet.
+    #[error("is in the future")]
+    InTheFuture,
 }
 
 fn check(
@@ -159,6 +162,20 @@ pub fn expiration(
         fail(Problem::InThePast)
     } else if value > granted + duration + CLOCK_SLACK {
         fail(Problem::BeyondDuration)
+    } else {
+        Ok(())
+    }
+}
+
+/// When an access key was created: not after `now` (AWS's clock when known, else
+/// ours), give or take the clock slack. A key from the future would make its age
+/// negative and hide that it needs replacing.
+pub fn creation_date(value: Timestamp, now: Timestamp) -> Result<(), Implausible> {
+    if value > now + CLOCK_SLACK {
+        Err(Implausible {
+            field: "access key's creation date",
+            problem: Problem::InTheFuture,
+        })
     } else {
         Ok(())
     }
@@ -269,6 +286,22 @@ mod tests {
             check(at(SignedDuration::from_hours(3)), aws_two_hours_ahead),
             None,
             "judged by AWS's clock when the answer has one"
+        );
+    }
+
+    #[test]
+    fn a_key_cannot_have_been_created_in_the_future() {
+        let now: Timestamp = "2030-01-01T12:00:00Z".parse().unwrap();
+        let years_ago = now - SignedDuration::from_hours(3 * 365 * 24);
+        assert_eq!(creation_date(years_ago, now), Ok(()));
+        assert_eq!(
+            creation_date(now + CLOCK_SLACK, now),
+            Ok(()),
+            "clocks differ"
+        );
+        assert_eq!(
+            problem(creation_date(now + SignedDuration::from_hours(1), now)),
+            Some(Problem::InTheFuture)
         );
     }
 }

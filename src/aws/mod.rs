@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, timeout::TimeoutConfig};
+use aws_sdk_iam::types::StatusType;
 use aws_sdk_sts::config::Credentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::operation::RequestId;
@@ -48,6 +49,17 @@ impl User {
     pub fn account(&self) -> &str {
         self.arn.split(':').nth(4).unwrap_or_default()
     }
+}
+
+/// One of an IAM user's access keys, as iam:ListAccessKeys describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    /// The access key id (not a secret, but shown only by its last four characters).
+    pub id: String,
+    /// Whether AWS accepts it (an inactive key signs nothing).
+    pub active: bool,
+    /// When it was created, by AWS's clock.
+    pub created: Timestamp,
 }
 
 /// Connected STS and IAM clients, signing with one set of credentials.
@@ -266,10 +278,7 @@ impl Aws {
 
     /// The ids of `user_name`'s access keys (at most two, AWS's limit).
     pub fn list_access_keys(&self, user_name: &str) -> Result<Vec<String>, AwsError> {
-        let output = self.call(
-            Operation::ListAccessKeys,
-            self.iam.list_access_keys().user_name(user_name).send(),
-        )?;
+        let output = self.list_access_key_metadata(user_name)?;
         output
             .access_key_metadata()
             .iter()
@@ -279,6 +288,47 @@ impl Aws {
                 Ok(key_id.to_owned())
             })
             .collect()
+    }
+
+    /// `user_name`'s access keys with whether each is active and when it was created
+    /// (no secret: AWS never lists one), for judging their age.
+    pub fn describe_access_keys(&self, user_name: &str) -> Result<Vec<AccessKey>, AwsError> {
+        let output = self.list_access_key_metadata(user_name)?;
+        let now = self.guard.server_time().unwrap_or_else(Timestamp::now);
+        output
+            .access_key_metadata()
+            .iter()
+            .filter_map(|key| Some((key, key.access_key_id()?)))
+            .map(|(key, key_id)| {
+                let created = key
+                    .create_date()
+                    .and_then(|date| Timestamp::new(date.secs(), 0).ok())
+                    .ok_or_else(|| AwsError::BadResponse {
+                        operation: Operation::ListAccessKeys,
+                        detail: "an access key has no creation date".into(),
+                    })?;
+                plausible(
+                    Operation::ListAccessKeys,
+                    answer::access_key_id(key_id)
+                        .and_then(|()| answer::creation_date(created, now)),
+                )?;
+                Ok(AccessKey {
+                    id: key_id.to_owned(),
+                    active: key.status() == Some(&StatusType::Active),
+                    created,
+                })
+            })
+            .collect()
+    }
+
+    fn list_access_key_metadata(
+        &self,
+        user_name: &str,
+    ) -> Result<aws_sdk_iam::operation::list_access_keys::ListAccessKeysOutput, AwsError> {
+        self.call(
+            Operation::ListAccessKeys,
+            self.iam.list_access_keys().user_name(user_name).send(),
+        )
     }
 
     /// A new access key for `user_name`; AWS shows its secret only in this answer.

@@ -194,6 +194,8 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     /// Whom AWS saw for the profile's session (`--online` only).
     pub identity: Option<online::Identity>,
+    /// The age of the profile's long-term key (`--online` only, when IAM said).
+    pub long_term_key: Option<online::LongTermKey>,
 }
 
 /// Diagnoses `facts`.
@@ -210,6 +212,7 @@ pub fn diagnose(facts: Facts) -> Diagnosis {
         verdicts,
         findings,
         identity: None,
+        long_term_key: None,
     }
 }
 
@@ -246,6 +249,7 @@ impl Diagnosis {
     /// Adds what `--online` found.
     pub fn add_online(&mut self, online: online::Online) {
         self.identity = online.identity;
+        self.long_term_key = online.long_term_key;
         self.findings.extend(online.findings);
     }
 
@@ -282,6 +286,11 @@ impl Diagnosis {
             "identity": self.identity.as_ref().map(|identity| serde_json::json!({
                 "arn": identity.arn,
                 "account": identity.account,
+            })),
+            "long_term_key": self.long_term_key.as_ref().map(|key| serde_json::json!({
+                "key_last4": key.key_last4,
+                "created": key.created.to_string(),
+                "age_days": key.age_days,
             })),
         })
     }
@@ -323,6 +332,14 @@ impl Diagnosis {
             text.push_str(&format!(
                 "  AWS sees the session as {} (account {}).\n",
                 identity.arn, identity.account
+            ));
+        }
+        if let Some(key) = &self.long_term_key {
+            text.push_str(&format!(
+                "  Its long-term key …{} was created {} ({} days ago).\n",
+                key.key_last4,
+                key.created.strftime("%Y-%m-%d"),
+                key.age_days
             ));
         }
         if self.findings.is_empty() {

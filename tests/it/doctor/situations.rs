@@ -246,10 +246,12 @@ fn an_mfa_process_that_is_not_there() {
 }
 
 /// `--online`: whom AWS sees, and a clock 10 minutes fast (libfaketime) found. The fix
-/// (`timedatectl`) is not run: it would set the machine's clock.
+/// (`timedatectl`) is not run: it would set the machine's clock. On a moto whose
+/// sessions are their users' (`online::home_on`), as in AWS.
 #[test]
 fn online_says_whom_aws_sees_and_finds_a_clock_that_is_off() {
-    let home = Home::usual();
+    let moto = Moto::start_with_users_sessions(None);
+    let home = super::online::home_on(&moto, moto.create_user_with_mfa("doctor").0);
     home.auth("work");
     let env = home.env(&[("AWS_PROFILE", "work")]);
     let (run, json) = home.doctor(&env, &["--online"]);

@@ -3,12 +3,16 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
+
+/// libfaketime, which shifts the wall clock of the process it is preloaded into.
+const LIBFAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 
 /// A running moto server. It exits when dropped, or when the test process ends (its
 /// standard input closes), or after its own lifetime limit.
@@ -29,8 +33,31 @@ pub struct TestUser {
 impl Moto {
     /// Starts a new server on a free port and waits until it listens.
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// A server of one test's own, like AWS where moto is not: each GetSessionToken
+    /// session is the calling IAM user's (sts:GetCallerIdentity names the user; see
+    /// `moto_server.py`). With `clock`, its wall clock is libfaketime's, offset by the
+    /// seconds that file holds (`+0`, `-8640000`), read again at every call: moto stamps
+    /// what it makes (access keys) by it.
+    pub fn start_with_users_sessions(clock: Option<&Path>) -> Self {
+        let mut env = vec![("STSCREDS_MOTO_SESSIONS_OF_USERS", "1".to_owned())];
+        if let Some(clock) = clock {
+            env.extend([
+                ("LD_PRELOAD", LIBFAKETIME.to_owned()),
+                ("FAKETIME_TIMESTAMP_FILE", clock.display().to_string()),
+                ("FAKETIME_NO_CACHE", "1".to_owned()),
+                ("FAKETIME_DONT_FAKE_MONOTONIC", "1".to_owned()),
+            ]);
+        }
+        Self::start_with(&env)
+    }
+
+    fn start_with(env: &[(&str, String)]) -> Self {
         let mut child = Command::new(super::python())
             .arg(super::support_file("moto_server.py"))
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
