@@ -9,6 +9,8 @@ use std::time::Duration;
 use super::chains::{Family, Source, last_four};
 use super::{Facts, Verdict};
 use crate::message::shell_word;
+use crate::ui::dialog::TerminalSide;
+use crate::ui::prompt::PromptKind;
 use crate::ui::subprocess::{self, Outcome};
 
 /// How bad a finding is: an error means a client uses credentials other than the ones
@@ -111,6 +113,7 @@ pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     found.extend(missing_region(facts, verdicts));
     found.extend(repeated_text(facts));
     found.extend(credential_processes(facts));
+    found.extend(broken_install_on_path(facts));
     found.extend(not_private(facts));
     found.extend(stale_copies(facts));
     found.extend(mfa_process(facts));
@@ -365,7 +368,7 @@ fn repeated_text(facts: &Facts) -> Vec<Finding> {
                         repeat.section, repeat.first_line, repeat.second_line
                     ),
                 )
-                .fix(format!("sed -i '{}d' {}", repeat.first_line, shell_word(&path.display().to_string()))),
+                .fix(delete_line(path, repeat.first_line)),
                 None => Finding::new(
                     "repeated-section",
                     Severity::Error,
@@ -393,6 +396,22 @@ fn repeated_text(facts: &Facts) -> Vec<Finding> {
         }
     }
     found
+}
+
+/// The suffix of the copy `sed -i` keeps while it edits (removed right after).
+const SED_BACKUP: &str = ".stscreds-fix";
+
+/// A command that deletes line `line` of `path` in place, with GNU and BSD (macOS) sed
+/// alike: BSD's `-i` takes the next word as a backup suffix, so the suffix is attached
+/// (`-iSUFFIX`, read the same by both), and the backup, a copy as private as the file,
+/// is removed at once.
+fn delete_line(path: &Path, line: usize) -> String {
+    let file = path.display().to_string();
+    format!(
+        "sed -i{SED_BACKUP} '{line}d' {} && rm -f {}",
+        shell_word(&file),
+        shell_word(&format!("{file}{SED_BACKUP}"))
+    )
 }
 
 /// The program a command line runs (its first word, shell-split).
@@ -529,6 +548,45 @@ fn install_problem(program: &Path) -> Option<String> {
     }
 }
 
+/// (6) The `stscreds` the shell finds on `PATH`, which runs every command doctor
+/// prints and every `credential_process = stscreds …`, when it is another install than
+/// this one and its `stscreds-core` is missing or of another version. (This install's
+/// own `stscreds-core` is what runs doctor: `stscreds` cannot hand over to one that is
+/// missing, and says so.)
+fn broken_install_on_path(facts: &Facts) -> Option<Finding> {
+    let front = facts.front_executable.as_ref()?;
+    let found = locate("stscreds", (facts.lookup)("PATH"))?;
+    if std::fs::canonicalize(&found).ok()? == std::fs::canonicalize(front).ok()? {
+        return None;
+    }
+    let problem = install_problem(&found)?;
+    let core = found.with_file_name("stscreds-core");
+    let (code, what) = if is_executable(&core) {
+        ("core-mismatch", "of another version")
+    } else {
+        ("core-missing", "missing")
+    };
+    let ours = [front.clone(), front.with_file_name("stscreds-core")];
+    let mut copied: Vec<String> = ours
+        .iter()
+        .filter(|path| is_executable(path))
+        .map(|path| shell_word(&path.display().to_string()))
+        .collect();
+    copied.dedup();
+    let into = found.parent()?.display().to_string();
+    Some(
+        Finding::new(
+            code,
+            Severity::Error,
+            format!(
+                "the stscreds on your PATH, {}, is not this one, and {problem}: its stscreds-core is {what}, so it and the commands doctor prints fail or act as another version",
+                found.display()
+            ),
+        )
+        .fix(format!("cp -f {} {}/", copied.join(" "), shell_word(&into))),
+    )
+}
+
 /// The `--profile NAME` of a `stscreds credential-process` line.
 fn served_profile(line: &str) -> Option<String> {
     let words = shlex::split(line)?;
@@ -622,35 +680,69 @@ fn mfa_process(facts: &Facts) -> Option<Finding> {
     )
 }
 
-/// (10) A session renewed with a code asked for (no `mfa_process`) where nobody can
-/// answer: `stscreds auth` and the renewals fail here.
-fn no_one_to_ask(facts: &Facts) -> Option<Finding> {
-    let why = facts.nobody_can_answer.as_ref()?;
-    if !matches!(
-        facts.managed_source(),
-        Source::CredentialsFile | Source::Role
-    ) {
-        return None;
-    }
+/// Whose long-term keys and MFA code renew the profile's session, and where that is
+/// asked from: the base profile (a role's `source_profile`) of the profile a stscreds
+/// `credential_process` serves, asked by `credential-process`, which the AWS tools run
+/// with no terminal on standard input; else of the profile itself, asked by a command
+/// run here. `None` inside `stscreds exec` or beside a credential server, which renew
+/// elsewhere.
+fn renewal(facts: &Facts) -> Option<(String, TerminalSide)> {
+    let (served, side) = match facts.managed_source() {
+        Source::CredentialProcess => {
+            let line = facts.config_value(&facts.profile, "credential_process")?;
+            let served = served_profile(line).unwrap_or_else(|| facts.profile.clone());
+            (served, TerminalSide::ControllingTerminal)
+        }
+        Source::CredentialsFile | Source::Role => (facts.profile.clone(), TerminalSide::Stdin),
+        _ => return None,
+    };
     let base = facts
-        .config_value(&facts.profile, "source_profile")
-        .unwrap_or(&facts.profile);
-    if facts.config_value(base, "mfa_process").is_some() {
+        .config_value(&served, "source_profile")
+        .map_or(served.clone(), str::to_owned);
+    Some((base, side))
+}
+
+/// Where `profile`'s MFA questions are shown: `STSCREDS_MFA_PROMPT`, else its
+/// `mfa_prompt`, else auto (a value stscreds refuses is the business of the command
+/// that reads it).
+fn prompt_kind(facts: &Facts, profile: &str) -> PromptKind {
+    (facts.lookup)(crate::env::PROMPT_VARIABLE)
+        .filter(|value| !value.trim().is_empty())
+        .or_else(|| facts.config_value(profile, "mfa_prompt").map(str::to_owned))
+        .and_then(|name| PromptKind::named(&name))
+        .unwrap_or_default()
+}
+
+/// (10) A session renewed with a code asked for (no `mfa_process`) where nobody can
+/// answer as the profile's prompt kind says: `stscreds auth` and the renewals fail
+/// here.
+fn no_one_to_ask(facts: &Facts) -> Option<Finding> {
+    let (base, side) = renewal(facts)?;
+    if facts.config_value(&base, "mfa_process").is_some() {
         return None;
     }
+    let kind = prompt_kind(facts, &base);
+    let why = (facts.nobody_can_answer)(kind, side)?;
+    let asker = match side {
+        TerminalSide::Stdin => "",
+        TerminalSide::ControllingTerminal => {
+            " (asked by the credential_process, which the AWS tools run without a terminal on standard input)"
+        }
+    };
     Some(
         Finding::new(
             "mfa-no-one-to-ask",
             Severity::Warning,
             format!(
-                "a session of profile '{base}' needs an MFA code, and nobody can be asked for it here: {why}; give it an mfa_process, or run `stscreds auth --profile {0}` in a terminal",
-                shell_word(base)
+                "a session of profile '{base}' needs an MFA code{asker}, and nobody can be asked for it here with the {} prompt: {why}; give it an mfa_process, or run `stscreds auth --profile {}` in a terminal",
+                kind.name(),
+                shell_word(&base)
             ),
         )
-        .at(&facts.paths.aws_config, config_header_line(facts, base))
+        .at(&facts.paths.aws_config, config_header_line(facts, &base))
         .fix(format!(
             "stscreds configure --profile {} --mfa-process COMMAND",
-            shell_word(base)
+            shell_word(&base)
         )),
     )
 }
