@@ -118,6 +118,7 @@ pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     found.extend(stale_copies(facts));
     found.extend(mfa_process(facts));
     found.extend(no_one_to_ask(facts));
+    found.extend(keyring(facts));
     found
 }
 
@@ -745,4 +746,105 @@ fn no_one_to_ask(facts: &Facts) -> Option<Finding> {
             shell_word(&base)
         )),
     )
+}
+
+/// What the session bus says of the Secret Service, when it says something that
+/// matters.
+enum SecretService {
+    /// Nothing answers for it: why.
+    Absent(String),
+    /// Its default collection, where the keyring backend keeps keys, is locked.
+    Locked,
+}
+
+/// (11) A profile whose long-term keys are in the keyring (Secret Service), where no
+/// Secret Service answers on the session bus, or its default collection is locked.
+/// Looked at with one property read over D-Bus, which opens no item and asks nothing.
+fn keyring(facts: &Facts) -> Option<Finding> {
+    if cfg!(any(target_os = "macos", windows)) {
+        return None;
+    }
+    let (base, _) = renewal(facts)?;
+    let state = crate::config::state::load(&facts.paths, &base).ok()?;
+    if state.backend != Some(crate::config::state::Backend::Keyring) {
+        return None;
+    }
+    let finding = match secret_service(facts)? {
+        SecretService::Absent(why) => Finding::new(
+            "keyring-absent",
+            Severity::Error,
+            format!(
+                "the long-term keys of profile '{base}' are in the Secret Service keyring, and none can be reached here ({why}): every renewal of its session fails; store the keys again where they can be read here"
+            ),
+        )
+        .fix(format!(
+            "stscreds init --profile {} --backend encrypted-file",
+            shell_word(&base)
+        )),
+        SecretService::Locked => Finding::new(
+            "keyring-locked",
+            Severity::Warning,
+            format!(
+                "the long-term keys of profile '{base}' are in the Secret Service keyring, which is locked: the next renewal of its session has it ask for its password, and where nobody is there to give it (a credential_process in an IDE, a renewal in the background) it fails; renew now, unlocking it"
+            ),
+        )
+        .fix(format!("stscreds auth --profile {}", shell_word(&base))),
+    };
+    Some(finding.at(&facts.paths.state(), None))
+}
+
+/// Whether the Secret Service on the session bus (the one the keyring crate finds:
+/// `DBUS_SESSION_BUS_ADDRESS`, else `$XDG_RUNTIME_DIR/bus`) is absent or its default
+/// collection locked, asked with `dbus-send` (a time limit; it starts no bus of its
+/// own, since it is given the address). `None` when all is well or it cannot be told.
+fn secret_service(facts: &Facts) -> Option<SecretService> {
+    /// A property read takes milliseconds; a Secret Service starting on demand, a second.
+    const PATIENCE: Duration = Duration::from_secs(10);
+    let address = match (facts.lookup)("DBUS_SESSION_BUS_ADDRESS").filter(|a| !a.is_empty()) {
+        Some(address) => address,
+        None => {
+            let runtime = (facts.lookup)("XDG_RUNTIME_DIR")
+                .unwrap_or_else(|| format!("/run/user/{}", rustix::process::geteuid().as_raw()));
+            let socket = Path::new(&runtime).join("bus");
+            if !socket.exists() {
+                return Some(SecretService::Absent(format!(
+                    "no D-Bus session: DBUS_SESSION_BUS_ADDRESS is unset and there is no {}",
+                    socket.display()
+                )));
+            }
+            format!("unix:path={}", socket.display())
+        }
+    };
+    let mut command = Command::new("dbus-send");
+    command
+        .args([
+            "--session",
+            "--print-reply=literal",
+            "--reply-timeout=5000",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets/aliases/default",
+            "org.freedesktop.DBus.Properties.Get",
+            "string:org.freedesktop.Secret.Collection",
+            "string:Locked",
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", &address)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped());
+    let outcome = subprocess::run(subprocess::without_our_secrets(&mut command), PATIENCE);
+    let Ok(Outcome::Finished { stdout, stderr, .. }) = outcome else {
+        return None;
+    };
+    if stdout.contains("boolean true") {
+        Some(SecretService::Locked)
+    } else if stderr.contains("Failed to open connection") {
+        Some(SecretService::Absent(format!(
+            "nothing answers on the D-Bus session bus at {address}"
+        )))
+    } else if stderr.contains("ServiceUnknown") || stderr.contains("NameHasNoOwner") {
+        Some(SecretService::Absent(
+            "no Secret Service (GNOME Keyring, KWallet) on the D-Bus session bus".to_owned(),
+        ))
+    } else {
+        None
+    }
 }
