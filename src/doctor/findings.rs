@@ -118,6 +118,7 @@ pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     found.extend(stale_copies(facts));
     found.extend(mfa_process(facts));
     found.extend(no_one_to_ask(facts));
+    #[cfg(all(unix, not(target_os = "macos")))]
     found.extend(keyring(facts));
     found
 }
@@ -750,6 +751,7 @@ fn no_one_to_ask(facts: &Facts) -> Option<Finding> {
 
 /// What the session bus says of the Secret Service, when it says something that
 /// matters.
+#[cfg(all(unix, not(target_os = "macos")))]
 enum SecretService {
     /// Nothing answers for it: why.
     Absent(String),
@@ -760,10 +762,9 @@ enum SecretService {
 /// (11) A profile whose long-term keys are in the keyring (Secret Service), where no
 /// Secret Service answers on the session bus, or its default collection is locked.
 /// Looked at with one property read over D-Bus, which opens no item and asks nothing.
+/// (The Keychain of macOS is not looked at.)
+#[cfg(all(unix, not(target_os = "macos")))]
 fn keyring(facts: &Facts) -> Option<Finding> {
-    if cfg!(any(target_os = "macos", windows)) {
-        return None;
-    }
     let (base, _) = renewal(facts)?;
     let state = crate::config::state::load(&facts.paths, &base).ok()?;
     if state.backend != Some(crate::config::state::Backend::Keyring) {
@@ -797,6 +798,7 @@ fn keyring(facts: &Facts) -> Option<Finding> {
 /// `DBUS_SESSION_BUS_ADDRESS`, else `$XDG_RUNTIME_DIR/bus`) is absent or its default
 /// collection locked, asked with `dbus-send` (a time limit; it starts no bus of its
 /// own, since it is given the address). `None` when all is well or it cannot be told.
+#[cfg(all(unix, not(target_os = "macos")))]
 fn secret_service(facts: &Facts) -> Option<SecretService> {
     /// A property read takes milliseconds; a Secret Service starting on demand, a second.
     const PATIENCE: Duration = Duration::from_secs(10);

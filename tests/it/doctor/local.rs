@@ -1,6 +1,7 @@
 //! Findings about this machine rather than the AWS files: the MFA prompt a profile
-//! chooses, the stscreds install the shell finds, the portability of a fix. Each is
-//! triggered, its fix run as doctor printed it, and seen cleared.
+//! chooses, the keyring its keys are in, the stscreds install the shell finds, the
+//! portability of a fix. Each is triggered, its fix run as doctor printed it, and seen
+//! cleared.
 
 use super::*;
 use crate::support::display::Display;
