@@ -107,6 +107,16 @@ fn mfa_prompt_naming_a_dialog_that_cannot_be_shown_has_nobody_to_ask() {
         codes(&doctor_without_terminal(&home, &with_zenity, &[])),
         Vec::<String>::new()
     );
+    // Without a display, not even zenity can.
+    let no_display = home.env(&[("AWS_PROFILE", "work"), ("STSCREDS_MFA_PROMPT", "zenity")]);
+    let json_without = doctor_without_terminal(&home, &no_display, &[]);
+    let message = finding(&json_without, "mfa-no-one-to-ask")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("cannot show a zenity dialog: there is no graphical session"),
+        "{message}"
+    );
     assert_an_mfa_process_clears(&json, &env, &home);
 }
 
