@@ -54,19 +54,27 @@ fn facts(cx: &Context, profile: String) -> Facts {
         Box::new(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())),
         crate::launch::front_executable().ok(),
     );
-    facts.nobody_can_answer = nobody_can_answer(&facts.profile);
+    facts.nobody_can_answer = nobody_can_answer;
     facts
 }
 
-/// Why nobody could answer a question for `profile`'s MFA code here, if so: standard
-/// input is no terminal, and neither `/dev/tty` nor a dialog can be had.
-fn nobody_can_answer(profile: &str) -> Option<String> {
+/// Why nobody could answer a question for an MFA code shown as `kind` here, if so: a
+/// dialog it names cannot be shown; or, unless a command (`side` `Stdin`) has a
+/// terminal on standard input, `/dev/tty` cannot be opened and (for `auto`) no dialog
+/// can be shown, as `credential-process`, whose standard input is an SDK's, would find.
+fn nobody_can_answer(kind: PromptKind, side: TerminalSide) -> Option<String> {
     use std::io::IsTerminal;
-    if std::io::stdin().is_terminal() {
+    if let Some(why) = dialog::why_not_shown(kind) {
+        return Some(why);
+    }
+    if side == TerminalSide::Stdin && std::io::stdin().is_terminal() {
         return None;
     }
     let mut ask = dialog::for_questions(TerminalSide::ControllingTerminal);
-    ask.choose_prompt(PromptKind::Auto, profile);
+    ask.choose_prompt(kind, "");
+    if kind == PromptKind::Terminal && !ask.is_interactive() {
+        return Some("the prompt is the terminal, and there is none (no /dev/tty)".to_owned());
+    }
     ask.nobody_can_answer()
 }
 

@@ -9,6 +9,8 @@ use std::time::Duration;
 use super::chains::{Family, Source, last_four};
 use super::{Facts, Verdict};
 use crate::message::shell_word;
+use crate::ui::dialog::TerminalSide;
+use crate::ui::prompt::PromptKind;
 use crate::ui::subprocess::{self, Outcome};
 
 /// How bad a finding is: an error means a client uses credentials other than the ones
@@ -111,10 +113,13 @@ pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     found.extend(missing_region(facts, verdicts));
     found.extend(repeated_text(facts));
     found.extend(credential_processes(facts));
+    found.extend(broken_install_on_path(facts));
     found.extend(not_private(facts));
     found.extend(stale_copies(facts));
     found.extend(mfa_process(facts));
     found.extend(no_one_to_ask(facts));
+    #[cfg(all(unix, not(target_os = "macos")))]
+    found.extend(keyring(facts));
     found
 }
 
@@ -365,7 +370,7 @@ fn repeated_text(facts: &Facts) -> Vec<Finding> {
                         repeat.section, repeat.first_line, repeat.second_line
                     ),
                 )
-                .fix(format!("sed -i '{}d' {}", repeat.first_line, shell_word(&path.display().to_string()))),
+                .fix(delete_line(path, repeat.first_line)),
                 None => Finding::new(
                     "repeated-section",
                     Severity::Error,
@@ -393,6 +398,22 @@ fn repeated_text(facts: &Facts) -> Vec<Finding> {
         }
     }
     found
+}
+
+/// The suffix of the copy `sed -i` keeps while it edits (removed right after).
+const SED_BACKUP: &str = ".stscreds-fix";
+
+/// A command that deletes line `line` of `path` in place, with GNU and BSD (macOS) sed
+/// alike: BSD's `-i` takes the next word as a backup suffix, so the suffix is attached
+/// (`-iSUFFIX`, read the same by both), and the backup, a copy as private as the file,
+/// is removed at once.
+fn delete_line(path: &Path, line: usize) -> String {
+    let file = path.display().to_string();
+    format!(
+        "sed -i{SED_BACKUP} '{line}d' {} && rm -f {}",
+        shell_word(&file),
+        shell_word(&format!("{file}{SED_BACKUP}"))
+    )
 }
 
 /// The program a command line runs (its first word, shell-split).
@@ -529,6 +550,45 @@ fn install_problem(program: &Path) -> Option<String> {
     }
 }
 
+/// (6) The `stscreds` the shell finds on `PATH`, which runs every command doctor
+/// prints and every `credential_process = stscreds …`, when it is another install than
+/// this one and its `stscreds-core` is missing or of another version. (This install's
+/// own `stscreds-core` is what runs doctor: `stscreds` cannot hand over to one that is
+/// missing, and says so.)
+fn broken_install_on_path(facts: &Facts) -> Option<Finding> {
+    let front = facts.front_executable.as_ref()?;
+    let found = locate("stscreds", (facts.lookup)("PATH"))?;
+    if std::fs::canonicalize(&found).ok()? == std::fs::canonicalize(front).ok()? {
+        return None;
+    }
+    let problem = install_problem(&found)?;
+    let core = found.with_file_name("stscreds-core");
+    let (code, what) = if is_executable(&core) {
+        ("core-mismatch", "of another version")
+    } else {
+        ("core-missing", "missing")
+    };
+    let ours = [front.clone(), front.with_file_name("stscreds-core")];
+    let mut copied: Vec<String> = ours
+        .iter()
+        .filter(|path| is_executable(path))
+        .map(|path| shell_word(&path.display().to_string()))
+        .collect();
+    copied.dedup();
+    let into = found.parent()?.display().to_string();
+    Some(
+        Finding::new(
+            code,
+            Severity::Error,
+            format!(
+                "the stscreds on your PATH, {}, is not this one, and {problem}: its stscreds-core is {what}, so it and the commands doctor prints fail or act as another version",
+                found.display()
+            ),
+        )
+        .fix(format!("cp -f {} {}/", copied.join(" "), shell_word(&into))),
+    )
+}
+
 /// The `--profile NAME` of a `stscreds credential-process` line.
 fn served_profile(line: &str) -> Option<String> {
     let words = shlex::split(line)?;
@@ -622,35 +682,171 @@ fn mfa_process(facts: &Facts) -> Option<Finding> {
     )
 }
 
-/// (10) A session renewed with a code asked for (no `mfa_process`) where nobody can
-/// answer: `stscreds auth` and the renewals fail here.
-fn no_one_to_ask(facts: &Facts) -> Option<Finding> {
-    let why = facts.nobody_can_answer.as_ref()?;
-    if !matches!(
-        facts.managed_source(),
-        Source::CredentialsFile | Source::Role
-    ) {
-        return None;
-    }
+/// Whose long-term keys and MFA code renew the profile's session, and where that is
+/// asked from: the base profile (a role's `source_profile`) of the profile a stscreds
+/// `credential_process` serves, asked by `credential-process`, which the AWS tools run
+/// with no terminal on standard input; else of the profile itself, asked by a command
+/// run here. `None` inside `stscreds exec` or beside a credential server, which renew
+/// elsewhere.
+fn renewal(facts: &Facts) -> Option<(String, TerminalSide)> {
+    let (served, side) = match facts.managed_source() {
+        Source::CredentialProcess => {
+            let line = facts.config_value(&facts.profile, "credential_process")?;
+            let served = served_profile(line).unwrap_or_else(|| facts.profile.clone());
+            (served, TerminalSide::ControllingTerminal)
+        }
+        Source::CredentialsFile | Source::Role => (facts.profile.clone(), TerminalSide::Stdin),
+        _ => return None,
+    };
     let base = facts
-        .config_value(&facts.profile, "source_profile")
-        .unwrap_or(&facts.profile);
-    if facts.config_value(base, "mfa_process").is_some() {
+        .config_value(&served, "source_profile")
+        .map_or(served.clone(), str::to_owned);
+    Some((base, side))
+}
+
+/// Where `profile`'s MFA questions are shown: `STSCREDS_MFA_PROMPT`, else its
+/// `mfa_prompt`, else auto (a value stscreds refuses is the business of the command
+/// that reads it).
+fn prompt_kind(facts: &Facts, profile: &str) -> PromptKind {
+    (facts.lookup)(crate::env::PROMPT_VARIABLE)
+        .filter(|value| !value.trim().is_empty())
+        .or_else(|| facts.config_value(profile, "mfa_prompt").map(str::to_owned))
+        .and_then(|name| PromptKind::named(&name))
+        .unwrap_or_default()
+}
+
+/// (10) A session renewed with a code asked for (no `mfa_process`) where nobody can
+/// answer as the profile's prompt kind says: `stscreds auth` and the renewals fail
+/// here.
+fn no_one_to_ask(facts: &Facts) -> Option<Finding> {
+    let (base, side) = renewal(facts)?;
+    if facts.config_value(&base, "mfa_process").is_some() {
         return None;
     }
+    let kind = prompt_kind(facts, &base);
+    let why = (facts.nobody_can_answer)(kind, side)?;
+    let asker = match side {
+        TerminalSide::Stdin => "",
+        TerminalSide::ControllingTerminal => {
+            " (asked by the credential_process, which the AWS tools run without a terminal on standard input)"
+        }
+    };
     Some(
         Finding::new(
             "mfa-no-one-to-ask",
             Severity::Warning,
             format!(
-                "a session of profile '{base}' needs an MFA code, and nobody can be asked for it here: {why}; give it an mfa_process, or run `stscreds auth --profile {0}` in a terminal",
-                shell_word(base)
+                "a session of profile '{base}' needs an MFA code{asker}, and nobody can be asked for it here with the {} prompt: {why}; give it an mfa_process, or run `stscreds auth --profile {}` in a terminal",
+                kind.name(),
+                shell_word(&base)
             ),
         )
-        .at(&facts.paths.aws_config, config_header_line(facts, base))
+        .at(&facts.paths.aws_config, config_header_line(facts, &base))
         .fix(format!(
             "stscreds configure --profile {} --mfa-process COMMAND",
-            shell_word(base)
+            shell_word(&base)
         )),
     )
+}
+
+/// What the session bus says of the Secret Service, when it says something that
+/// matters.
+#[cfg(all(unix, not(target_os = "macos")))]
+enum SecretService {
+    /// Nothing answers for it: why.
+    Absent(String),
+    /// Its default collection, where the keyring backend keeps keys, is locked.
+    Locked,
+}
+
+/// (11) A profile whose long-term keys are in the keyring (Secret Service), where no
+/// Secret Service answers on the session bus, or its default collection is locked.
+/// Looked at with one property read over D-Bus, which opens no item and asks nothing.
+/// (The Keychain of macOS is not looked at.)
+#[cfg(all(unix, not(target_os = "macos")))]
+fn keyring(facts: &Facts) -> Option<Finding> {
+    let (base, _) = renewal(facts)?;
+    let state = crate::config::state::load(&facts.paths, &base).ok()?;
+    if state.backend != Some(crate::config::state::Backend::Keyring) {
+        return None;
+    }
+    let finding = match secret_service(facts)? {
+        SecretService::Absent(why) => Finding::new(
+            "keyring-absent",
+            Severity::Error,
+            format!(
+                "the long-term keys of profile '{base}' are in the Secret Service keyring, and none can be reached here ({why}): every renewal of its session fails; store the keys again where they can be read here"
+            ),
+        )
+        .fix(format!(
+            "stscreds init --profile {} --backend encrypted-file",
+            shell_word(&base)
+        )),
+        SecretService::Locked => Finding::new(
+            "keyring-locked",
+            Severity::Warning,
+            format!(
+                "the long-term keys of profile '{base}' are in the Secret Service keyring, which is locked: the next renewal of its session has it ask for its password, and where nobody is there to give it (a credential_process in an IDE, a renewal in the background) it fails; renew now, unlocking it"
+            ),
+        )
+        .fix(format!("stscreds auth --profile {}", shell_word(&base))),
+    };
+    Some(finding.at(&facts.paths.state(), None))
+}
+
+/// Whether the Secret Service on the session bus (the one the keyring crate finds:
+/// `DBUS_SESSION_BUS_ADDRESS`, else `$XDG_RUNTIME_DIR/bus`) is absent or its default
+/// collection locked, asked with `dbus-send` (a time limit; it starts no bus of its
+/// own, since it is given the address). `None` when all is well or it cannot be told.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn secret_service(facts: &Facts) -> Option<SecretService> {
+    /// A property read takes milliseconds; a Secret Service starting on demand, a second.
+    const PATIENCE: Duration = Duration::from_secs(10);
+    let address = match (facts.lookup)("DBUS_SESSION_BUS_ADDRESS").filter(|a| !a.is_empty()) {
+        Some(address) => address,
+        None => {
+            let runtime = (facts.lookup)("XDG_RUNTIME_DIR")
+                .unwrap_or_else(|| format!("/run/user/{}", rustix::process::geteuid().as_raw()));
+            let socket = Path::new(&runtime).join("bus");
+            if !socket.exists() {
+                return Some(SecretService::Absent(format!(
+                    "no D-Bus session: DBUS_SESSION_BUS_ADDRESS is unset and there is no {}",
+                    socket.display()
+                )));
+            }
+            format!("unix:path={}", socket.display())
+        }
+    };
+    let mut command = Command::new("dbus-send");
+    command
+        .args([
+            "--session",
+            "--print-reply=literal",
+            "--reply-timeout=5000",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets/aliases/default",
+            "org.freedesktop.DBus.Properties.Get",
+            "string:org.freedesktop.Secret.Collection",
+            "string:Locked",
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", &address)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped());
+    let outcome = subprocess::run(subprocess::without_our_secrets(&mut command), PATIENCE);
+    let Ok(Outcome::Finished { stdout, stderr, .. }) = outcome else {
+        return None;
+    };
+    if stdout.contains("boolean true") {
+        Some(SecretService::Locked)
+    } else if stderr.contains("Failed to open connection") {
+        Some(SecretService::Absent(format!(
+            "nothing answers on the D-Bus session bus at {address}"
+        )))
+    } else if stderr.contains("ServiceUnknown") || stderr.contains("NameHasNoOwner") {
+        Some(SecretService::Absent(
+            "no Secret Service (GNOME Keyring, KWallet) on the D-Bus session bus".to_owned(),
+        ))
+    } else {
+        None
+    }
 }

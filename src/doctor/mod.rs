@@ -16,6 +16,8 @@ use crate::config::profile_section;
 use crate::credentials::sessions;
 use crate::files::{Paths, read_document};
 use crate::ini::Document;
+use crate::ui::dialog::TerminalSide;
+use crate::ui::prompt::PromptKind;
 
 /// Reads one environment variable (the process's, or a test's).
 pub type Lookup = Box<dyn Fn(&str) -> Option<String>>;
@@ -36,9 +38,10 @@ pub struct Facts {
     /// Whether every profile is diagnosed (`--all`): then that the environment names
     /// another profile than this one is no problem.
     pub one_of_all: bool,
-    /// Why nobody could answer a question for an MFA code here (no terminal on
-    /// standard input, no `/dev/tty`, no dialog), when nobody could.
-    pub nobody_can_answer: Option<String>,
+    /// Why nobody could answer a question for an MFA code shown as the prompt kind
+    /// says, asked from the side given (a command's standard input, or
+    /// `credential-process`'s `/dev/tty` and dialogs), when nobody could.
+    pub nobody_can_answer: fn(PromptKind, TerminalSide) -> Option<String>,
 }
 
 impl Facts {
@@ -68,7 +71,7 @@ impl Facts {
             config,
             unreadable,
             one_of_all: false,
-            nobody_can_answer: None,
+            nobody_can_answer: |_, _| None,
         }
     }
 

@@ -74,29 +74,28 @@ impl Prompter {
 
     /// [`Prompter::route`] with `env` as the environment.
     fn route_in(&self, env: &dyn Fn(&str) -> Option<OsString>) -> Result<Route, InputError> {
-        let chosen = match self.kind {
-            PromptKind::Terminal => return Ok(Route::Terminal),
-            PromptKind::Auto
-                if self.side == TerminalSide::Stdin || self.terminal.is_interactive() =>
-            {
-                return Ok(Route::Terminal);
-            }
-            PromptKind::Auto => {
-                return Ok(match first_usable(env) {
-                    Ok((program, path)) => Route::Dialog(self.dialog(program, path)),
-                    Err(why) => Route::Nowhere(why),
-                });
-            }
-            PromptKind::Zenity => Program::Zenity,
-            PromptKind::Kdialog => Program::Kdialog,
-            PromptKind::Osascript => Program::Osascript,
-            PromptKind::Windows => Program::PowerShell,
+        let Some(chosen) = Program::named(self.kind) else {
+            return Ok(self.terminal_or_first_dialog(env));
         };
         let path = chosen.usable(env).map_err(|why| InputError::NoDialog {
             kind: self.kind.name(),
             why,
         })?;
         Ok(Route::Dialog(self.dialog(chosen, path)))
+    }
+
+    /// `terminal`, or `auto`: the terminal while there is one, else the first dialog.
+    fn terminal_or_first_dialog(&self, env: &dyn Fn(&str) -> Option<OsString>) -> Route {
+        if self.kind == PromptKind::Terminal
+            || self.side == TerminalSide::Stdin
+            || self.terminal.is_interactive()
+        {
+            return Route::Terminal;
+        }
+        match first_usable(env) {
+            Ok((program, path)) => Route::Dialog(self.dialog(program, path)),
+            Err(why) => Route::Nowhere(why),
+        }
     }
 
     fn dialog(&self, program: Program, path: PathBuf) -> Dialog {
@@ -164,6 +163,15 @@ fn nobody_to_ask(prompt: &str, why: String) -> InputError {
     }
 }
 
+/// Why the dialog `kind` names cannot be shown here, if it cannot (`None` for `auto`
+/// and `terminal`, which name none): found by looking, without showing anything, for
+/// `stscreds doctor`.
+pub fn why_not_shown(kind: PromptKind) -> Option<String> {
+    let program = Program::named(kind)?;
+    let why = program.usable(&|name| std::env::var_os(name)).err()?;
+    Some(format!("cannot show a {} dialog: {why}", kind.name()))
+}
+
 /// The dialogs `auto` tries, in this order.
 const AUTO_ORDER: &[Program] = if cfg!(target_os = "macos") {
     &[Program::Osascript]
@@ -222,6 +230,17 @@ if ($null -eq $answer) { exit 1 }; \
 [Console]::Out.Write($answer.GetNetworkCredential().Password)";
 
 impl Program {
+    /// The dialog `kind` names, if it names one.
+    fn named(kind: PromptKind) -> Option<Self> {
+        match kind {
+            PromptKind::Auto | PromptKind::Terminal => None,
+            PromptKind::Zenity => Some(Program::Zenity),
+            PromptKind::Kdialog => Some(Program::Kdialog),
+            PromptKind::Osascript => Some(Program::Osascript),
+            PromptKind::Windows => Some(Program::PowerShell),
+        }
+    }
+
     /// The executable's name.
     fn executable(self) -> &'static str {
         match self {
