@@ -4,7 +4,9 @@
 use crate::cli::DoctorArgs;
 use crate::context::Context;
 use crate::doctor::{self, Diagnosis, Facts};
+use crate::env::{CONFIG_VARIABLE, SHARED_CREDENTIALS_VARIABLE, Settings};
 use crate::error::Error;
+use crate::files::Paths;
 use crate::ui::dialog::{self, TerminalSide};
 use crate::ui::prompt::PromptKind;
 
@@ -49,13 +51,32 @@ pub fn run(cx: &Context, args: &DoctorArgs) -> Result<(), Error> {
 /// What doctor reads for `profile`, from this process's environment.
 fn facts(cx: &Context, profile: String) -> Facts {
     let mut facts = Facts::read(
-        cx.paths.clone(),
+        as_the_aws_tools_find_them(&cx.paths),
         profile,
         Box::new(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())),
         crate::launch::front_executable().ok(),
     );
     facts.nobody_can_answer = nobody_can_answer;
     facts
+}
+
+/// `paths` with the AWS files the AWS tools of this environment read: inside `stscreds
+/// exec --server` stscreds' own variables point at the user's files while
+/// `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE` give the tools others, and the
+/// verdicts are about the tools.
+fn as_the_aws_tools_find_them(paths: &Paths) -> Paths {
+    let without_ours = |name: &str| match name {
+        SHARED_CREDENTIALS_VARIABLE | CONFIG_VARIABLE => None,
+        _ => std::env::var_os(name),
+    };
+    match Paths::resolve(&Settings::from_lookup(&without_ours)) {
+        Ok(tools) => Paths {
+            aws_credentials: tools.aws_credentials,
+            aws_config: tools.aws_config,
+            ..paths.clone()
+        },
+        Err(_) => paths.clone(),
+    }
 }
 
 /// Why nobody could answer a question for an MFA code shown as `kind` here, if so: a

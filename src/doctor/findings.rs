@@ -257,7 +257,11 @@ fn container_shadowed(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
                 )),
         );
     }
-    Some(finding)
+    // Not ours to remove: the tool is run where the files offer it nothing else.
+    Some(finding.fix(format!(
+        "stscreds exec --server --profile {} -- COMMAND",
+        shell_word(&facts.profile)
+    )))
 }
 
 /// The line of `[section]` in `~/.aws/credentials`.
@@ -310,24 +314,25 @@ fn plaintext_long_term_keys(facts: &Facts) -> Vec<Finding> {
         .collect()
 }
 
-/// (4) A family with no region for the profile (the one it reads is the business of
-/// [`profile_variable`]).
+/// (4) A family with no region: for the profile it reads now, and for the one asked
+/// about, which it reads once the environment is fixed ([`profile_variable`]); with
+/// `--all`, for each profile diagnosed.
 fn missing_region(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
     let variable = |name: &str| (facts.lookup)(name).filter(|value| !value.is_empty());
-    let in_profile = facts.config_value(&facts.profile, "region").is_some();
-    let lacking = families(verdicts, |v| {
-        let in_environment = match v.family {
-            Family::Botocore => variable("AWS_DEFAULT_REGION").is_some(),
-            Family::JsSdk => variable("AWS_REGION").is_some(),
-            Family::RustSdk => {
-                variable("AWS_REGION").is_some() || variable("AWS_DEFAULT_REGION").is_some()
-            }
-        };
-        !in_profile && !in_environment
-    });
-    if lacking.is_empty() {
-        return None;
-    }
+    let region_in_environment = |v: &Verdict| match v.family {
+        Family::Botocore => variable("AWS_DEFAULT_REGION").is_some(),
+        Family::JsSdk => variable("AWS_REGION").is_some(),
+        Family::RustSdk => {
+            variable("AWS_REGION").is_some() || variable("AWS_DEFAULT_REGION").is_some()
+        }
+    };
+    let lacking: Vec<(&Verdict, &str)> = verdicts
+        .iter()
+        .filter(|v| !region_in_environment(v))
+        .filter_map(|v| Some((v, profile_without_region(facts, v)?)))
+        .collect();
+    let profile = lacking.first()?.1;
+    let names: Vec<&str> = lacking.iter().map(|(v, _)| v.family.name()).collect();
     let region = variable("AWS_REGION")
         .or_else(|| variable("AWS_DEFAULT_REGION"))
         .unwrap_or_else(|| crate::config::DEFAULT_REGION.to_owned());
@@ -336,18 +341,26 @@ fn missing_region(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
             "no-region",
             Severity::Error,
             format!(
-                "{} find no region for profile '{}' (the JavaScript SDK ignores AWS_DEFAULT_REGION)",
-                lacking.join(", "),
-                facts.profile
+                "{} find no region for profile '{profile}' (the JavaScript SDK ignores AWS_DEFAULT_REGION)",
+                names.join(", "),
             ),
         )
-        .at(&facts.paths.aws_config, config_header_line(facts, &facts.profile))
+        .at(&facts.paths.aws_config, config_header_line(facts, profile))
         .fix(format!(
             "stscreds configure --profile {} --region {}",
-            shell_word(&facts.profile),
+            shell_word(profile),
             shell_word(&region)
         )),
     )
+}
+
+/// Of the profile `verdict`'s family reads and the one asked about (only that one with
+/// `--all`), the first with no region in `~/.aws/config`.
+fn profile_without_region<'a>(facts: &'a Facts, verdict: &'a Verdict) -> Option<&'a str> {
+    let read = (!facts.one_of_all).then_some(verdict.profile.as_str());
+    read.into_iter()
+        .chain([facts.profile.as_str()])
+        .find(|profile| facts.config_value(profile, "region").is_none())
 }
 
 /// (5) Repeated sections or keys (botocore refuses the file) and headers one SDK

@@ -161,7 +161,10 @@ impl Facts {
     /// its `credential_process`, a role the tools assume from the base profile's
     /// session, else the session in `~/.aws/credentials`.
     pub fn managed_source(&self) -> Source {
-        if (self.lookup)(crate::env::EXEC_PROFILE_VARIABLE).is_some_and(|p| !p.is_empty()) {
+        let inside_exec =
+            (self.lookup)(crate::env::EXEC_PROFILE_VARIABLE).is_some_and(|p| !p.is_empty());
+        // `exec` hands out keys in the environment; `exec --server`, a credential server.
+        if inside_exec && (self.environment.key_id.is_some() || !self.environment.container) {
             Source::EnvironmentKeys
         } else if self.environment.container {
             Source::Container

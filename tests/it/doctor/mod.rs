@@ -3,6 +3,7 @@
 //! `support::clients`) do in the same environment, and each finding's fix command, run
 //! exactly as doctor printed it, must make the finding go away.
 
+mod default_profile;
 mod local;
 mod online;
 mod situations;
