@@ -367,11 +367,11 @@ fn profile_without_region<'a>(facts: &'a Facts, verdict: &'a Verdict) -> Option<
 /// misses.
 fn repeated_text(facts: &Facts) -> Vec<Finding> {
     let files = [
-        (&facts.paths.aws_credentials, &facts.credentials),
-        (&facts.paths.aws_config, &facts.config),
+        (&facts.paths.aws_credentials, &facts.credentials, false),
+        (&facts.paths.aws_config, &facts.config, true),
     ];
     let mut found = Vec::new();
-    for (path, document) in files {
+    for (path, document, is_config) in files {
         let Some(document) = document else { continue };
         if let Some(repeat) = document.first_duplicate() {
             let finding = match &repeat.key {
@@ -395,15 +395,23 @@ fn repeated_text(facts: &Facts) -> Vec<Finding> {
             };
             found.push(finding.at(path, Some(repeat.second_line)));
         }
-        for header in document.headers().iter().filter(|h| !h.plain) {
+        for header in document.headers() {
+            let profile_header = is_config
+                .then(|| crate::config::header_every_client_reads(&header))
+                .flatten();
+            let Some(written) =
+                profile_header.or_else(|| (!header.plain).then(|| header.name.to_owned()))
+            else {
+                continue;
+            };
             found.push(
                 Finding::new(
                     "header-read-differently",
                     Severity::Warning,
                     format!(
-                        "the header {:?} is not read the same by every SDK (the JavaScript SDK misses `[name]#note`, the Rust SDK an indented header); write it as [{}]",
+                        "the header {:?} is not read the same by every SDK (the JavaScript SDK misses `[name]#note` and `[profile  name]`, the Rust SDK an indented header and `[profile \"name\"]`); write it as [{}]",
                         crate::message::printable(header.text),
-                        crate::message::printable(header.name)
+                        crate::message::printable(&written)
                     ),
                 )
                 .at(path, Some(header.line)),

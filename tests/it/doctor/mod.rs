@@ -4,6 +4,7 @@
 //! exactly as doctor printed it, must make the finding go away.
 
 mod default_profile;
+mod headers;
 mod local;
 mod online;
 mod situations;
