@@ -249,7 +249,7 @@ impl Slot {
     /// alone and never overwriting long-term keys other than `long_term_key` (the id
     /// stscreds stores); then removes an earlier copy of ours from the other file, or
     /// says what to do about keys there that are not ours.
-    pub fn save(
+    fn save(
         &self,
         paths: &Paths,
         report: &dyn Report,
