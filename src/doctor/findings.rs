@@ -678,7 +678,9 @@ fn stale_copies(facts: &Facts) -> Vec<Finding> {
 
 /// (9) An `mfa_process` whose program is not there.
 fn mfa_process(facts: &Facts) -> Option<Finding> {
-    let line = facts.config_value(&facts.profile, "mfa_process")?;
+    // The code of a role's session is the base profile's, got by the base's mfa_process.
+    let base = base_of(facts, &facts.profile);
+    let line = facts.config_value(&base, "mfa_process")?;
     let program = program_of(line)?;
     if locate(&program, (facts.lookup)("PATH")).is_some() {
         return None;
@@ -688,19 +690,31 @@ fn mfa_process(facts: &Facts) -> Option<Finding> {
             "mfa-process-missing",
             Severity::Error,
             format!(
-                "the mfa_process of profile '{}' runs {program}, which is not an executable here",
-                facts.profile
+                "the mfa_process of profile '{base}' runs {program}, which is not an executable here"
             ),
         )
-        .at(
-            &facts.paths.aws_config,
-            config_header_line(facts, &facts.profile),
-        )
+        .at(&facts.paths.aws_config, config_header_line(facts, &base))
         .fix(format!(
             "stscreds configure --profile {} --unset mfa_process",
-            shell_word(&facts.profile)
+            shell_word(&base)
         )),
     )
+}
+
+/// The profile whose long-term keys start `profile`'s chain: its `source_profile`'s,
+/// followed to a profile without one (a chain that goes round stops where it would
+/// repeat).
+fn base_of(facts: &Facts, profile: &str) -> String {
+    let mut chain = vec![profile];
+    let mut current = profile;
+    while let Some(source) = facts.config_value(current, "source_profile") {
+        if chain.contains(&source) {
+            break;
+        }
+        chain.push(source);
+        current = source;
+    }
+    current.to_owned()
 }
 
 /// Whose long-term keys and MFA code renew the profile's session, and where that is
@@ -719,10 +733,7 @@ fn renewal(facts: &Facts) -> Option<(String, TerminalSide)> {
         Source::CredentialsFile | Source::Role => (facts.profile.clone(), TerminalSide::Stdin),
         _ => return None,
     };
-    let base = facts
-        .config_value(&served, "source_profile")
-        .map_or(served.clone(), str::to_owned);
-    Some((base, side))
+    Some((base_of(facts, &served), side))
 }
 
 /// Where `profile`'s MFA questions are shown: `STSCREDS_MFA_PROMPT`, else its
