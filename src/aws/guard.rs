@@ -25,6 +25,18 @@ pub fn observed_clock_offset() -> Option<SignedDuration> {
     *CLOCK_OFFSET.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Now by AWS's clock, as the last dated answer in this process showed it, when it
+/// differs from ours by more than `beyond` (smaller offsets may be the `Date` header's
+/// one-second resolution and the network's delay); else our clock. Expiry and creation
+/// times are AWS's.
+pub fn now_by_aws(beyond: SignedDuration) -> Timestamp {
+    let now = Timestamp::now();
+    observed_clock_offset()
+        .filter(|offset| offset.abs() > beyond)
+        .and_then(|offset| now.checked_add(offset).ok())
+        .unwrap_or(now)
+}
+
 /// The largest answer accepted. Real STS and IAM answers are a few KB (an
 /// `iam:ListMFADevices` page of 100 devices stays well under 100 KB).
 pub const MAX_ANSWER_BYTES: u64 = 1024 * 1024;

@@ -12,7 +12,7 @@ pub mod signin;
 
 pub use error::{AwsError, Operation};
 use error::{Caller, classify};
-pub use guard::observed_clock_offset;
+pub use guard::{now_by_aws, observed_clock_offset};
 
 use std::error::Error as StdError;
 

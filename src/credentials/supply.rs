@@ -351,14 +351,9 @@ fn until(time: Timestamp, now: Timestamp) -> Duration {
 
 /// Now, on AWS's clock as its last answer showed it, when the two differ by more than
 /// [`CLOCK_OFF_BEYOND`]: expiry times are AWS's, and a local clock that runs fast
-/// would otherwise make new credentials look expired. Smaller offsets are the `Date`
-/// header's one-second resolution and the network's delay, and are ignored.
+/// would otherwise make new credentials look expired.
 fn aws_now() -> Timestamp {
-    let now = Timestamp::now();
-    crate::aws::observed_clock_offset()
-        .filter(|offset| offset.abs() > CLOCK_OFF_BEYOND)
-        .and_then(|offset| now.checked_add(offset).ok())
-        .unwrap_or(now)
+    crate::aws::now_by_aws(CLOCK_OFF_BEYOND)
 }
 
 #[cfg(test)]

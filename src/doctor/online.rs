@@ -165,7 +165,11 @@ fn long_term_key(
         return Ok(None);
     };
     let keys = aws.describe_access_keys(user).map_err(|e| e.to_string())?;
-    Ok(judged_key(&keys, aws_now()))
+    // The key's creation date is by AWS's clock.
+    Ok(judged_key(
+        &keys,
+        crate::aws::now_by_aws(SignedDuration::ZERO),
+    ))
 }
 
 /// For a role profile: a client signing with its base profile's own MFA session (IAM
@@ -184,15 +188,6 @@ fn base_session_client(
     Aws::connect_with_session(&session, &settings, &chain.base, report)
         .map(Some)
         .map_err(|e| e.to_string())
-}
-
-/// Now by AWS's clock, as far as its answers showed it: the key's creation date is by
-/// that clock too.
-fn aws_now() -> Timestamp {
-    let now = Timestamp::now();
-    crate::aws::observed_clock_offset()
-        .and_then(|offset| now.checked_add(offset).ok())
-        .unwrap_or(now)
 }
 
 /// The key whose age is judged: the oldest active one of the user's keys. Which key
