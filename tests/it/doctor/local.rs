@@ -88,7 +88,19 @@ fn mfa_prompt_terminal_without_a_terminal_has_nobody_to_ask() {
 fn mfa_prompt_naming_a_dialog_that_cannot_be_shown_has_nobody_to_ask() {
     let display = Display::start();
     let home = asking_home("mfa_prompt = kdialog\n");
-    let env = home.env(&[("AWS_PROFILE", "work"), ("DISPLAY", display.name())]);
+    // Only stscreds (and setsid, which runs it without a terminal) on PATH: kdialog is
+    // not found even on a desktop that has it.
+    let bin = home.sandbox.path("bin");
+    let setsid = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|dir| dir.join("setsid"))
+        .find(|path| path.exists())
+        .unwrap();
+    std::os::unix::fs::symlink(setsid, bin.join("setsid")).unwrap();
+    let env = home.env(&[
+        ("AWS_PROFILE", "work"),
+        ("DISPLAY", display.name()),
+        ("PATH", bin.to_str().unwrap()),
+    ]);
     let json = doctor_without_terminal(&home, &env, &[]);
     let message = finding(&json, "mfa-no-one-to-ask")["message"]
         .as_str()
@@ -117,7 +129,7 @@ fn mfa_prompt_naming_a_dialog_that_cannot_be_shown_has_nobody_to_ask() {
         message.contains("cannot show a zenity dialog: there is no graphical session"),
         "{message}"
     );
-    assert_an_mfa_process_clears(&json, &env, &home);
+    assert_an_mfa_process_clears(&json_without, &no_display, &home);
 }
 
 /// A profile served by a stscreds `credential_process`: the AWS tools run it without a
