@@ -21,17 +21,6 @@ use crate::support::moto::Moto;
 use crate::support::running::Running;
 use crate::support::serving;
 
-/// libfaketime, where Debian's `faketime` package installs it for this machine's
-/// architecture (`/usr/lib/<triplet>/faketime/`).
-fn libfaketime() -> PathBuf {
-    std::fs::read_dir("/usr/lib")
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|entry| entry.path().join("faketime/libfaketime.so.1"))
-        .find(|library| library.exists())
-        .expect("libfaketime is not installed (scripts/test installs the faketime package)")
-}
-
 /// A wall clock that a test moves, for the processes started with [`FakeClock::apply`].
 struct FakeClock {
     file: PathBuf,
@@ -55,7 +44,7 @@ impl FakeClock {
 
     fn apply(&self, command: &mut Command) {
         command
-            .env("LD_PRELOAD", libfaketime())
+            .env("LD_PRELOAD", crate::support::libfaketime())
             .env("FAKETIME_TIMESTAMP_FILE", &self.file)
             .env("FAKETIME_NO_CACHE", "1")
             .env("FAKETIME_DONT_FAKE_MONOTONIC", "1");

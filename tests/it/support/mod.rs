@@ -85,6 +85,18 @@ pub fn put_stscreds_on_path(sandbox: &mut Sandbox) {
     sandbox.set_env("PATH", &path);
 }
 
+/// libfaketime, which shifts the wall clock of the process it is preloaded into, where
+/// Debian's `faketime` package installs it for this machine's architecture
+/// (`/usr/lib/<triplet>/faketime/`).
+pub fn libfaketime() -> PathBuf {
+    fs::read_dir("/usr/lib")
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path().join("faketime/libfaketime.so.1"))
+        .find(|library| library.exists())
+        .expect("libfaketime is not installed (scripts/test installs the faketime package)")
+}
+
 /// The venv's Python interpreter.
 pub fn python() -> PathBuf {
     venv().join("bin/python")

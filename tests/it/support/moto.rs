@@ -11,9 +11,6 @@ use std::time::Duration;
 
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
 
-/// libfaketime, which shifts the wall clock of the process it is preloaded into.
-const LIBFAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
-
 /// A running moto server. It exits when dropped, or when the test process ends (its
 /// standard input closes), or after its own lifetime limit.
 pub struct Moto {
@@ -45,7 +42,7 @@ impl Moto {
         let mut env = vec![("STSCREDS_MOTO_SESSIONS_OF_USERS", "1".to_owned())];
         if let Some(clock) = clock {
             env.extend([
-                ("LD_PRELOAD", LIBFAKETIME.to_owned()),
+                ("LD_PRELOAD", super::libfaketime().display().to_string()),
                 ("FAKETIME_TIMESTAMP_FILE", clock.display().to_string()),
                 ("FAKETIME_NO_CACHE", "1".to_owned()),
                 ("FAKETIME_DONT_FAKE_MONOTONIC", "1".to_owned()),
