@@ -5,9 +5,12 @@
 //!
 //! Where the families differ:
 //! - the AWS SDK for JavaScript v3 skips environment keys while `AWS_PROFILE` is set;
-//! - within one profile, botocore and the JavaScript SDK take static keys before a
-//!   `credential_process`, the Rust SDK (and the Java SDK v2) the process before keys;
-//! - botocore alone reads `AWS_DEFAULT_PROFILE`.
+//! - within one profile, botocore, the JavaScript SDK and the Go SDK take static keys
+//!   before a `credential_process`, the Rust SDK the process before keys;
+//! - the Go SDK takes a profile's keys before its web identity, SSO and process too,
+//!   and assumes the profile's `role_arn` over whichever it took (unless a web identity
+//!   token, which assumes the role itself);
+//! - botocore and the Go SDK read `AWS_DEFAULT_PROFILE`, the others do not.
 
 use std::fmt;
 
@@ -18,13 +21,21 @@ pub enum Family {
     Botocore,
     /// The AWS SDK for JavaScript v3 (`fromNodeProviderChain`).
     JsSdk,
-    /// The AWS SDK for Rust (the Java SDK v2 orders a profile the same way).
+    /// The AWS SDK for Rust.
     RustSdk,
+    /// The AWS SDK for Go v2 (`config.LoadDefaultConfig`, as of its release 1.17.1, the
+    /// one Debian 12 ships and the tests run: `config/resolve_credentials.go`).
+    GoSdk,
 }
 
 impl Family {
     /// Every family, in the order doctor reports them.
-    pub const ALL: [Family; 3] = [Family::Botocore, Family::JsSdk, Family::RustSdk];
+    pub const ALL: [Family; 4] = [
+        Family::Botocore,
+        Family::JsSdk,
+        Family::RustSdk,
+        Family::GoSdk,
+    ];
 
     /// The stable name in doctor's JSON.
     pub fn name(self) -> &'static str {
@@ -32,6 +43,7 @@ impl Family {
             Family::Botocore => "botocore",
             Family::JsSdk => "js-sdk-v3",
             Family::RustSdk => "rust-sdk",
+            Family::GoSdk => "go-sdk",
         }
     }
 
@@ -40,15 +52,16 @@ impl Family {
         match self {
             Family::Botocore => "AWS CLI, boto3",
             Family::JsSdk => "AWS SDK for JavaScript v3",
-            Family::RustSdk => "AWS SDK for Rust, Java SDK v2",
+            Family::RustSdk => "AWS SDK for Rust",
+            Family::GoSdk => "AWS SDK for Go v2",
         }
     }
 
-    /// The profile the family reads: `AWS_PROFILE`, for botocore also
+    /// The profile the family reads: `AWS_PROFILE`, for botocore and the Go SDK also
     /// `AWS_DEFAULT_PROFILE`, else `default`.
     pub fn profile(self, environment: &Environment) -> String {
         let default_profile = match self {
-            Family::Botocore => environment.aws_default_profile.as_deref(),
+            Family::Botocore | Family::GoSdk => environment.aws_default_profile.as_deref(),
             Family::JsSdk | Family::RustSdk => None,
         };
         environment
@@ -59,8 +72,8 @@ impl Family {
             .to_owned()
     }
 
-    /// The sources in the order the family tries them.
-    fn order(self) -> &'static [Source] {
+    /// The sources in the order the family tries them in `environment`.
+    fn order(self, environment: &Environment) -> &'static [Source] {
         use Source::*;
         match self {
             Family::Botocore => &[
@@ -93,6 +106,30 @@ impl Family {
                 CredentialProcess,
                 CredentialsFile,
                 ConfigKeys,
+                Container,
+                InstanceMetadata,
+            ],
+            // The environment's web identity comes before the profile; the profile's
+            // after its keys.
+            Family::GoSdk if environment.web_identity => &[
+                EnvironmentKeys,
+                WebIdentity,
+                Role,
+                CredentialsFile,
+                ConfigKeys,
+                Sso,
+                CredentialProcess,
+                Container,
+                InstanceMetadata,
+            ],
+            Family::GoSdk => &[
+                EnvironmentKeys,
+                Role,
+                CredentialsFile,
+                ConfigKeys,
+                WebIdentity,
+                Sso,
+                CredentialProcess,
                 Container,
                 InstanceMetadata,
             ],
@@ -216,7 +253,7 @@ pub struct Chosen {
 /// What `family` does with `environment` and the sources of the profile it reads.
 pub fn choose(family: Family, environment: &Environment, profile: &ProfileSources) -> Chosen {
     let offered: Vec<Source> = family
-        .order()
+        .order(environment)
         .iter()
         .copied()
         .filter(|&source| offers(family, source, environment, profile))
@@ -249,6 +286,11 @@ fn offers(
         }
         Source::WebIdentity => environment.web_identity || profile.web_identity,
         Source::Sso => profile.sso,
+        // The Go SDK's web identity profile assumes its `role_arn` itself; with keys in
+        // the profile, it assumes the role with them.
+        Source::Role if family == Family::GoSdk => {
+            profile.role && (!profile.web_identity || has_keys(profile))
+        }
         Source::Role => profile.role,
         // The SDKs merge the files, the credentials file's keys winning.
         Source::CredentialsFile => profile.credentials_file_key.is_some(),
@@ -259,6 +301,11 @@ fn offers(
         Source::Container => environment.container,
         Source::InstanceMetadata => !environment.instance_metadata_disabled,
     }
+}
+
+/// Whether the profile holds keys in either file.
+fn has_keys(profile: &ProfileSources) -> bool {
+    profile.credentials_file_key.is_some() || profile.config_key.is_some()
 }
 
 /// Shortens a key id to its last four characters, the only part doctor shows.
@@ -294,7 +341,7 @@ mod tests {
             ("AWS_SECRET_ACCESS_KEY", "s"),
         ];
         let with_profile = environment(&[keys[0], keys[1], ("AWS_PROFILE", "work")]);
-        for family in [Family::Botocore, Family::RustSdk] {
+        for family in [Family::Botocore, Family::RustSdk, Family::GoSdk] {
             let chosen = choose(family, &with_profile, &file_session());
             assert_eq!(chosen.winner, Some(Source::EnvironmentKeys), "{family:?}");
             assert_eq!(chosen.shadowed[0], Source::CredentialsFile);
@@ -332,6 +379,9 @@ mod tests {
             choose(Family::JsSdk, &none, &both).winner,
             Some(Source::CredentialsFile)
         );
+        let go = choose(Family::GoSdk, &none, &both);
+        assert_eq!(go.winner, Some(Source::CredentialsFile));
+        assert_eq!(go.shadowed, vec![Source::CredentialProcess]);
         let rust = choose(Family::RustSdk, &none, &both);
         assert_eq!(rust.winner, Some(Source::CredentialProcess));
         assert_eq!(rust.shadowed, vec![Source::CredentialsFile]);
@@ -353,11 +403,64 @@ mod tests {
     }
 
     #[test]
-    fn only_botocore_reads_aws_default_profile() {
+    fn botocore_and_the_go_sdk_read_aws_default_profile() {
         let env = environment(&[("AWS_DEFAULT_PROFILE", "other")]);
         assert_eq!(Family::Botocore.profile(&env), "other");
+        assert_eq!(Family::GoSdk.profile(&env), "other");
         assert_eq!(Family::JsSdk.profile(&env), "default");
         assert_eq!(Family::RustSdk.profile(&env), "default");
+        let both = environment(&[("AWS_PROFILE", "work"), ("AWS_DEFAULT_PROFILE", "other")]);
+        assert_eq!(Family::GoSdk.profile(&both), "work");
+    }
+
+    #[test]
+    fn the_go_sdk_takes_a_profiles_keys_before_its_sso_and_web_identity() {
+        let none = environment(&[("AWS_EC2_METADATA_DISABLED", "true")]);
+        let keys_and = |sso, web_identity| ProfileSources {
+            sso,
+            web_identity,
+            ..file_session()
+        };
+        let go = choose(Family::GoSdk, &none, &keys_and(true, false));
+        assert_eq!(go.winner, Some(Source::CredentialsFile));
+        assert_eq!(go.shadowed, vec![Source::Sso]);
+        let rust = choose(Family::RustSdk, &none, &keys_and(true, false));
+        assert_eq!(rust.winner, Some(Source::Sso));
+        let go = choose(Family::GoSdk, &none, &keys_and(false, true));
+        assert_eq!(go.winner, Some(Source::CredentialsFile));
+        assert_eq!(go.shadowed, vec![Source::WebIdentity]);
+    }
+
+    #[test]
+    fn the_go_sdk_takes_the_environments_web_identity_before_the_profile() {
+        let web_identity = environment(&[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/token"),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/r"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        let go = choose(Family::GoSdk, &web_identity, &file_session());
+        assert_eq!(go.winner, Some(Source::WebIdentity));
+        assert_eq!(go.shadowed, vec![Source::CredentialsFile]);
+    }
+
+    #[test]
+    fn the_go_sdk_assumes_a_role_over_keys_but_a_web_identity_profile_assumes_its_own() {
+        let none = environment(&[("AWS_EC2_METADATA_DISABLED", "true")]);
+        let role_over_keys = ProfileSources {
+            role: true,
+            ..file_session()
+        };
+        let go = choose(Family::GoSdk, &none, &role_over_keys);
+        assert_eq!(go.winner, Some(Source::Role));
+        assert_eq!(go.shadowed, vec![Source::CredentialsFile]);
+        let web_identity_role = ProfileSources {
+            role: true,
+            web_identity: true,
+            ..Default::default()
+        };
+        let go = choose(Family::GoSdk, &none, &web_identity_role);
+        assert_eq!(go.winner, Some(Source::WebIdentity));
+        assert_eq!(go.shadowed, Vec::<Source>::new());
     }
 
     #[test]

@@ -319,7 +319,7 @@ fn missing_region(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
         let in_environment = match v.family {
             Family::Botocore => variable("AWS_DEFAULT_REGION").is_some(),
             Family::JsSdk => variable("AWS_REGION").is_some(),
-            Family::RustSdk => {
+            Family::RustSdk | Family::GoSdk => {
                 variable("AWS_REGION").is_some() || variable("AWS_DEFAULT_REGION").is_some()
             }
         };

@@ -257,7 +257,7 @@ fn online_says_whom_aws_sees_and_finds_a_clock_that_is_off() {
     let (run, json) = home.doctor(&env, &["--online"]);
     assert_eq!(run.code, Some(0), "{run:#?}");
     // Whom AWS sees for the session: what the clients see.
-    let row = run_each(&home.proxy, &env);
+    let row = run_clients(&Client::ALL, &home.proxy, &env);
     for resolved in &row {
         assert_eq!(
             json["identity"]["arn"],
