@@ -155,7 +155,7 @@ fn verdict_for(json: &Value, client: Client) -> &Value {
         .unwrap()
         .iter()
         .find(|verdict| verdict["family"] == family)
-        .unwrap()
+        .unwrap_or_else(|| panic!("doctor gives no {family} verdict: {json:#}"))
 }
 
 /// What is wrong with doctor's verdict for what `resolved` really did: a key doctor
@@ -172,13 +172,15 @@ fn disagreement(json: &Value, resolved: &Resolved) -> Option<String> {
         (Some(_), Some(last4)) if !worked || !resolved.key.ends_with(last4) => {
             Some("doctor names another key than the one it signed with")
         }
-        (Some("credential-process" | "container"), None) => None,
-        (Some(_), _) if !worked => Some("doctor says it gets credentials, but it failed"),
         (Some(source), _)
-            if resolved.client == Client::GoSdk && source != go_source(&resolved.source) =>
+            if worked
+                && resolved.client == Client::GoSdk
+                && source != go_source(&resolved.source) =>
         {
             Some("doctor names another source than the one it took credentials from")
         }
+        (Some("credential-process" | "container"), None) => None,
+        (Some(_), _) if !worked => Some("doctor says it gets credentials, but it failed"),
         _ => None,
     };
     problem.map(|problem| {
