@@ -10,6 +10,8 @@
 //! - the Go SDK takes a profile's keys before its web identity, SSO and process too,
 //!   and assumes the profile's `role_arn` over whichever it took (unless a web identity
 //!   token, which assumes the role itself);
+//! - a web identity token in the environment comes before the profile to botocore and
+//!   the Go SDK, after it to the Rust SDK;
 //! - botocore and the Go SDK read `AWS_DEFAULT_PROFILE`, the others do not.
 
 use std::fmt;
@@ -72,8 +74,8 @@ impl Family {
             .to_owned()
     }
 
-    /// The sources in the order the family tries them in `environment`.
-    fn order(self, environment: &Environment) -> &'static [Source] {
+    /// The sources in the order the family tries them in `environment`, for `profile`.
+    fn order(self, environment: &Environment, profile: &ProfileSources) -> &'static [Source] {
         use Source::*;
         match self {
             Family::Botocore => &[
@@ -95,6 +97,18 @@ impl Family {
                 ConfigKeys,
                 WebIdentity,
                 CredentialProcess,
+                Container,
+                InstanceMetadata,
+            ],
+            // The environment's web identity comes after the whole profile.
+            Family::RustSdk if environment.web_identity && !profile.web_identity => &[
+                EnvironmentKeys,
+                Role,
+                Sso,
+                CredentialProcess,
+                CredentialsFile,
+                ConfigKeys,
+                WebIdentity,
                 Container,
                 InstanceMetadata,
             ],
@@ -253,7 +267,7 @@ pub struct Chosen {
 /// What `family` does with `environment` and the sources of the profile it reads.
 pub fn choose(family: Family, environment: &Environment, profile: &ProfileSources) -> Chosen {
     let offered: Vec<Source> = family
-        .order(environment)
+        .order(environment, profile)
         .iter()
         .copied()
         .filter(|&source| offers(family, source, environment, profile))
@@ -432,7 +446,7 @@ mod tests {
     }
 
     #[test]
-    fn the_go_sdk_takes_the_environments_web_identity_before_the_profile() {
+    fn the_go_sdk_takes_the_environments_web_identity_before_the_profile_the_rust_sdk_after() {
         let web_identity = environment(&[
             ("AWS_WEB_IDENTITY_TOKEN_FILE", "/token"),
             ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/r"),
@@ -441,6 +455,9 @@ mod tests {
         let go = choose(Family::GoSdk, &web_identity, &file_session());
         assert_eq!(go.winner, Some(Source::WebIdentity));
         assert_eq!(go.shadowed, vec![Source::CredentialsFile]);
+        let rust = choose(Family::RustSdk, &web_identity, &file_session());
+        assert_eq!(rust.winner, Some(Source::CredentialsFile));
+        assert_eq!(rust.shadowed, vec![Source::WebIdentity]);
     }
 
     #[test]

@@ -38,7 +38,7 @@ func callerIdentity(ctx context.Context) (map[string]string, error) {
 	if endpoint := endpointURL(); endpoint != "" {
 		options = append(options, config.WithEndpointResolverWithOptions(
 			aws.EndpointResolverWithOptionsFunc(func(service, region string, _ ...interface{}) (aws.Endpoint, error) {
-				return aws.Endpoint{URL: endpoint, HostnameImmutable: true}, nil
+				return aws.Endpoint{URL: endpoint, HostnameImmutable: true, SigningRegion: region}, nil
 			})))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, options...)

@@ -314,6 +314,36 @@ fn aws_default_profile_is_read_by_botocore_and_the_go_sdk() {
     assert_fix_clears(&home, &json, "profile-variable-override", &env, "", &args);
 }
 
+/// A web identity token in the environment beside the profile's session: botocore and
+/// the Go SDK assume its role before they look at the files (the Go SDK says so: its
+/// provider is the web identity's); the JavaScript and Rust SDKs take the session.
+#[test]
+fn a_web_identity_in_the_environment_beside_a_session() {
+    let home = Home::usual();
+    home.auth("work");
+    home.sandbox.write("token", "a-web-identity-token");
+    let token = home.sandbox.path("token");
+    let env = home.env(&[
+        ("AWS_PROFILE", "work"),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+        ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/doctor-web"),
+        ("AWS_ROLE_SESSION_NAME", "doctor"),
+    ]);
+    let json = assert_doctor_agrees_with_the_clients(&home, &env, &[]);
+    for client in [Client::Botocore, Client::GoSdk] {
+        assert_eq!(
+            verdict_for(&json, client)["source"],
+            "web-identity",
+            "{json:#}"
+        );
+    }
+    for client in [Client::JsSdk, Client::RustSdk] {
+        let verdict = verdict_for(&json, client);
+        assert_eq!(verdict["source"], "credentials-file", "{json:#}");
+        assert_eq!(verdict["shadowed"][0], "web-identity", "{json:#}");
+    }
+}
+
 #[test]
 fn an_mfa_process_that_is_not_there() {
     let home = Home::new("[profile work]\nregion = eu-central-1\nmfa_process = /nonexistent/mfa\n");
