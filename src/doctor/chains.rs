@@ -5,6 +5,7 @@
 //!
 //! Where the families differ:
 //! - the AWS SDK for JavaScript v3 skips environment keys while `AWS_PROFILE` is set;
+//!   the Go SDK also takes them under the old names `AWS_ACCESS_KEY`, `AWS_SECRET_KEY`;
 //! - within one profile, botocore, the JavaScript SDK and the Go SDK take static keys
 //!   before a `credential_process`, the Rust SDK the process before keys;
 //! - the Go SDK takes a profile's keys before its web identity, SSO and process too,
@@ -202,6 +203,9 @@ impl fmt::Display for Source {
 pub struct Environment {
     /// `AWS_ACCESS_KEY_ID`, when `AWS_SECRET_ACCESS_KEY` is set too.
     pub key_id: Option<String>,
+    /// The key id the Go SDK takes from the environment: it also reads the old names
+    /// `AWS_ACCESS_KEY` and `AWS_SECRET_KEY`, each after the usual one.
+    pub go_key_id: Option<String>,
     /// The one of `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` set without the
     /// other: no client takes it, and botocore fails on a key id alone.
     pub lone_key_variable: Option<&'static str>,
@@ -221,7 +225,11 @@ impl Environment {
         let set = |name: &str| lookup(name).filter(|value| !value.is_empty());
         let key_id = set("AWS_ACCESS_KEY_ID");
         let has_secret = set("AWS_SECRET_ACCESS_KEY").is_some();
+        let go_has_secret = has_secret || set("AWS_SECRET_KEY").is_some();
         Self {
+            go_key_id: (key_id.clone())
+                .or_else(|| set("AWS_ACCESS_KEY"))
+                .filter(|_| go_has_secret),
             lone_key_variable: match (&key_id, has_secret) {
                 (Some(_), false) => Some("AWS_ACCESS_KEY_ID"),
                 (None, true) => Some("AWS_SECRET_ACCESS_KEY"),
@@ -236,6 +244,14 @@ impl Environment {
                 || set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some(),
             instance_metadata_disabled: set("AWS_EC2_METADATA_DISABLED")
                 .is_some_and(|value| value.eq_ignore_ascii_case("true")),
+        }
+    }
+
+    /// The key id `family` takes from the environment.
+    fn key_id_for(&self, family: Family) -> Option<&String> {
+        match family {
+            Family::GoSdk => self.go_key_id.as_ref(),
+            Family::Botocore | Family::JsSdk | Family::RustSdk => self.key_id.as_ref(),
         }
     }
 }
@@ -274,7 +290,7 @@ pub fn choose(family: Family, environment: &Environment, profile: &ProfileSource
         .collect();
     let winner = offered.first().copied();
     let key_id = match winner {
-        Some(Source::EnvironmentKeys) => environment.key_id.clone(),
+        Some(Source::EnvironmentKeys) => environment.key_id_for(family).cloned(),
         Some(Source::CredentialsFile) => profile.credentials_file_key.clone(),
         Some(Source::ConfigKeys) => profile.config_key.clone(),
         _ => None,
@@ -295,7 +311,7 @@ fn offers(
 ) -> bool {
     match source {
         Source::EnvironmentKeys => {
-            environment.key_id.is_some()
+            environment.key_id_for(family).is_some()
                 && !(family == Family::JsSdk && environment.aws_profile.is_some())
         }
         Source::WebIdentity => environment.web_identity || profile.web_identity,
@@ -366,6 +382,26 @@ mod tests {
         let without_profile = environment(&keys);
         let js = choose(Family::JsSdk, &without_profile, &file_session());
         assert_eq!(js.winner, Some(Source::EnvironmentKeys));
+    }
+
+    #[test]
+    fn only_the_go_sdk_reads_aws_access_key_and_aws_secret_key() {
+        let old_names = environment(&[
+            ("AWS_ACCESS_KEY", "AKIAOLD00003"),
+            ("AWS_SECRET_KEY", "s"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        let go = choose(Family::GoSdk, &old_names, &file_session());
+        assert_eq!(go.winner, Some(Source::EnvironmentKeys));
+        assert_eq!(go.key_id.as_deref(), Some("AKIAOLD00003"));
+        let rust = choose(Family::RustSdk, &old_names, &file_session());
+        assert_eq!(rust.winner, Some(Source::CredentialsFile));
+        let mixed = environment(&[
+            ("AWS_ACCESS_KEY_ID", "AKIANEW00004"),
+            ("AWS_SECRET_KEY", "s"),
+        ]);
+        assert_eq!(mixed.go_key_id.as_deref(), Some("AKIANEW00004"));
+        assert_eq!(mixed.key_id, None);
     }
 
     #[test]

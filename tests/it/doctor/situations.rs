@@ -314,6 +314,29 @@ fn aws_default_profile_is_read_by_botocore_and_the_go_sdk() {
     assert_fix_clears(&home, &json, "profile-variable-override", &env, "", &args);
 }
 
+/// Keys under the old names `AWS_ACCESS_KEY` and `AWS_SECRET_KEY`: only the Go SDK
+/// reads them, and takes them before the profile's session.
+#[test]
+fn keys_under_the_old_variable_names_are_the_go_sdks_alone() {
+    let home = Home::usual();
+    home.auth("work");
+    let (other, _) = Moto::shared().create_user_with_mfa("doctor-old-names");
+    let env = home.env(&[
+        ("AWS_PROFILE", "work"),
+        ("AWS_ACCESS_KEY", &other.access_key_id),
+        ("AWS_SECRET_KEY", &other.secret_access_key),
+    ]);
+    let json = assert_doctor_agrees_with_the_clients(&home, &env, &[]);
+    let go = verdict_for(&json, Client::GoSdk);
+    assert_eq!(go["source"], "environment", "{json:#}");
+    let last4 = &other.access_key_id[other.access_key_id.len() - 4..];
+    assert_eq!(go["key_last4"], last4, "{json:#}");
+    for client in [Client::Botocore, Client::JsSdk, Client::RustSdk] {
+        assert_eq!(verdict_for(&json, client)["source"], "credentials-file");
+    }
+    assert!(!json.to_string().contains(&other.secret_access_key));
+}
+
 /// A web identity token in the environment beside the profile's session: botocore and
 /// the Go SDK assume its role before they look at the files (the Go SDK says so: its
 /// provider is the web identity's); the JavaScript and Rust SDKs take the session.
