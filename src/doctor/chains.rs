@@ -207,7 +207,8 @@ pub struct Environment {
     /// `AWS_ACCESS_KEY` and `AWS_SECRET_KEY`, each after the usual one.
     pub go_key_id: Option<String>,
     /// The one of `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` set without the
-    /// other: no client takes it, and botocore fails on a key id alone.
+    /// other: no client takes it (but the Go SDK, when the other half is there under
+    /// its old name), and botocore fails on a key id alone.
     pub lone_key_variable: Option<&'static str>,
     pub aws_profile: Option<String>,
     pub aws_default_profile: Option<String>,
