@@ -5,9 +5,15 @@
 //!
 //! Where the families differ:
 //! - the AWS SDK for JavaScript v3 skips environment keys while `AWS_PROFILE` is set;
-//! - within one profile, botocore and the JavaScript SDK take static keys before a
-//!   `credential_process`, the Rust SDK (and the Java SDK v2) the process before keys;
-//! - botocore alone reads `AWS_DEFAULT_PROFILE`.
+//!   the Go SDK also takes them under the old names `AWS_ACCESS_KEY`, `AWS_SECRET_KEY`;
+//! - within one profile, botocore, the JavaScript SDK and the Go SDK take static keys
+//!   before a `credential_process`, the Rust SDK the process before keys;
+//! - the Go SDK takes a profile's keys before its web identity, SSO and process too,
+//!   and assumes the profile's `role_arn` over whichever it took (unless a web identity
+//!   token, which assumes the role itself);
+//! - a web identity token in the environment comes before the profile to botocore and
+//!   the Go SDK, after it to the Rust SDK;
+//! - botocore and the Go SDK read `AWS_DEFAULT_PROFILE`, the others do not.
 
 use std::fmt;
 
@@ -18,13 +24,21 @@ pub enum Family {
     Botocore,
     /// The AWS SDK for JavaScript v3 (`fromNodeProviderChain`).
     JsSdk,
-    /// The AWS SDK for Rust (the Java SDK v2 orders a profile the same way).
+    /// The AWS SDK for Rust.
     RustSdk,
+    /// The AWS SDK for Go v2 (`config.LoadDefaultConfig`, as of its release 1.17.1, the
+    /// one Debian 12 ships and the tests run: `config/resolve_credentials.go`).
+    GoSdk,
 }
 
 impl Family {
     /// Every family, in the order doctor reports them.
-    pub const ALL: [Family; 3] = [Family::Botocore, Family::JsSdk, Family::RustSdk];
+    pub const ALL: [Family; 4] = [
+        Family::Botocore,
+        Family::JsSdk,
+        Family::RustSdk,
+        Family::GoSdk,
+    ];
 
     /// The stable name in doctor's JSON.
     pub fn name(self) -> &'static str {
@@ -32,6 +46,7 @@ impl Family {
             Family::Botocore => "botocore",
             Family::JsSdk => "js-sdk-v3",
             Family::RustSdk => "rust-sdk",
+            Family::GoSdk => "go-sdk",
         }
     }
 
@@ -40,15 +55,16 @@ impl Family {
         match self {
             Family::Botocore => "AWS CLI, boto3",
             Family::JsSdk => "AWS SDK for JavaScript v3",
-            Family::RustSdk => "AWS SDK for Rust, Java SDK v2",
+            Family::RustSdk => "AWS SDK for Rust",
+            Family::GoSdk => "AWS SDK for Go v2",
         }
     }
 
-    /// The profile the family reads: `AWS_PROFILE`, for botocore also
+    /// The profile the family reads: `AWS_PROFILE`, for botocore and the Go SDK also
     /// `AWS_DEFAULT_PROFILE`, else `default`.
     pub fn profile(self, environment: &Environment) -> String {
         let default_profile = match self {
-            Family::Botocore => environment.aws_default_profile.as_deref(),
+            Family::Botocore | Family::GoSdk => environment.aws_default_profile.as_deref(),
             Family::JsSdk | Family::RustSdk => None,
         };
         environment
@@ -59,8 +75,8 @@ impl Family {
             .to_owned()
     }
 
-    /// The sources in the order the family tries them.
-    fn order(self) -> &'static [Source] {
+    /// The sources in the order the family tries them in `environment`, for `profile`.
+    fn order(self, environment: &Environment, profile: &ProfileSources) -> &'static [Source] {
         use Source::*;
         match self {
             Family::Botocore => &[
@@ -85,6 +101,18 @@ impl Family {
                 Container,
                 InstanceMetadata,
             ],
+            // The environment's web identity comes after the whole profile.
+            Family::RustSdk if environment.web_identity && !profile.web_identity => &[
+                EnvironmentKeys,
+                Role,
+                Sso,
+                CredentialProcess,
+                CredentialsFile,
+                ConfigKeys,
+                WebIdentity,
+                Container,
+                InstanceMetadata,
+            ],
             Family::RustSdk => &[
                 EnvironmentKeys,
                 Role,
@@ -93,6 +121,30 @@ impl Family {
                 CredentialProcess,
                 CredentialsFile,
                 ConfigKeys,
+                Container,
+                InstanceMetadata,
+            ],
+            // The environment's web identity comes before the profile; the profile's
+            // after its keys.
+            Family::GoSdk if environment.web_identity => &[
+                EnvironmentKeys,
+                WebIdentity,
+                Role,
+                CredentialsFile,
+                ConfigKeys,
+                Sso,
+                CredentialProcess,
+                Container,
+                InstanceMetadata,
+            ],
+            Family::GoSdk => &[
+                EnvironmentKeys,
+                Role,
+                CredentialsFile,
+                ConfigKeys,
+                WebIdentity,
+                Sso,
+                CredentialProcess,
                 Container,
                 InstanceMetadata,
             ],
@@ -151,8 +203,12 @@ impl fmt::Display for Source {
 pub struct Environment {
     /// `AWS_ACCESS_KEY_ID`, when `AWS_SECRET_ACCESS_KEY` is set too.
     pub key_id: Option<String>,
+    /// The key id the Go SDK takes from the environment: it also reads the old names
+    /// `AWS_ACCESS_KEY` and `AWS_SECRET_KEY`, each after the usual one.
+    pub go_key_id: Option<String>,
     /// The one of `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` set without the
-    /// other: no client takes it, and botocore fails on a key id alone.
+    /// other: no client takes it (but the Go SDK, when the other half is there under
+    /// its old name), and botocore fails on a key id alone.
     pub lone_key_variable: Option<&'static str>,
     pub aws_profile: Option<String>,
     pub aws_default_profile: Option<String>,
@@ -170,7 +226,11 @@ impl Environment {
         let set = |name: &str| lookup(name).filter(|value| !value.is_empty());
         let key_id = set("AWS_ACCESS_KEY_ID");
         let has_secret = set("AWS_SECRET_ACCESS_KEY").is_some();
+        let go_has_secret = has_secret || set("AWS_SECRET_KEY").is_some();
         Self {
+            go_key_id: (key_id.clone())
+                .or_else(|| set("AWS_ACCESS_KEY"))
+                .filter(|_| go_has_secret),
             lone_key_variable: match (&key_id, has_secret) {
                 (Some(_), false) => Some("AWS_ACCESS_KEY_ID"),
                 (None, true) => Some("AWS_SECRET_ACCESS_KEY"),
@@ -185,6 +245,14 @@ impl Environment {
                 || set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some(),
             instance_metadata_disabled: set("AWS_EC2_METADATA_DISABLED")
                 .is_some_and(|value| value.eq_ignore_ascii_case("true")),
+        }
+    }
+
+    /// The key id `family` takes from the environment.
+    fn key_id_for(&self, family: Family) -> Option<&String> {
+        match family {
+            Family::GoSdk => self.go_key_id.as_ref(),
+            Family::Botocore | Family::JsSdk | Family::RustSdk => self.key_id.as_ref(),
         }
     }
 }
@@ -216,14 +284,14 @@ pub struct Chosen {
 /// What `family` does with `environment` and the sources of the profile it reads.
 pub fn choose(family: Family, environment: &Environment, profile: &ProfileSources) -> Chosen {
     let offered: Vec<Source> = family
-        .order()
+        .order(environment, profile)
         .iter()
         .copied()
         .filter(|&source| offers(family, source, environment, profile))
         .collect();
     let winner = offered.first().copied();
     let key_id = match winner {
-        Some(Source::EnvironmentKeys) => environment.key_id.clone(),
+        Some(Source::EnvironmentKeys) => environment.key_id_for(family).cloned(),
         Some(Source::CredentialsFile) => profile.credentials_file_key.clone(),
         Some(Source::ConfigKeys) => profile.config_key.clone(),
         _ => None,
@@ -244,11 +312,16 @@ fn offers(
 ) -> bool {
     match source {
         Source::EnvironmentKeys => {
-            environment.key_id.is_some()
+            environment.key_id_for(family).is_some()
                 && !(family == Family::JsSdk && environment.aws_profile.is_some())
         }
         Source::WebIdentity => environment.web_identity || profile.web_identity,
         Source::Sso => profile.sso,
+        // The Go SDK's web identity profile assumes its `role_arn` itself; with keys in
+        // the profile, it assumes the role with them.
+        Source::Role if family == Family::GoSdk => {
+            profile.role && (!profile.web_identity || has_keys(profile))
+        }
         Source::Role => profile.role,
         // The SDKs merge the files, the credentials file's keys winning.
         Source::CredentialsFile => profile.credentials_file_key.is_some(),
@@ -259,6 +332,11 @@ fn offers(
         Source::Container => environment.container,
         Source::InstanceMetadata => !environment.instance_metadata_disabled,
     }
+}
+
+/// Whether the profile holds keys in either file.
+fn has_keys(profile: &ProfileSources) -> bool {
+    profile.credentials_file_key.is_some() || profile.config_key.is_some()
 }
 
 /// Shortens a key id to its last four characters, the only part doctor shows.
@@ -294,7 +372,7 @@ mod tests {
             ("AWS_SECRET_ACCESS_KEY", "s"),
         ];
         let with_profile = environment(&[keys[0], keys[1], ("AWS_PROFILE", "work")]);
-        for family in [Family::Botocore, Family::RustSdk] {
+        for family in [Family::Botocore, Family::RustSdk, Family::GoSdk] {
             let chosen = choose(family, &with_profile, &file_session());
             assert_eq!(chosen.winner, Some(Source::EnvironmentKeys), "{family:?}");
             assert_eq!(chosen.shadowed[0], Source::CredentialsFile);
@@ -305,6 +383,26 @@ mod tests {
         let without_profile = environment(&keys);
         let js = choose(Family::JsSdk, &without_profile, &file_session());
         assert_eq!(js.winner, Some(Source::EnvironmentKeys));
+    }
+
+    #[test]
+    fn only_the_go_sdk_reads_aws_access_key_and_aws_secret_key() {
+        let old_names = environment(&[
+            ("AWS_ACCESS_KEY", "AKIAOLD00003"),
+            ("AWS_SECRET_KEY", "s"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        let go = choose(Family::GoSdk, &old_names, &file_session());
+        assert_eq!(go.winner, Some(Source::EnvironmentKeys));
+        assert_eq!(go.key_id.as_deref(), Some("AKIAOLD00003"));
+        let rust = choose(Family::RustSdk, &old_names, &file_session());
+        assert_eq!(rust.winner, Some(Source::CredentialsFile));
+        let mixed = environment(&[
+            ("AWS_ACCESS_KEY_ID", "AKIANEW00004"),
+            ("AWS_SECRET_KEY", "s"),
+        ]);
+        assert_eq!(mixed.go_key_id.as_deref(), Some("AKIANEW00004"));
+        assert_eq!(mixed.key_id, None);
     }
 
     #[test]
@@ -332,6 +430,9 @@ mod tests {
             choose(Family::JsSdk, &none, &both).winner,
             Some(Source::CredentialsFile)
         );
+        let go = choose(Family::GoSdk, &none, &both);
+        assert_eq!(go.winner, Some(Source::CredentialsFile));
+        assert_eq!(go.shadowed, vec![Source::CredentialProcess]);
         let rust = choose(Family::RustSdk, &none, &both);
         assert_eq!(rust.winner, Some(Source::CredentialProcess));
         assert_eq!(rust.shadowed, vec![Source::CredentialsFile]);
@@ -353,11 +454,67 @@ mod tests {
     }
 
     #[test]
-    fn only_botocore_reads_aws_default_profile() {
+    fn botocore_and_the_go_sdk_read_aws_default_profile() {
         let env = environment(&[("AWS_DEFAULT_PROFILE", "other")]);
         assert_eq!(Family::Botocore.profile(&env), "other");
+        assert_eq!(Family::GoSdk.profile(&env), "other");
         assert_eq!(Family::JsSdk.profile(&env), "default");
         assert_eq!(Family::RustSdk.profile(&env), "default");
+        let both = environment(&[("AWS_PROFILE", "work"), ("AWS_DEFAULT_PROFILE", "other")]);
+        assert_eq!(Family::GoSdk.profile(&both), "work");
+    }
+
+    #[test]
+    fn the_go_sdk_takes_a_profiles_keys_before_its_sso_and_web_identity() {
+        let none = environment(&[("AWS_EC2_METADATA_DISABLED", "true")]);
+        let keys_and = |sso, web_identity| ProfileSources {
+            sso,
+            web_identity,
+            ..file_session()
+        };
+        let go = choose(Family::GoSdk, &none, &keys_and(true, false));
+        assert_eq!(go.winner, Some(Source::CredentialsFile));
+        assert_eq!(go.shadowed, vec![Source::Sso]);
+        let rust = choose(Family::RustSdk, &none, &keys_and(true, false));
+        assert_eq!(rust.winner, Some(Source::Sso));
+        let go = choose(Family::GoSdk, &none, &keys_and(false, true));
+        assert_eq!(go.winner, Some(Source::CredentialsFile));
+        assert_eq!(go.shadowed, vec![Source::WebIdentity]);
+    }
+
+    #[test]
+    fn the_go_sdk_takes_the_environments_web_identity_before_the_profile_the_rust_sdk_after() {
+        let web_identity = environment(&[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/token"),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/r"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ]);
+        let go = choose(Family::GoSdk, &web_identity, &file_session());
+        assert_eq!(go.winner, Some(Source::WebIdentity));
+        assert_eq!(go.shadowed, vec![Source::CredentialsFile]);
+        let rust = choose(Family::RustSdk, &web_identity, &file_session());
+        assert_eq!(rust.winner, Some(Source::CredentialsFile));
+        assert_eq!(rust.shadowed, vec![Source::WebIdentity]);
+    }
+
+    #[test]
+    fn the_go_sdk_assumes_a_role_over_keys_but_a_web_identity_profile_assumes_its_own() {
+        let none = environment(&[("AWS_EC2_METADATA_DISABLED", "true")]);
+        let role_over_keys = ProfileSources {
+            role: true,
+            ..file_session()
+        };
+        let go = choose(Family::GoSdk, &none, &role_over_keys);
+        assert_eq!(go.winner, Some(Source::Role));
+        assert_eq!(go.shadowed, vec![Source::CredentialsFile]);
+        let web_identity_role = ProfileSources {
+            role: true,
+            web_identity: true,
+            ..Default::default()
+        };
+        let go = choose(Family::GoSdk, &none, &web_identity_role);
+        assert_eq!(go.winner, Some(Source::WebIdentity));
+        assert_eq!(go.shadowed, Vec::<Source>::new());
     }
 
     #[test]

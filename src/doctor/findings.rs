@@ -322,7 +322,7 @@ fn missing_region(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
     let region_in_environment = |v: &Verdict| match v.family {
         Family::Botocore => variable("AWS_DEFAULT_REGION").is_some(),
         Family::JsSdk => variable("AWS_REGION").is_some(),
-        Family::RustSdk => {
+        Family::RustSdk | Family::GoSdk => {
             variable("AWS_REGION").is_some() || variable("AWS_DEFAULT_REGION").is_some()
         }
     };

@@ -1,6 +1,6 @@
 //! `stscreds doctor`: in each situation its verdict for every client family must be
-//! what the real clients (botocore, the AWS CLI, the Rust SDK, the JavaScript SDK v3;
-//! `support::clients`) do in the same environment, and each finding's fix command, run
+//! what the real clients (botocore, the AWS CLI, the Rust SDK, the JavaScript SDK v3,
+//! the Go SDK v2; `support::clients`) do in the same environment, and each finding's fix command, run
 //! exactly as doctor printed it, must make the finding go away.
 
 mod default_profile;
@@ -13,11 +13,12 @@ mod situations;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::clients::{Client, Resolved, run_each};
+use crate::support::clients::{Client, Resolved, run_clients};
 use crate::support::fault::FaultServer;
 use crate::support::moto::{Moto, TestUser};
 use crate::support::{Run, Sandbox, put_stscreds_on_path, run_with_stdin};
@@ -150,19 +151,21 @@ fn verdict_for(json: &Value, client: Client) -> &Value {
         Client::Botocore | Client::AwsCli => "botocore",
         Client::JsSdk => "js-sdk-v3",
         Client::RustSdk => "rust-sdk",
+        Client::GoSdk => "go-sdk",
     };
     json["verdicts"]
         .as_array()
         .unwrap()
         .iter()
         .find(|verdict| verdict["family"] == family)
-        .unwrap()
+        .unwrap_or_else(|| panic!("doctor gives no {family} verdict: {json:#}"))
 }
 
 /// What is wrong with doctor's verdict for what `resolved` really did: a key doctor
 /// names must be the one the client signed with; no source (a failure) must be a
 /// client that failed; a source must be a client that got credentials, unless it is
-/// one whose working doctor does not claim (a `credential_process`, a server).
+/// one whose working doctor does not claim (a `credential_process`, a server); and
+/// the source must be the one the Go SDK says it took its credentials from.
 fn disagreement(json: &Value, resolved: &Resolved) -> Option<String> {
     let verdict = verdict_for(json, resolved.client);
     let worked = resolved.code == Some(0) && !resolved.key.is_empty();
@@ -171,6 +174,13 @@ fn disagreement(json: &Value, resolved: &Resolved) -> Option<String> {
         (None, _) => None,
         (Some(_), Some(last4)) if !worked || !resolved.key.ends_with(last4) => {
             Some("doctor names another key than the one it signed with")
+        }
+        (Some(source), _)
+            if worked
+                && resolved.client == Client::GoSdk
+                && source != go_source(&resolved.source) =>
+        {
+            Some("doctor names another source than the one it took credentials from")
         }
         (Some("credential-process" | "container"), None) => None,
         (Some(_), _) if !worked => Some("doctor says it gets credentials, but it failed"),
@@ -184,6 +194,26 @@ fn disagreement(json: &Value, resolved: &Resolved) -> Option<String> {
     })
 }
 
+/// Doctor's name for the provider the Go SDK says its credentials came from (their
+/// `Source`: a provider's name, or `SharedConfigCredentials: FILE` for keys in a file);
+/// an unknown one as it is.
+fn go_source(provider: &str) -> &str {
+    match provider {
+        "EnvConfigCredentials" => "environment",
+        "AssumeRoleProvider" => "role",
+        "WebIdentityCredentials" => "web-identity",
+        "SSOProvider" => "sso",
+        "ProcessProvider" => "credential-process",
+        "CredentialsEndpointProvider" => "container",
+        "EC2RoleProvider" => "instance-metadata",
+        _ => match provider.strip_prefix("SharedConfigCredentials: ") {
+            Some(file) if file.ends_with("/credentials") => "credentials-file",
+            Some(file) if file.ends_with("/config") => "config-keys",
+            _ => provider,
+        },
+    }
+}
+
 /// Runs doctor and every real client in `env`; panics on any disagreement. Returns
 /// doctor's JSON.
 #[track_caller]
@@ -193,7 +223,15 @@ fn assert_doctor_agrees_with_the_clients(
     args: &[&str],
 ) -> Value {
     let (_, json) = home.doctor(env, args);
-    let row = run_each(&home.proxy, env);
+    let files = AwsFiles::save(home);
+    let row: Vec<Resolved> = Client::ALL
+        .iter()
+        .flat_map(|&client| {
+            files.restore();
+            run_clients(&[client], &home.proxy, env)
+        })
+        .collect();
+    files.restore();
     let disagreements: Vec<String> = row
         .iter()
         .filter_map(|resolved| disagreement(&json, resolved))
@@ -205,6 +243,41 @@ fn assert_doctor_agrees_with_the_clients(
         disagreements.join("\n")
     );
     json
+}
+
+/// The two AWS files of a home as doctor read them. Each client starts from them, and
+/// the test goes on from them: a `credential_process` running stscreds moves a session
+/// copy out of ~/.aws/credentials, which a client run after it would no longer see.
+struct AwsFiles(Vec<(PathBuf, Option<Saved>)>);
+
+/// A file's bytes and mode.
+type Saved = (Vec<u8>, std::fs::Permissions);
+
+impl AwsFiles {
+    fn save(home: &Home) -> Self {
+        let saved = [".aws/config", ".aws/credentials"].map(|relative| {
+            let path = home.sandbox.path(relative);
+            let contents = std::fs::read(&path).ok().map(|bytes| {
+                let permissions = std::fs::metadata(&path).unwrap().permissions();
+                (bytes, permissions)
+            });
+            (path, contents)
+        });
+        Self(saved.into())
+    }
+
+    fn restore(&self) {
+        for (path, contents) in &self.0 {
+            match contents {
+                Some((bytes, permissions)) => {
+                    std::fs::write(path, bytes).unwrap();
+                    std::fs::set_permissions(path, permissions.clone()).unwrap();
+                }
+                None if path.exists() => std::fs::remove_file(path).unwrap(),
+                None => {}
+            }
+        }
+    }
 }
 
 /// Runs the fix of the finding `code` exactly as doctor printed it, and checks that

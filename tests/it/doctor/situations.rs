@@ -207,8 +207,8 @@ fn files_others_can_read() {
 }
 
 /// The session `auth` wrote before the profile got its `credential_process` (written
-/// by hand, so nothing moved it): botocore and the JavaScript SDK read it, the Rust SDK
-/// runs the process.
+/// by hand, so nothing moved it): botocore, the JavaScript SDK and the Go SDK read it,
+/// the Rust SDK runs the process.
 #[test]
 fn a_stale_session_copy_beside_a_credential_process() {
     let home = Home::usual();
@@ -230,10 +230,141 @@ fn a_stale_session_copy_beside_a_credential_process() {
         verdict_for(&json, Client::RustSdk)["source"],
         "credential-process"
     );
+    assert_eq!(
+        verdict_for(&json, Client::GoSdk)["source"],
+        "credentials-file"
+    );
     finding(&json, "stale-session-copy");
     let after = assert_fix_clears(&home, &json, "stale-session-copy", &env, "", &[]);
     assert_eq!(codes(&after), Vec::<String>::new());
     assert_doctor_agrees_with_the_clients(&home, &env, &[]);
+}
+
+/// Another user's keys in the profile's section of ~/.aws/credentials beside its
+/// `credential_process`: the Go SDK signs with those keys, the Rust SDK with the
+/// session the process hands out (seen on the wire: two different keys).
+#[test]
+fn keys_beside_a_credential_process_the_go_sdk_takes_the_keys_the_rust_sdk_the_process() {
+    let home = Home::new(&work_config(&format!(
+        "credential_process = {} credential-process --profile work\n",
+        crate::support::binary()
+    )));
+    let (plain, _) = Moto::shared().create_user_with_mfa("doctor-beside");
+    home.sandbox.write(
+        ".aws/credentials",
+        &format!(
+            "[work]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            plain.access_key_id, plain.secret_access_key
+        ),
+    );
+    chmod(&home, ".aws/credentials", 0o600);
+    let env = home.env(&[("AWS_PROFILE", "work")]);
+    let json = assert_doctor_agrees_with_the_clients(&home, &env, &[]);
+    let go = verdict_for(&json, Client::GoSdk);
+    assert_eq!(go["source"], "credentials-file", "{json:#}");
+    assert_eq!(go["shadowed"], serde_json::json!(["credential-process"]));
+    let rust = verdict_for(&json, Client::RustSdk);
+    assert_eq!(rust["source"], "credential-process", "{json:#}");
+    assert_eq!(rust["shadowed"], serde_json::json!(["credentials-file"]));
+    let row = run_clients(&[Client::GoSdk, Client::RustSdk], &home.proxy, &env);
+    assert_eq!(row[0].key, plain.access_key_id, "{row:?}");
+    assert!(
+        !row[1].key.is_empty() && row[1].key != plain.access_key_id,
+        "{row:?}"
+    );
+}
+
+/// `AWS_DEFAULT_PROFILE` alone: botocore and the Go SDK read that profile, the Rust and
+/// JavaScript SDKs `default` (which no file has: no credentials).
+#[test]
+fn aws_default_profile_is_read_by_botocore_and_the_go_sdk() {
+    let home = Home::new(&format!(
+        "{}\n[profile other]\nregion = {REGION}\n",
+        work_config("")
+    ));
+    home.auth("work");
+    let (other, _) = Moto::shared().create_user_with_mfa("doctor-default-profile");
+    let session = std::fs::read_to_string(home.sandbox.path(".aws/credentials")).unwrap();
+    home.sandbox.write(
+        ".aws/credentials",
+        &format!(
+            "{session}[other]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            other.access_key_id, other.secret_access_key
+        ),
+    );
+    chmod(&home, ".aws/credentials", 0o600);
+    let env = home.env(&[("AWS_DEFAULT_PROFILE", "other"), ("AWS_REGION", REGION)]);
+    let args = ["--profile", "work"];
+    let json = assert_doctor_agrees_with_the_clients(&home, &env, &args);
+    let last4 = &other.access_key_id[other.access_key_id.len() - 4..];
+    for client in [Client::Botocore, Client::GoSdk] {
+        let verdict = verdict_for(&json, client);
+        assert_eq!(verdict["profile"], "other", "{json:#}");
+        assert_eq!(verdict["key_last4"], last4, "{json:#}");
+    }
+    for client in [Client::RustSdk, Client::JsSdk] {
+        let verdict = verdict_for(&json, client);
+        assert_eq!(verdict["profile"], "default", "{json:#}");
+        assert_eq!(verdict["source"], Value::Null, "{json:#}");
+    }
+    let message = finding(&json, "profile-variable-override")["message"]
+        .as_str()
+        .unwrap();
+    assert!(message.contains("go-sdk"), "{message}");
+    assert_fix_clears(&home, &json, "profile-variable-override", &env, "", &args);
+}
+
+/// Keys under the old names `AWS_ACCESS_KEY` and `AWS_SECRET_KEY`: only the Go SDK
+/// reads them, and takes them before the profile's session.
+#[test]
+fn keys_under_the_old_variable_names_are_the_go_sdks_alone() {
+    let home = Home::usual();
+    home.auth("work");
+    let (other, _) = Moto::shared().create_user_with_mfa("doctor-old-names");
+    let env = home.env(&[
+        ("AWS_PROFILE", "work"),
+        ("AWS_ACCESS_KEY", &other.access_key_id),
+        ("AWS_SECRET_KEY", &other.secret_access_key),
+    ]);
+    let json = assert_doctor_agrees_with_the_clients(&home, &env, &[]);
+    let go = verdict_for(&json, Client::GoSdk);
+    assert_eq!(go["source"], "environment", "{json:#}");
+    let last4 = &other.access_key_id[other.access_key_id.len() - 4..];
+    assert_eq!(go["key_last4"], last4, "{json:#}");
+    for client in [Client::Botocore, Client::JsSdk, Client::RustSdk] {
+        assert_eq!(verdict_for(&json, client)["source"], "credentials-file");
+    }
+    assert!(!json.to_string().contains(&other.secret_access_key));
+}
+
+/// A web identity token in the environment beside the profile's session: botocore and
+/// the Go SDK assume its role before they look at the files (the Go SDK says so: its
+/// provider is the web identity's); the JavaScript and Rust SDKs take the session.
+#[test]
+fn a_web_identity_in_the_environment_beside_a_session() {
+    let home = Home::usual();
+    home.auth("work");
+    home.sandbox.write("token", "a-web-identity-token");
+    let token = home.sandbox.path("token");
+    let env = home.env(&[
+        ("AWS_PROFILE", "work"),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+        ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/doctor-web"),
+        ("AWS_ROLE_SESSION_NAME", "doctor"),
+    ]);
+    let json = assert_doctor_agrees_with_the_clients(&home, &env, &[]);
+    for client in [Client::Botocore, Client::GoSdk] {
+        assert_eq!(
+            verdict_for(&json, client)["source"],
+            "web-identity",
+            "{json:#}"
+        );
+    }
+    for client in [Client::JsSdk, Client::RustSdk] {
+        let verdict = verdict_for(&json, client);
+        assert_eq!(verdict["source"], "credentials-file", "{json:#}");
+        assert_eq!(verdict["shadowed"][0], "web-identity", "{json:#}");
+    }
 }
 
 #[test]
@@ -257,7 +388,7 @@ fn online_says_whom_aws_sees_and_finds_a_clock_that_is_off() {
     let (run, json) = home.doctor(&env, &["--online"]);
     assert_eq!(run.code, Some(0), "{run:#?}");
     // Whom AWS sees for the session: what the clients see.
-    let row = run_each(&home.proxy, &env);
+    let row = run_clients(&Client::ALL, &home.proxy, &env);
     for resolved in &row {
         assert_eq!(
             json["identity"]["arn"],

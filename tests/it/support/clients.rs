@@ -1,9 +1,10 @@
-//! The four real clients a user points at stscreds' credentials — botocore (boto3), the
-//! AWS CLI, the AWS SDK for Rust and the AWS SDK for JavaScript v3 — each run as its
-//! own process in an environment the test gives exactly (nothing of the test process
-//! leaks in), each calling sts:GetCallerIdentity through a counting server in front of
-//! moto. The key a client signed with and the region it signed for are read off that
-//! request's `Authorization` header: what the client really used, not what it says.
+//! The real clients a user points at stscreds' credentials — botocore (boto3), the
+//! AWS CLI, the AWS SDK for Rust, the AWS SDK for JavaScript v3 and (for doctor's
+//! verdicts) the AWS SDK for Go v2 — each run as its own process in an environment the
+//! test gives exactly (nothing of the test process leaks in), each calling
+//! sts:GetCallerIdentity through a counting server in front of moto. The key a client
+//! signed with and the region it signed for are read off that request's
+//! `Authorization` header: what the client really used, not what it says.
 //!
 //! [`Held`] is the other half: the environment a command started by `stscreds exec`
 //! (or by a shell that evaluated `stscreds export`) gets, held open while the clients
@@ -37,15 +38,27 @@ pub enum Client {
     AwsCli,
     RustSdk,
     JsSdk,
+    /// The AWS SDK for Go v2 (tests/go/identity.go, built by scripts/test-go).
+    GoSdk,
 }
 
 impl Client {
-    /// Every client, in the order the tests report them.
-    pub const ALL: [Client; 4] = [
+    /// The clients [`run_each`] runs, in the order the tests report them.
+    pub const USUAL: [Client; 4] = [
         Client::Botocore,
         Client::AwsCli,
         Client::RustSdk,
         Client::JsSdk,
+    ];
+
+    /// Every client: the usual ones and the AWS SDK for Go v2, which doctor's verdicts
+    /// are checked against (tests/it/doctor).
+    pub const ALL: [Client; 5] = [
+        Client::Botocore,
+        Client::AwsCli,
+        Client::RustSdk,
+        Client::JsSdk,
+        Client::GoSdk,
     ];
 
     /// The command that makes this client call sts:GetCallerIdentity with the default
@@ -83,6 +96,7 @@ impl Client {
                     .arg(js_modules());
                 command
             }
+            Client::GoSdk => Command::new(go_client()),
         }
     }
 }
@@ -94,12 +108,15 @@ impl fmt::Display for Client {
             Client::AwsCli => "aws-cli",
             Client::RustSdk => "rust-sdk",
             Client::JsSdk => "js-sdk",
+            Client::GoSdk => "go-sdk",
         })
     }
 }
 
 /// What one client resolved: whom AWS saw, the key it signed with and the region it
-/// signed for (empty when it sent no GetCallerIdentity), and what it said on stderr.
+/// signed for (empty when it sent no GetCallerIdentity), the provider it says its
+/// credentials came from (only the Go SDK says: its `Credentials.Source`), and what it
+/// said on stderr.
 #[derive(Debug)]
 pub struct Resolved {
     pub client: Client,
@@ -108,13 +125,23 @@ pub struct Resolved {
     pub account: String,
     pub key: String,
     pub region: String,
+    pub source: String,
     pub stderr: String,
 }
 
-/// Runs every client, one after the other, in exactly `env` (plus nothing), with no
-/// terminal; their AWS calls must go to `proxy` (`AWS_ENDPOINT_URL` in `env`).
+/// Runs the usual clients, one after the other, in exactly `env` (plus nothing), with
+/// no terminal; their AWS calls must go to `proxy` (`AWS_ENDPOINT_URL` in `env`).
 pub fn run_each(proxy: &FaultServer, env: &BTreeMap<OsString, OsString>) -> Vec<Resolved> {
-    Client::ALL
+    run_clients(&Client::USUAL, proxy, env)
+}
+
+/// Runs `clients` as [`run_each`] runs the usual ones.
+pub fn run_clients(
+    clients: &[Client],
+    proxy: &FaultServer,
+    env: &BTreeMap<OsString, OsString>,
+) -> Vec<Resolved> {
+    clients
         .iter()
         .map(|&client| run_one(client, proxy, env))
         .collect()
@@ -151,6 +178,7 @@ fn run_one(client: Client, proxy: &FaultServer, env: &BTreeMap<OsString, OsStrin
         account: field("account"),
         key,
         region,
+        source: field("source"),
         stderr: run.stderr,
     }
 }
@@ -208,6 +236,23 @@ pub fn js_modules() -> &'static Path {
             .output()
             .expect("run scripts/test-js");
         assert!(output.status.success(), "scripts/test-js failed");
+        PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
+    })
+}
+
+/// The AWS SDK for Go v2 client, built (once) by `scripts/test-go`.
+pub fn go_client() -> &'static Path {
+    static PROGRAM: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-go");
+        let output = Command::new(script)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .expect("run scripts/test-go");
+        assert!(
+            output.status.success(),
+            "scripts/test-go could not build the AWS SDK for Go v2 client (its error above)"
+        );
         PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
     })
 }
