@@ -205,7 +205,7 @@ fn scripts_test_that_cannot_install_what_is_missing_names_it_in_one_line() {
     assert!(
         lines[0].starts_with("scripts/test: needs dbus gnome-keyring strace ")
             && lines[0].contains(
-                " python3-venv (Debian/Ubuntu package names); install them, or run this as root"
+                " python3-venv golang-go (Debian/Ubuntu package names); install them, or run this as root"
             ),
         "{run:#?}"
     );
