@@ -136,9 +136,15 @@ fn families(verdicts: &[Verdict], matches: impl Fn(&Verdict) -> bool) -> Vec<&'s
 const UNSET_ENVIRONMENT_KEYS: &str =
     "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN";
 
-/// (1) Environment keys winning over what the user set up.
+/// (1) Environment keys winning over what the user set up (the Go SDK's also under
+/// the old names `AWS_ACCESS_KEY` and `AWS_SECRET_KEY`).
 fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
-    let key = facts.environment.key_id.as_deref()?;
+    let environment = &facts.environment;
+    let (variable, key) = match (&environment.key_id, &environment.go_key_id) {
+        (Some(key), _) => ("AWS_ACCESS_KEY_ID", key),
+        (None, Some(key)) => ("AWS_ACCESS_KEY (an old name only the Go SDK reads)", key),
+        (None, None) => return None,
+    };
     if facts.managed_source() == Source::EnvironmentKeys {
         return None;
     }
@@ -148,12 +154,12 @@ fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
     if users.is_empty() {
         return None;
     }
-    let js_differs = facts.environment.aws_profile.is_some()
+    let js_differs = environment.aws_profile.is_some()
         && verdicts
             .iter()
             .any(|v| v.family == Family::JsSdk && v.chosen.winner != Some(Source::EnvironmentKeys));
     let mut message = format!(
-        "AWS_ACCESS_KEY_ID (…{}) in this environment wins over the {} stscreds set up for profile '{}' in {}",
+        "{variable} (…{}) in this environment wins over the {} stscreds set up for profile '{}' in {}",
         last_four(key),
         facts.managed_source(),
         facts.profile,
@@ -164,10 +170,13 @@ fn environment_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
             "; the JavaScript SDK ignores it because AWS_PROFILE is set, so your tools use different credentials",
         );
     }
-    Some(
-        Finding::new("environment-keys-override", Severity::Error, message)
-            .fix(UNSET_ENVIRONMENT_KEYS.to_owned()),
-    )
+    let old_names = ["AWS_ACCESS_KEY", "AWS_SECRET_KEY"];
+    let fix = if old_names.iter().any(|name| (facts.lookup)(name).is_some()) {
+        format!("{UNSET_ENVIRONMENT_KEYS} {}", old_names.join(" "))
+    } else {
+        UNSET_ENVIRONMENT_KEYS.to_owned()
+    };
+    Some(Finding::new("environment-keys-override", Severity::Error, message).fix(fix))
 }
 
 /// (1) Half of a key pair in the environment: botocore fails on a key id alone, the

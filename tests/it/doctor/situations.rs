@@ -335,6 +335,13 @@ fn keys_under_the_old_variable_names_are_the_go_sdks_alone() {
         assert_eq!(verdict_for(&json, client)["source"], "credentials-file");
     }
     assert!(!json.to_string().contains(&other.secret_access_key));
+    let found = finding(&json, "environment-keys-override");
+    assert!(
+        found["message"].as_str().unwrap().contains("go-sdk"),
+        "{json:#}"
+    );
+    let after = assert_fix_clears(&home, &json, "environment-keys-override", &env, "", &[]);
+    assert_eq!(codes(&after), Vec::<String>::new());
 }
 
 /// A web identity token in the environment beside the profile's session: botocore and
