@@ -364,7 +364,7 @@ pub fn header_every_client_reads(header: &Header<'_>) -> Option<String> {
 
 /// Whether the JavaScript SDK reads the config section `name` as `profile`:
 /// `default`, or `profile`, one blank, and the name, maybe in matching quotes.
-fn node_reads_as(name: &str, profile: &str) -> bool {
+pub fn node_reads_as(name: &str, profile: &str) -> bool {
     if name == "default" {
         return true;
     }

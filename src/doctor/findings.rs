@@ -369,7 +369,7 @@ fn profile_without_region<'a>(facts: &'a Facts, verdict: &'a Verdict) -> Option<
     let read = (!facts.one_of_all).then_some(verdict.profile.as_str());
     read.into_iter()
         .chain([facts.profile.as_str()])
-        .find(|profile| facts.config_value(profile, "region").is_none())
+        .find(|profile| (facts.config_value_for(verdict.family, profile, "region")).is_none())
 }
 
 /// (5) Repeated sections or keys (botocore refuses the file) and headers one SDK

@@ -5,6 +5,7 @@
 
 pub mod chains;
 pub mod findings;
+mod headers;
 pub mod online;
 
 use std::path::{Path, PathBuf};
@@ -81,9 +82,31 @@ impl Facts {
         config.get(&profile_section(config, profile), key)
     }
 
+    /// A setting of `profile` in `~/.aws/config` as `family` reads it: nothing where
+    /// it misses the profile's header.
+    pub fn config_value_for(&self, family: Family, profile: &str, key: &str) -> Option<&str> {
+        let config = self.config.as_ref()?;
+        let section = profile_section(config, profile);
+        let headers = config.headers();
+        let mine = headers.iter().filter(|header| header.name == section);
+        let read = mine
+            .into_iter()
+            .any(|header| headers::config_header_is(family, header, profile));
+        read.then(|| config.get(&section, key)).flatten()
+    }
+
     /// A key of `section` in `~/.aws/credentials`.
     pub fn credentials_value(&self, section: &str, key: &str) -> Option<&str> {
         self.credentials.as_ref()?.get(section, key)
+    }
+
+    /// A key of `section` in `~/.aws/credentials` as `family` reads it: nothing where
+    /// it misses the section's header.
+    fn credentials_value_for(&self, family: Family, section: &str, key: &str) -> Option<&str> {
+        let credentials = self.credentials.as_ref()?;
+        let read = (credentials.headers().iter())
+            .any(|header| headers::credentials_header_is(family, header, section));
+        read.then(|| credentials.get(section, key)).flatten()
     }
 
     /// Whether `section` of `~/.aws/credentials` holds a session stscreds wrote.
@@ -91,15 +114,15 @@ impl Facts {
         (self.credentials.as_ref()).is_some_and(|document| sessions::is_ours(document, section))
     }
 
-    /// What `profile`'s sections offer the SDKs.
-    pub fn sources_of(&self, profile: &str) -> ProfileSources {
-        let config = |key: &str| self.config_value(profile, key).is_some();
+    /// What `profile`'s sections offer `family`.
+    pub fn sources_of(&self, family: Family, profile: &str) -> ProfileSources {
+        let config = |key: &str| self.config_value_for(family, profile, key).is_some();
         ProfileSources {
             credentials_file_key: self
-                .credentials_value(profile, "aws_access_key_id")
+                .credentials_value_for(family, profile, "aws_access_key_id")
                 .map(str::to_owned),
             config_key: self
-                .config_value(profile, "aws_access_key_id")
+                .config_value_for(family, profile, "aws_access_key_id")
                 .map(str::to_owned),
             credential_process: config("credential_process"),
             role: config("role_arn"),
@@ -224,7 +247,8 @@ pub fn diagnose(facts: Facts) -> Diagnosis {
 
 fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
     let profile = family.profile(&facts.environment);
-    let mut chosen = chains::choose(family, &facts.environment, &facts.sources_of(&profile));
+    let sources = facts.sources_of(family, &profile);
+    let mut chosen = chains::choose(family, &facts.environment, &sources);
     let failure = (family == Family::Botocore)
         .then(|| {
             facts

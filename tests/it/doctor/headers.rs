@@ -1,26 +1,31 @@
 //! Profile headers in `~/.aws/config` that botocore reads and an SDK misses: the
-//! clients really read them differently, and doctor names each with its line and the
-//! form every client reads.
+//! clients really read them differently, doctor's verdicts say so, and doctor names
+//! each header with its line and the form every client reads.
 
-use super::{Home, REGION, finding, work_config};
+use super::{Home, REGION, assert_doctor_agrees_with_the_clients, finding, work_config};
 use crate::support::clients::{Client, run_each};
 
 #[test]
 fn profile_headers_one_sdk_misses_are_found_with_their_line() {
     let home = Home::new(&format!(
-        "{}[profile  spaced]\nregion = {REGION}\n[profile \"quoted\"]\nregion = {REGION}\n",
+        "{}[profile  spaced]\nregion = {REGION}\n[profile \"quoted\"]\nregion = {REGION}\n[profile glued]#note\nregion = {REGION}\n",
         work_config("")
     ));
     home.auth("work");
     let session = home.sandbox.read(".aws/credentials");
-    let copies: String = ["spaced", "quoted"]
+    let misread = [
+        ("spaced", Client::JsSdk, "js-sdk-v3"),
+        ("quoted", Client::RustSdk, "rust-sdk"),
+        ("glued", Client::JsSdk, "js-sdk-v3"),
+    ];
+    let copies: String = misread
         .iter()
-        .map(|name| session.replace("[work]", &format!("[{name}]")))
+        .map(|(name, ..)| session.replace("[work]", &format!("[{name}]")))
         .collect();
     home.sandbox
         .write(".aws/credentials", &format!("{session}{copies}"));
 
-    for (profile, misses) in [("spaced", Client::JsSdk), ("quoted", Client::RustSdk)] {
+    for (profile, misses, family) in misread {
         let env = home.env(&[("AWS_PROFILE", profile)]);
         for resolved in run_each(&home.proxy, &env) {
             let reads_it = resolved.code == Some(0) && resolved.region == REGION;
@@ -30,11 +35,15 @@ fn profile_headers_one_sdk_misses_are_found_with_their_line() {
                 "{profile}: {resolved:?}"
             );
         }
+        // Doctor's verdicts agree: the family that misses the header finds no region.
+        let json = assert_doctor_agrees_with_the_clients(&home, &env, &["--profile", profile]);
+        let message = finding(&json, "no-region")["message"].as_str().unwrap();
+        assert!(message.starts_with(&format!("{family} find")), "{json:#}");
     }
 
     let env = home.env(&[("AWS_PROFILE", "work")]);
     let (_, json) = home.doctor(&env, &["--profile", "work"]);
-    let lines: Vec<(u64, String)> = json["findings"]
+    let found: Vec<(u64, String)> = json["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -44,17 +53,19 @@ fn profile_headers_one_sdk_misses_are_found_with_their_line() {
             (found["line"].as_u64().unwrap(), message.to_owned())
         })
         .collect();
-    assert_eq!(lines.len(), 2, "{json:#}");
-    assert_eq!(lines[0].0, 4, "{json:#}");
-    assert!(
-        lines[0].1.ends_with("write it as [profile spaced]"),
-        "{json:#}"
-    );
-    assert_eq!(lines[1].0, 6, "{json:#}");
-    assert!(
-        lines[1].1.ends_with("write it as [profile quoted]"),
-        "{json:#}"
-    );
+    let expected = [
+        (4, "[profile spaced]"),
+        (6, "[profile quoted]"),
+        (8, "[profile glued]"),
+    ];
+    assert_eq!(found.len(), expected.len(), "{json:#}");
+    for ((line, message), (expected_line, written)) in found.iter().zip(expected) {
+        assert_eq!(*line, expected_line, "{json:#}");
+        assert!(
+            message.ends_with(&format!("write it as {written}")),
+            "{json:#}"
+        );
+    }
     assert_eq!(
         finding(&json, "header-read-differently")["fix"],
         serde_json::Value::Null

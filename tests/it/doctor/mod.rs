@@ -172,6 +172,8 @@ fn disagreement(json: &Value, resolved: &Resolved) -> Option<String> {
     let problem = match (verdict["source"].as_str(), verdict["key_last4"].as_str()) {
         (None, _) if worked => Some("doctor says it gets no credentials, but it did"),
         (None, _) => None,
+        // A client without a region fails before it signs anything.
+        (Some(_), _) if !worked && lacks_region(json, verdict) => None,
         (Some(_), Some(last4)) if !worked || !resolved.key.ends_with(last4) => {
             Some("doctor names another key than the one it signed with")
         }
@@ -191,6 +193,19 @@ fn disagreement(json: &Value, resolved: &Resolved) -> Option<String> {
             "{}: {problem}\n  verdict: {verdict}\n  client: {resolved:?}",
             resolved.client
         )
+    })
+}
+
+/// Whether doctor found no region for `verdict`'s family.
+fn lacks_region(json: &Value, verdict: &Value) -> bool {
+    let family = verdict["family"].as_str().unwrap_or_default();
+    json["findings"].as_array().is_some_and(|findings| {
+        findings.iter().any(|found| {
+            found["code"] == "no-region"
+                && found["message"]
+                    .as_str()
+                    .is_some_and(|message| message.split([',', ' ']).any(|word| word == family))
+        })
     })
 }
 
