@@ -260,8 +260,11 @@ impl Environment {
 /// What one profile's sections in the two files offer (merged as the SDKs merge them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileSources {
-    /// The key id in `~/.aws/credentials`.
+    /// The key id in `~/.aws/credentials` (with its secret).
     pub credentials_file_key: Option<String>,
+    /// Half a key pair in `~/.aws/credentials`: a key id without its secret, or the
+    /// reverse. The JavaScript SDK passes over it; the others fail when they get there.
+    pub partial_file_keys: bool,
     /// The key id in `~/.aws/config`.
     pub config_key: Option<String>,
     pub credential_process: bool,
@@ -300,6 +303,23 @@ pub fn choose(family: Family, environment: &Environment, profile: &ProfileSource
         winner,
         shadowed: offered.into_iter().skip(1).collect(),
         key_id,
+    }
+}
+
+/// Whether `family` gets to `source` in its order before it settles on `winner` (or
+/// when it finds nothing).
+pub fn gets_to(
+    family: Family,
+    environment: &Environment,
+    profile: &ProfileSources,
+    (source, winner): (Source, Option<Source>),
+) -> bool {
+    let order = family.order(environment, profile);
+    let position = |wanted: Source| order.iter().position(|&s| s == wanted);
+    match (position(source), winner.and_then(position)) {
+        (Some(at), Some(settled)) => at <= settled,
+        (Some(_), None) => true,
+        (None, _) => false,
     }
 }
 

@@ -112,6 +112,7 @@ pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     found.extend(plaintext_long_term_keys(facts));
     found.extend(missing_region(facts, verdicts));
     found.extend(repeated_text(facts));
+    found.extend(partial_file_keys(facts, verdicts));
     found.extend(credential_processes(facts));
     found.extend(broken_install_on_path(facts));
     found.extend(not_private(facts));
@@ -428,6 +429,35 @@ fn repeated_text(facts: &Facts) -> Vec<Finding> {
         }
     }
     found
+}
+
+/// (5b) Half a key pair in the section of `~/.aws/credentials` a family reads: the AWS
+/// CLI, boto3 and the Rust and Go SDKs fail on it, the JavaScript SDK passes over it.
+fn partial_file_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
+    const PAIR: [&str; 2] = ["aws_access_key_id", "aws_secret_access_key"];
+    let document = facts.credentials.as_ref()?;
+    let (profile, present, missing) = verdicts.iter().find_map(|verdict| {
+        let profile = verdict.profile.as_str();
+        match PAIR.map(|key| document.get(profile, key).is_some()) {
+            [true, false] => Some((profile, PAIR[0], PAIR[1])),
+            [false, true] => Some((profile, PAIR[1], PAIR[0])),
+            _ => None,
+        }
+    })?;
+    let path = &facts.paths.aws_credentials;
+    let line = document.line_of(profile, present)?;
+    Some(
+        Finding::new(
+            "partial-file-keys",
+            Severity::Error,
+            format!(
+                "[{profile}] of {} has {present} without {missing}: the AWS CLI, boto3 and the Rust and Go SDKs fail on it, the JavaScript SDK passes over it; remove the line, or add the other half",
+                path.display()
+            ),
+        )
+        .at(path, Some(line))
+        .fix(delete_line(path, line)),
+    )
 }
 
 /// The suffix of the copy `sed -i` keeps while it edits (removed right after).

@@ -117,10 +117,13 @@ impl Facts {
     /// What `profile`'s sections offer `family`.
     pub fn sources_of(&self, family: Family, profile: &str) -> ProfileSources {
         let config = |key: &str| self.config_value_for(family, profile, key).is_some();
+        let file_key_id = self.credentials_value_for(family, profile, "aws_access_key_id");
+        let file_secret = self.credentials_value_for(family, profile, "aws_secret_access_key");
         ProfileSources {
-            credentials_file_key: self
-                .credentials_value_for(family, profile, "aws_access_key_id")
+            credentials_file_key: file_key_id
+                .filter(|_| file_secret.is_some())
                 .map(str::to_owned),
+            partial_file_keys: file_key_id.is_some() != file_secret.is_some(),
             config_key: self
                 .config_value_for(family, profile, "aws_access_key_id")
                 .map(str::to_owned),
@@ -256,7 +259,17 @@ fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
                 .or_else(|| facts.missing_profile(&profile))
                 .or_else(|| facts.botocore_partial_keys())
         })
-        .flatten();
+        .flatten()
+        .or_else(|| {
+            let reached = (Source::CredentialsFile, chosen.winner);
+            let fails = family != Family::JsSdk
+                && sources.partial_file_keys
+                && chains::gets_to(family, &facts.environment, &sources, reached);
+            fails.then(|| {
+                let file = facts.paths.aws_credentials.display();
+                format!("half a key pair in [{profile}] of {file}")
+            })
+        });
     if failure.is_some() {
         chosen.shadowed.splice(0..0, chosen.winner.take());
         chosen.key_id = None;

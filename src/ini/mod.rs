@@ -254,6 +254,11 @@ impl Document {
             })
     }
 
+    /// The 1-based line that [`Document::get`] reads `key` of `section` from.
+    pub fn line_of(&self, section: &str, key: &str) -> Option<usize> {
+        self.property_index(section, key).map(|index| index + 1)
+    }
+
     /// The section names, each once, in the order they first appear.
     pub fn sections(&self) -> Vec<&str> {
         let mut names: Vec<&str> = Vec::new();

@@ -7,6 +7,7 @@ mod default_profile;
 mod headers;
 mod local;
 mod online;
+mod partial;
 mod roles;
 mod situations;
 
