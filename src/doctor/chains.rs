@@ -126,17 +126,19 @@ impl Family {
             ],
             // The environment's web identity comes before the profile; the profile's
             // after its keys.
-            Family::GoSdk if environment.web_identity => &[
-                EnvironmentKeys,
-                WebIdentity,
-                Role,
-                CredentialsFile,
-                ConfigKeys,
-                Sso,
-                CredentialProcess,
-                Container,
-                InstanceMetadata,
-            ],
+            Family::GoSdk if environment.web_identity || environment.web_identity_without_role => {
+                &[
+                    EnvironmentKeys,
+                    WebIdentity,
+                    Role,
+                    CredentialsFile,
+                    ConfigKeys,
+                    Sso,
+                    CredentialProcess,
+                    Container,
+                    InstanceMetadata,
+                ]
+            }
             Family::GoSdk => &[
                 EnvironmentKeys,
                 Role,
@@ -214,6 +216,9 @@ pub struct Environment {
     pub aws_default_profile: Option<String>,
     /// `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`.
     pub web_identity: bool,
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE` without `AWS_ROLE_ARN`: botocore and the Go SDK fail
+    /// when they get to it, the JavaScript and Rust SDKs pass over it.
+    pub web_identity_without_role: bool,
     /// Either container credentials URI.
     pub container: bool,
     /// `AWS_EC2_METADATA_DISABLED=true`.
@@ -241,6 +246,8 @@ impl Environment {
             aws_default_profile: set("AWS_DEFAULT_PROFILE"),
             web_identity: set("AWS_WEB_IDENTITY_TOKEN_FILE").is_some()
                 && set("AWS_ROLE_ARN").is_some(),
+            web_identity_without_role: set("AWS_WEB_IDENTITY_TOKEN_FILE").is_some()
+                && set("AWS_ROLE_ARN").is_none(),
             container: set("AWS_CONTAINER_CREDENTIALS_FULL_URI").is_some()
                 || set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some(),
             instance_metadata_disabled: set("AWS_EC2_METADATA_DISABLED")

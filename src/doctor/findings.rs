@@ -113,6 +113,7 @@ pub fn all(facts: &Facts, verdicts: &[Verdict]) -> Vec<Finding> {
     found.extend(missing_region(facts, verdicts));
     found.extend(repeated_text(facts));
     found.extend(partial_file_keys(facts, verdicts));
+    found.extend(web_identity_without_role(facts, verdicts));
     found.extend(credential_processes(facts));
     found.extend(broken_install_on_path(facts));
     found.extend(not_private(facts));
@@ -457,6 +458,31 @@ fn partial_file_keys(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
         )
         .at(path, Some(line))
         .fix(delete_line(path, line)),
+    )
+}
+
+/// (5c) A web identity token file in the environment without `AWS_ROLE_ARN`, which
+/// fails botocore and the Go SDK when they get to it.
+fn web_identity_without_role(facts: &Facts, verdicts: &[Verdict]) -> Option<Finding> {
+    if !facts.environment.web_identity_without_role {
+        return None;
+    }
+    let failing = families(verdicts, |v| {
+        v.failure.is_some() && matches!(v.family, Family::Botocore | Family::GoSdk)
+    });
+    if failing.is_empty() {
+        return None;
+    }
+    let failing = failing.join(", ");
+    Some(
+        Finding::new(
+            "web-identity-without-role",
+            Severity::Error,
+            format!(
+                "AWS_WEB_IDENTITY_TOKEN_FILE is set without AWS_ROLE_ARN, which fails {failing}; the JavaScript and Rust SDKs pass over it"
+            ),
+        )
+        .fix("unset AWS_WEB_IDENTITY_TOKEN_FILE".to_owned()),
     )
 }
 

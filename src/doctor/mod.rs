@@ -261,6 +261,13 @@ fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
         })
         .flatten()
         .or_else(|| {
+            let reached = (Source::WebIdentity, chosen.winner);
+            let fails = matches!(family, Family::Botocore | Family::GoSdk)
+                && facts.environment.web_identity_without_role
+                && chains::gets_to(family, &facts.environment, &sources, reached);
+            fails.then(|| "AWS_WEB_IDENTITY_TOKEN_FILE is set without AWS_ROLE_ARN".to_owned())
+        })
+        .or_else(|| {
             let reached = (Source::CredentialsFile, chosen.winner);
             let fails = family != Family::JsSdk
                 && sources.partial_file_keys

@@ -1,5 +1,5 @@
-//! Half a key pair in a profile's section of `~/.aws/credentials` (a key id without its
-//! secret, or the reverse): what each client makes of it, and doctor with them.
+//! Half a setting that some clients fail on and others pass over: a key pair in a
+//! profile's section of `~/.aws/credentials`, a web identity token without its role.
 
 use super::{Home, assert_doctor_agrees_with_the_clients, assert_fix_clears, finding};
 
@@ -17,4 +17,20 @@ fn half_a_key_pair_in_the_credentials_file() {
         assert_fix_clears(&home, &json, "partial-file-keys", &env, "", &[]);
         assert!(!home.sandbox.read(".aws/credentials").contains("aws_"));
     }
+}
+
+/// A web identity token file in the environment without `AWS_ROLE_ARN`.
+#[test]
+fn a_web_identity_token_without_its_role() {
+    let home = Home::usual();
+    home.auth("work");
+    home.sandbox.write("token", "eyJ.not.a.token");
+    let token = home.sandbox.path("token");
+    let env = home.env(&[
+        ("AWS_PROFILE", "work"),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token.to_str().unwrap()),
+    ]);
+    let json = assert_doctor_agrees_with_the_clients(&home, &env, &[]);
+    let after = assert_fix_clears(&home, &json, "web-identity-without-role", &env, "", &[]);
+    assert_eq!(after["findings"], serde_json::json!([]), "{after:#}");
 }
