@@ -12,7 +12,8 @@
 //!   and assumes the profile's `role_arn` over whichever it took (unless a web identity
 //!   token, which assumes the role itself);
 //! - a web identity token in the environment comes before the profile to botocore and
-//!   the Go SDK, after it to the Rust SDK;
+//!   the Go SDK, after it to the Rust SDK, and after the profile and its
+//!   `credential_process` to the JavaScript SDK;
 //! - botocore and the Go SDK read `AWS_DEFAULT_PROFILE`, the others do not.
 
 use std::fmt;
@@ -87,6 +88,19 @@ impl Family {
                 CredentialsFile,
                 CredentialProcess,
                 ConfigKeys,
+                Container,
+                InstanceMetadata,
+            ],
+            // The environment's web identity (`fromTokenFile`) comes after the profile and
+            // `fromProcess`; the profile's, inside the profile, before its process.
+            Family::JsSdk if environment.web_identity && !profile.web_identity => &[
+                EnvironmentKeys,
+                Sso,
+                Role,
+                CredentialsFile,
+                ConfigKeys,
+                CredentialProcess,
+                WebIdentity,
                 Container,
                 InstanceMetadata,
             ],
