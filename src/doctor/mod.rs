@@ -252,31 +252,7 @@ fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
     let profile = family.profile(&facts.environment);
     let sources = facts.sources_of(family, &profile);
     let mut chosen = chains::choose(family, &facts.environment, &sources);
-    let failure = (family == Family::Botocore)
-        .then(|| {
-            facts
-                .botocore_refusal()
-                .or_else(|| facts.missing_profile(&profile))
-                .or_else(|| facts.botocore_partial_keys())
-        })
-        .flatten()
-        .or_else(|| {
-            let reached = (Source::WebIdentity, chosen.winner);
-            let fails = matches!(family, Family::Botocore | Family::GoSdk)
-                && facts.environment.web_identity_without_role
-                && chains::gets_to(family, &facts.environment, &sources, reached);
-            fails.then(|| "AWS_WEB_IDENTITY_TOKEN_FILE is set without AWS_ROLE_ARN".to_owned())
-        })
-        .or_else(|| {
-            let reached = (Source::CredentialsFile, chosen.winner);
-            let fails = family != Family::JsSdk
-                && sources.partial_file_keys
-                && chains::gets_to(family, &facts.environment, &sources, reached);
-            fails.then(|| {
-                let file = facts.paths.aws_credentials.display();
-                format!("half a key pair in [{profile}] of {file}")
-            })
-        });
+    let failure = failure(facts, family, (&profile, &sources), chosen.winner);
     if failure.is_some() {
         chosen.shadowed.splice(0..0, chosen.winner.take());
         chosen.key_id = None;
@@ -293,6 +269,42 @@ fn verdict(facts: &Facts, family: Family, managed_source: Source) -> Verdict {
         managed,
         failure,
     }
+}
+
+/// Why `family`, reading `profile` with `sources` and settling on `winner`, gets no
+/// credentials at all: botocore refuses the files or the profile, or the family gets
+/// to a half-set source it fails on.
+fn failure(
+    facts: &Facts,
+    family: Family,
+    (profile, sources): (&str, &ProfileSources),
+    winner: Option<Source>,
+) -> Option<String> {
+    let environment = &facts.environment;
+    let gets_to = |source| chains::gets_to(family, environment, sources, (source, winner));
+    let botocore_refusal = || {
+        (facts.botocore_refusal())
+            .or_else(|| facts.missing_profile(profile))
+            .or_else(|| facts.botocore_partial_keys())
+    };
+    let web_identity_without_role = || {
+        let fails = matches!(family, Family::Botocore | Family::GoSdk)
+            && environment.web_identity_without_role
+            && gets_to(Source::WebIdentity);
+        fails.then(|| "AWS_WEB_IDENTITY_TOKEN_FILE is set without AWS_ROLE_ARN".to_owned())
+    };
+    let half_a_key_pair = || {
+        let fails = family != Family::JsSdk
+            && sources.partial_file_keys
+            && gets_to(Source::CredentialsFile);
+        let file = facts.paths.aws_credentials.display();
+        fails.then(|| format!("half a key pair in [{profile}] of {file}"))
+    };
+    (family == Family::Botocore)
+        .then(botocore_refusal)
+        .flatten()
+        .or_else(web_identity_without_role)
+        .or_else(half_a_key_pair)
 }
 
 impl Diagnosis {
