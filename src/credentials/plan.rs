@@ -48,11 +48,6 @@ impl Plan {
         Self::of(config, &cx.paths, args, chain)
     }
 
-    /// The plan for `chain`, already resolved by the caller.
-    pub fn for_chain(cx: &Context, args: &SessionArgs, chain: Chain) -> Result<Self, Error> {
-        Self::of(cx.config()?, &cx.paths, args, chain)
-    }
-
     /// The plan for `chain` in `config`, its sessions under `paths`.
     fn of(
         config: &ConfigFile,
