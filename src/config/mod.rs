@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use crate::env::{PROMPT_VARIABLE, ProfileOverrides, Setting, Settings};
 use crate::files::{self, Paths};
-use crate::ini::{Document, Header, is_valid_profile_name};
+use crate::ini::{Document, is_valid_profile_name};
 use crate::session::SessionDuration;
 use crate::ui::prompt::PromptKind;
 use crate::ui::report::Report;
@@ -345,21 +345,6 @@ fn normalise_profile_header(config: &mut Document, section: String, profile: &st
     }
     config.rename_section(&section, &canonical);
     canonical
-}
-
-/// The header every client reads as the profile botocore reads from config `header`,
-/// when `header` is not it: `[profile NAME]` with one blank and no quotes (the
-/// JavaScript SDK misses `[profile  NAME]`, the Rust SDK `[profile "NAME"]`), nothing
-/// after the `]` but a comment after a blank; `None` for a header already so, and for
-/// one that is no profile's.
-pub fn header_every_client_reads(header: &Header<'_>) -> Option<String> {
-    let profile = section_profile(header.name).filter(|p| is_valid_profile_name(p))?;
-    let written = match profile.as_str() {
-        "default" => "default".to_owned(),
-        _ => canonical_section(&profile),
-    };
-    let read_by_all = header.plain && (header.name == written || header.name == "profile default");
-    (!read_by_all).then_some(written)
 }
 
 /// Whether the JavaScript SDK reads the config section `name` as `profile`:

@@ -408,7 +408,7 @@ fn repeated_text(facts: &Facts) -> Vec<Finding> {
         }
         for header in document.headers() {
             let profile_header = is_config
-                .then(|| crate::config::header_every_client_reads(&header))
+                .then(|| super::headers::written_for_every_family(&header))
                 .flatten();
             let Some(written) =
                 profile_header.or_else(|| (!header.plain).then(|| header.name.to_owned()))

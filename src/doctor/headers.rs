@@ -7,7 +7,7 @@
 
 use super::chains::Family;
 use crate::config::{node_reads_as, section_profile};
-use crate::ini::Header;
+use crate::ini::{Header, is_valid_profile_name};
 
 /// Whether `family` reads the `~/.aws/config` header `header` as profile `profile`.
 pub fn config_header_is(family: Family, header: &Header<'_>, profile: &str) -> bool {
@@ -19,6 +19,22 @@ pub fn config_header_is(family: Family, header: &Header<'_>, profile: &str) -> b
         Family::JsSdk => node_reads_as(name, profile) && !comment_glued(header),
         Family::RustSdk => botocore_reads && !name.contains(['"', '\'']) && !indented(header),
     }
+}
+
+/// The header every family reads as the profile botocore reads from the config header
+/// `header`, when a family misses `header`: `[profile NAME]`, or `[default]`.
+pub fn written_for_every_family(header: &Header<'_>) -> Option<String> {
+    let profile = section_profile(header.name).filter(|p| is_valid_profile_name(p))?;
+    if Family::ALL
+        .iter()
+        .all(|&family| config_header_is(family, header, &profile))
+    {
+        return None;
+    }
+    Some(match profile.as_str() {
+        "default" => "default".to_owned(),
+        _ => format!("profile {profile}"),
+    })
 }
 
 /// Whether `family` reads the `~/.aws/credentials` header `header` as `[section]`.
