@@ -71,3 +71,32 @@ fn profile_headers_one_sdk_misses_are_found_with_their_line() {
         serde_json::Value::Null
     );
 }
+
+/// A config no client can parse (a header without its `]`): a finding with its file,
+/// and no fix but a hand's; mended, it is gone.
+#[test]
+fn a_file_that_cannot_be_parsed_is_found() {
+    let home = Home::usual();
+    let good = home.sandbox.read(".aws/config");
+    home.sandbox.write(
+        ".aws/config",
+        &format!("{good}[profile broken\nregion = {REGION}\n"),
+    );
+    let env = home.env(&[("AWS_PROFILE", "work")]);
+    let (run, json) = home.doctor(&env, &[]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    let found = finding(&json, "unreadable-file");
+    let file = home.sandbox.path(".aws/config");
+    assert_eq!(found["file"], file.display().to_string(), "{json:#}");
+    assert_eq!(found["fix"], serde_json::Value::Null);
+    home.sandbox.write(".aws/config", &good);
+    let (_, json) = home.doctor(&env, &[]);
+    assert!(
+        !json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|found| found["code"] == "unreadable-file"),
+        "{json:#}"
+    );
+}

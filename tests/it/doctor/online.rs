@@ -132,3 +132,35 @@ fn a_role_profile_is_its_roles_and_its_key_is_its_source_profiles() {
     let key = &home.user.access_key_id;
     assert_eq!(json["long_term_key"]["key_last4"], key[key.len() - 4..]);
 }
+
+/// No fresh session to call AWS with: doctor calls nothing, asks for no code, and its
+/// fix gets a session.
+#[test]
+fn online_without_a_session_says_how_to_get_one() {
+    let moto = Moto::start_with_users_sessions(None);
+    let home = home_on(&moto, moto.create_user_with_mfa("doctor-no-session").0);
+    let env = home.env(&[("AWS_PROFILE", "work")]);
+    let (_, json) = home.doctor(&env, &["--online"]);
+    let found = finding(&json, "online-no-session");
+    assert_eq!(found["fix"], "stscreds auth --profile work", "{json:#}");
+    assert_eq!(json["identity"], Value::Null, "{json:#}");
+    let after = assert_fix_clears(&home, &json, "online-no-session", &env, "", &["--online"]);
+    assert_eq!(after["identity"]["arn"], user_arn(&home.user), "{after:#}");
+}
+
+/// AWS out of reach: the failed call is a finding (with no fix), and once AWS answers
+/// again it is gone.
+#[test]
+fn online_with_aws_out_of_reach_says_the_call_failed() {
+    let moto = Moto::start_with_users_sessions(None);
+    let home = home_on(&moto, moto.create_user_with_mfa("doctor-unreachable").0);
+    home.auth("work");
+    let dead = crate::support::dead_endpoint();
+    let unreachable = home.env(&[("AWS_PROFILE", "work"), ("AWS_ENDPOINT_URL", &dead)]);
+    let (_, json) = home.doctor(&unreachable, &["--online"]);
+    assert_eq!(codes(&json), ["online-check-failed"], "{json:#}");
+    assert_eq!(finding(&json, "online-check-failed")["fix"], Value::Null);
+    let env = home.env(&[("AWS_PROFILE", "work")]);
+    let (run, json) = home.doctor(&env, &["--online"]);
+    assert_eq!(run.code, Some(0), "{json:#}");
+}
