@@ -377,15 +377,9 @@ impl Renewing<'_> {
         credentials: &SessionCredentials,
         (long_term_key, saved_device): (Option<&str>, Option<&str>),
     ) -> Result<&Path, Error> {
-        match saved_device {
-            Some(device) => self.slot.with_base_device(device).save(
-                paths,
-                report,
-                credentials,
-                long_term_key,
-            )?,
-            None => self.slot.save(paths, report, credentials, long_term_key)?,
-        }
+        let with_device = saved_device.map(|device| self.slot.with_base_device(device));
+        let slot = with_device.as_ref().unwrap_or(self.slot);
+        slot.save(paths, report, credentials, long_term_key)?;
         Ok(self.slot.file())
     }
 }

@@ -88,9 +88,8 @@ impl Facts {
         let config = self.config.as_ref()?;
         let section = profile_section(config, profile);
         let headers = config.headers();
-        let mine = headers.iter().filter(|header| header.name == section);
-        let read = mine
-            .into_iter()
+        let read = (headers.iter())
+            .filter(|header| header.name == section)
             .any(|header| headers::config_header_is(family, header, profile));
         read.then(|| config.get(&section, key)).flatten()
     }
